@@ -1,0 +1,48 @@
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl-3.0).
+{
+    "name": "Rete Famiglie",
+    "summary": "Family cases shared between a Comune's social service and "
+    "the volunteer associations of its protocol",
+    "version": "18.0.1.0.0",
+    "category": "Services/Social",
+    "website": "https://github.com/rete-famiglie/odoo_famiglie_rete",
+    "author": "Rete Famiglie",
+    "license": "LGPL-3",
+    "application": True,
+    "installable": True,
+    "depends": ["contacts", "mail", "calendar", "account", "portal"],
+    "external_dependencies": {"python": ["python-stdnum"]},
+    "data": [
+        "security/family_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_sequence_data.xml",
+        "data/family_case_stage_data.xml",
+        "data/family_need_area_data.xml",
+        "data/family_intervention_type_data.xml",
+        "data/res_partner_category_data.xml",
+        "data/ir_cron_data.xml",
+        "views/family_case_templates.xml",
+        "views/family_case_views.xml",
+        "views/family_case_member_views.xml",
+        "views/family_intervention_views.xml",
+        "views/family_intervention_type_views.xml",
+        "views/family_plan_views.xml",
+        "views/family_review_views.xml",
+        "views/family_referral_views.xml",
+        "views/family_protocol_views.xml",
+        "views/family_config_views.xml",
+        "views/res_partner_views.xml",
+        "views/menus.xml",
+    ],
+    "demo": [
+        "demo/res_partner_demo.xml",
+        "demo/res_users_demo.xml",
+        "demo/family_protocol_demo.xml",
+        "demo/family_case_demo.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "odoo_famiglie_rete/static/tests/tours/*.js",
+        ],
+    },
+}

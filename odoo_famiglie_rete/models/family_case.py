@@ -1,0 +1,417 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+RISK_LEVELS = [
+    ("low", "Low"),
+    ("medium", "Medium"),
+    ("high", "High"),
+]
+
+# Fields that stay writable on a closed case (the closure itself, the chatter,
+# retention).
+CLOSED_WRITABLE = {
+    "active",
+    "message_main_attachment_id",
+    "message_follower_ids",
+    "activity_ids",
+    "date_closed",
+    "anonymized",
+}
+
+
+class FamilyCase(models.Model):
+    _name = "family.case"
+    _description = "Family Case"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "priority desc, date_intake desc, id desc"
+    _rec_names_search = ["name", "reference"]
+    _check_company_auto = True
+
+    reference = fields.Char(
+        required=True,
+        copy=False,
+        readonly=True,
+        index="trigram",
+        default=lambda self: self.env._("New"),
+    )
+    name = fields.Char(
+        string="Family",
+        required=True,
+        tracking=True,
+        index="trigram",
+        help="How the family unit is called, e.g. the reference person's surname.",
+    )
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company",
+        required=True,
+        index=True,
+        default=lambda self: self.env.company,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    stage_id = fields.Many2one(
+        "family.case.stage",
+        string="Stage",
+        required=True,
+        index=True,
+        tracking=True,
+        group_expand="_read_group_stage_ids",
+        default=lambda self: self._default_stage_id(),
+        copy=False,
+    )
+    is_closed = fields.Boolean(
+        related="stage_id.is_closed", store=True, index=True, string="Closed"
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Case Manager",
+        index=True,
+        tracking=True,
+        default=lambda self: self.env.user,
+        domain=lambda self: [
+            (
+                "groups_id",
+                "in",
+                self.env.ref("odoo_famiglie_rete.group_family_social_worker").id,
+            )
+        ],
+    )
+    priority = fields.Selection(
+        [("0", "Normal"), ("1", "Urgent")], default="0", index=True
+    )
+    color = fields.Integer()
+    restricted = fields.Boolean(
+        index=True,
+        tracking=True,
+        help="Court orders, violence: only the case manager and the manager see it.",
+    )
+    need_area_ids = fields.Many2many("family.need.area", string="Need Areas")
+    risk_level = fields.Selection(RISK_LEVELS, default="low", tracking=True, index=True)
+    isee_value = fields.Monetary(string="ISEE Value", currency_field="currency_id")
+    isee_expiry = fields.Date(string="ISEE Expiry")
+    isee_expired = fields.Boolean(
+        string="ISEE Expired", compute="_compute_isee_expired"
+    )
+    date_intake = fields.Date(
+        string="Report Date", default=fields.Date.context_today, required=True
+    )
+    report_source = fields.Char(
+        string="Reported By", help="Who reported the family (the 'segnalazione')."
+    )
+    description = fields.Html(string="Situation")
+    date_closed = fields.Date(readonly=True, copy=False)
+    anonymized = fields.Boolean(readonly=True, copy=False, index=True)
+
+    member_ids = fields.One2many("family.case.member", "case_id", string="Members")
+    member_count = fields.Integer(compute="_compute_counts", string="# Members")
+    plan_ids = fields.One2many("family.plan", "case_id", string="Plans")
+    current_plan_id = fields.Many2one(
+        "family.plan",
+        compute="_compute_current_plan_id",
+        store=True,
+        index=True,
+        string="Current Plan",
+    )
+    goal_ids = fields.One2many(
+        related="current_plan_id.goal_ids", string="Current Goals", readonly=True
+    )
+    intervention_ids = fields.One2many(
+        "family.intervention", "case_id", string="Interventions"
+    )
+    intervention_count = fields.Integer(compute="_compute_counts")
+    review_ids = fields.One2many("family.review", "case_id", string="Reviews")
+    review_count = fields.Integer(compute="_compute_counts")
+    referral_ids = fields.One2many("family.referral", "case_id", string="Referrals")
+    referral_count = fields.Integer(compute="_compute_counts")
+    next_review_date = fields.Date(
+        compute="_compute_next_review_date",
+        store=True,
+        index=True,
+        help="Date of the next joint review, planned or agreed at the last one.",
+    )
+    review_overdue = fields.Boolean(
+        compute="_compute_review_overdue", search="_search_review_overdue"
+    )
+    amount_total = fields.Monetary(
+        compute="_compute_amount_total",
+        store=True,
+        currency_field="currency_id",
+        string="Total Value",
+    )
+    provider_ids = fields.Many2many(
+        "res.partner",
+        compute="_compute_provider_ids",
+        store=True,
+        string="Parties",
+        relation="family_case_provider_rel",
+        column1="case_id",
+        column2="partner_id",
+        help="The network members with interventions for this family.",
+    )
+    has_overlap = fields.Boolean(
+        compute="_compute_has_overlap",
+        string="Overlapping Help",
+        help="Two parties give the same kind of help in the same period.",
+    )
+    totals_html = fields.Html(
+        compute="_compute_totals_html", string="Totals", sanitize=False
+    )
+
+    _sql_constraints = [
+        (
+            "reference_uniq",
+            "unique (company_id, reference)",
+            "The case reference must be unique per Comune.",
+        )
+    ]
+
+    # ------------------------------------------------------------------
+    # Defaults
+    # ------------------------------------------------------------------
+    @api.model
+    def _default_stage_id(self):
+        return self.env["family.case.stage"].search([], limit=1)
+
+    @api.model
+    def _read_group_stage_ids(self, stages, domain):
+        return stages.search([])
+
+    # ------------------------------------------------------------------
+    # Computes
+    # ------------------------------------------------------------------
+    @api.depends("isee_expiry")
+    def _compute_isee_expired(self):
+        today = fields.Date.context_today(self)
+        for case in self:
+            case.isee_expired = bool(case.isee_expiry and case.isee_expiry < today)
+
+    def _compute_counts(self):
+        counts = {}
+        for model, field in (
+            ("family.case.member", "member_count"),
+            ("family.intervention", "intervention_count"),
+            ("family.review", "review_count"),
+            ("family.referral", "referral_count"),
+        ):
+            groups = self.env[model]._read_group(
+                [("case_id", "in", self.ids)], ["case_id"], ["__count"]
+            )
+            counts[field] = {case.id: count for case, count in groups}
+        for case in self:
+            for field, by_case in counts.items():
+                case[field] = by_case.get(case.id, 0)
+
+    @api.depends("plan_ids.state", "plan_ids.version")
+    def _compute_current_plan_id(self):
+        for case in self:
+            plans = case.plan_ids.filtered(lambda p: p.state != "superseded")
+            case.current_plan_id = plans.sorted("version")[-1:] if plans else False
+
+    @api.depends("review_ids.state", "review_ids.date", "review_ids.next_review_date")
+    def _compute_next_review_date(self):
+        for case in self:
+            planned = case.review_ids.filtered(lambda r: r.state == "planned")
+            dates = [fields.Date.to_date(r.date) for r in planned if r.date]
+            done = case.review_ids.filtered(lambda r: r.state == "done").sorted("date")
+            if not dates and done and done[-1].next_review_date:
+                dates.append(done[-1].next_review_date)
+            case.next_review_date = min(dates) if dates else False
+
+    @api.depends("next_review_date", "is_closed")
+    def _compute_review_overdue(self):
+        today = fields.Date.context_today(self)
+        for case in self:
+            case.review_overdue = bool(
+                not case.is_closed
+                and case.next_review_date
+                and case.next_review_date < today
+            )
+
+    def _search_review_overdue(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Operation not supported"))
+        today = fields.Date.context_today(self)
+        domain = [
+            ("is_closed", "=", False),
+            ("next_review_date", "<", today),
+        ]
+        if (operator == "=") == value:
+            return domain
+        return ["!", "&", *domain]
+
+    @api.depends("intervention_ids.amount", "intervention_ids.state")
+    def _compute_amount_total(self):
+        groups = self.env["family.intervention"]._read_group(
+            [("case_id", "in", self.ids), ("state", "!=", "cancelled")],
+            ["case_id"],
+            ["amount:sum"],
+        )
+        totals = {case.id: amount for case, amount in groups}
+        for case in self:
+            case.amount_total = totals.get(case.id, 0.0)
+
+    @api.depends("intervention_ids.provider_id")
+    def _compute_provider_ids(self):
+        for case in self:
+            case.provider_ids = case.intervention_ids.provider_id
+
+    def _compute_has_overlap(self):
+        groups = self.env["family.intervention"]._read_group(
+            [("case_id", "in", self.ids), ("has_overlap", "=", True)],
+            ["case_id"],
+            ["__count"],
+        )
+        overlapping = {case.id for case, _count in groups}
+        for case in self:
+            case.has_overlap = case.id in overlapping
+
+    def _compute_totals_html(self):
+        for case in self:
+            case.totals_html = self.env["ir.qweb"]._render(
+                "odoo_famiglie_rete.family_case_totals",
+                {"case": case, "totals": case._get_totals()},
+            )
+
+    def _get_totals(self):
+        """Sums of the non-cancelled interventions by party and by category."""
+        self.ensure_one()
+        Intervention = self.env["family.intervention"]
+        domain = [("case_id", "=", self.id), ("state", "!=", "cancelled")]
+        by_party = Intervention._read_group(
+            domain, ["provider_id"], ["amount:sum", "__count"]
+        )
+        by_category = Intervention._read_group(
+            domain, ["category"], ["amount:sum", "__count"]
+        )
+        categories = dict(
+            Intervention._fields["category"]._description_selection(self.env)
+        )
+        return {
+            "by_party": [
+                {"name": p.display_name, "amount": amount, "count": count}
+                for p, amount, count in by_party
+            ],
+            "by_category": [
+                {"name": categories.get(c, c), "amount": amount, "count": count}
+                for c, amount, count in by_category
+            ],
+        }
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("reference") or vals["reference"] == self.env._("New"):
+                vals["reference"] = self.env["ir.sequence"].next_by_code(
+                    "family.case"
+                ) or self.env._("New")
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if set(vals) - CLOSED_WRITABLE - {"stage_id"} and not self.env.context.get(
+            "family_allow_closed"
+        ):
+            self._check_not_closed()
+        if "stage_id" in vals:
+            stage = self.env["family.case.stage"].browse(vals["stage_id"])
+            closing = self.filtered(lambda c: not c.is_closed) if stage.is_closed else ()
+            reopening = self.filtered("is_closed") if not stage.is_closed else ()
+            if stage.is_closed:
+                vals.setdefault("date_closed", fields.Date.context_today(self))
+            elif reopening:
+                vals["date_closed"] = False
+            res = super().write(vals)
+            if closing:
+                closing._on_close()
+            return res
+        return super().write(vals)
+
+    @api.depends("reference", "name")
+    def _compute_display_name(self):
+        for case in self:
+            case.display_name = (
+                f"{case.reference} - {case.name}" if case.name else case.reference
+            )
+
+    def _check_not_closed(self):
+        closed = self.filtered("is_closed")
+        if closed:
+            raise UserError(
+                self.env._(
+                    "The case %(case)s is closed: it can no longer be changed.",
+                    case=closed[0].display_name,
+                )
+            )
+
+    def _on_close(self):
+        """Hook called when cases are closed (shares end in the access module)."""
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def _action_open_related(self, model, name):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            f"odoo_famiglie_rete.{model.replace('.', '_')}_action"
+        )
+        action["domain"] = [("case_id", "=", self.id)]
+        action["context"] = {"default_case_id": self.id}
+        action["name"] = name
+        return action
+
+    def action_view_interventions(self):
+        return self._action_open_related(
+            "family.intervention", self.env._("Interventions")
+        )
+
+    def action_view_reviews(self):
+        return self._action_open_related("family.review", self.env._("Joint Reviews"))
+
+    def action_view_referrals(self):
+        return self._action_open_related("family.referral", self.env._("Referrals"))
+
+    def action_view_members(self):
+        return self._action_open_related("family.case.member", self.env._("Members"))
+
+    def action_new_plan(self):
+        """Create the first plan, or a new version of the current one."""
+        self.ensure_one()
+        self._check_not_closed()
+        if self.current_plan_id:
+            plan = self.current_plan_id.action_new_version_record()
+        else:
+            plan = self.env["family.plan"].create({"case_id": self.id})
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "family.plan",
+            "res_id": plan.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    @api.model
+    def _cron_review_overdue(self):
+        """Give each case manager an activity for every overdue review."""
+        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        cases = self.search([("review_overdue", "=", True), ("user_id", "!=", False)])
+        existing = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", cases.ids),
+                ("activity_type_id", "=", activity_type.id),
+                ("summary", "=", self.env._("Joint review overdue")),
+            ]
+        )
+        done = set(existing.mapped("res_id"))
+        for case in cases.filtered(lambda c: c.id not in done):
+            case.activity_schedule(
+                activity_type_id=activity_type.id,
+                summary=self.env._("Joint review overdue"),
+                note=self.env._(
+                    "The joint review planned for %(date)s has not been held.",
+                    date=case.next_review_date,
+                ),
+                user_id=case.user_id.id,
+            )

@@ -1,0 +1,204 @@
+from dateutil.relativedelta import relativedelta
+from stdnum.exceptions import ValidationError as StdnumValidationError
+from stdnum.it import codicefiscale
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+RELATIONS = [
+    ("reference", "Reference Person"),
+    ("partner", "Spouse or Partner"),
+    ("child", "Son or Daughter"),
+    ("parent", "Father or Mother"),
+    ("sibling", "Brother or Sister"),
+    ("grandparent", "Grandparent"),
+    ("grandchild", "Grandchild"),
+    ("relative", "Other Relative"),
+    ("other", "Other Cohabitant"),
+]
+
+
+class FamilyCaseMember(models.Model):
+    _name = "family.case.member"
+    _description = "Family Case Member"
+    _order = "case_id, sequence, id"
+    _check_company_auto = True
+
+    case_id = fields.Many2one(
+        "family.case",
+        string="Family Case",
+        required=True,
+        ondelete="cascade",
+        index=True,
+    )
+    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
+    sequence = fields.Integer(default=10)
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Person",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+    )
+    name = fields.Char(related="partner_id.name", store=True, index="trigram")
+    relation = fields.Selection(
+        RELATIONS, string="Relation to the Reference Person", default="other"
+    )
+    birthdate = fields.Date(string="Date of Birth")
+    age = fields.Integer(compute="_compute_age")
+    is_minor = fields.Boolean(
+        string="Minor", compute="_compute_age", search="_search_is_minor"
+    )
+    fiscal_code = fields.Char(string="Codice Fiscale", index=True, size=16)
+    active = fields.Boolean(default=True)
+    case_closed = fields.Boolean(
+        related="case_id.is_closed", string="Case Closed", store=True, index=True
+    )
+    other_case_ids = fields.Many2many(
+        "family.case",
+        compute="_compute_other_case_ids",
+        string="Also in Open Cases",
+        help="Other open cases with a member of the same codice fiscale or person.",
+    )
+    notes = fields.Text()
+
+    @api.depends("birthdate")
+    def _compute_age(self):
+        today = fields.Date.context_today(self)
+        for member in self:
+            if member.birthdate:
+                member.age = relativedelta(today, member.birthdate).years
+                member.is_minor = member.age < 18
+            else:
+                member.age = 0
+                member.is_minor = False
+
+    def _search_is_minor(self, operator, value):
+        if operator not in ("=", "!="):
+            return []
+        limit = fields.Date.context_today(self) - relativedelta(years=18)
+        minor = (operator == "=") == bool(value)
+        if minor:
+            return [("birthdate", ">", limit)]
+        return ["|", ("birthdate", "<=", limit), ("birthdate", "=", False)]
+
+    @api.depends("fiscal_code", "partner_id", "case_id")
+    def _compute_other_case_ids(self):
+        codes = [m.fiscal_code for m in self if m.fiscal_code]
+        partners = self.partner_id.ids
+        others = self.search(
+            [
+                ("case_id.is_closed", "=", False),
+                "|",
+                ("fiscal_code", "in", codes),
+                ("partner_id", "in", partners),
+            ]
+        )
+        for member in self:
+            member.other_case_ids = others.filtered(
+                lambda o, m=member: o.case_id != m.case_id
+                and (
+                    (m.fiscal_code and o.fiscal_code == m.fiscal_code)
+                    or o.partner_id == m.partner_id
+                )
+            ).case_id
+
+    @api.onchange("fiscal_code")
+    def _onchange_fiscal_code(self):
+        if not self.fiscal_code:
+            return None
+        self.fiscal_code = codicefiscale.compact(self.fiscal_code)
+        if not self.birthdate and codicefiscale.is_valid(self.fiscal_code):
+            try:
+                self.birthdate = codicefiscale.get_birth_date(self.fiscal_code)
+            except StdnumValidationError:
+                pass
+        if self.other_case_ids:
+            return {
+                "warning": {
+                    "title": self.env._("Person already in charge"),
+                    "message": self.env._(
+                        "This codice fiscale belongs to a member of another open "
+                        "case: %(cases)s. Open it from the member's form.",
+                        cases=", ".join(self.other_case_ids.mapped("display_name")),
+                    ),
+                }
+            }
+        return None
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("fiscal_code"):
+                vals["fiscal_code"] = codicefiscale.compact(vals["fiscal_code"])
+        members = super().create(vals_list)
+        members.case_id._check_not_closed()
+        return members
+
+    def write(self, vals):
+        if vals.get("fiscal_code"):
+            vals["fiscal_code"] = codicefiscale.compact(vals["fiscal_code"])
+        self.case_id._check_not_closed()
+        return super().write(vals)
+
+    def unlink(self):
+        self.case_id._check_not_closed()
+        return super().unlink()
+
+    @api.constrains("fiscal_code")
+    def _check_fiscal_code(self):
+        for member in self.filtered("fiscal_code"):
+            if not codicefiscale.is_valid(member.fiscal_code):
+                raise ValidationError(
+                    self.env._(
+                        "The codice fiscale %(code)s of %(name)s is not valid.",
+                        code=member.fiscal_code,
+                        name=member.name,
+                    )
+                )
+
+    @api.constrains("fiscal_code", "case_id", "active")
+    def _check_fiscal_code_unique_in_case(self):
+        groups = self._read_group(
+            [
+                ("case_id", "in", self.case_id.ids),
+                ("fiscal_code", "!=", False),
+                ("active", "=", True),
+            ],
+            ["case_id", "fiscal_code"],
+            ["__count"],
+            having=[("__count", ">", 1)],
+        )
+        if groups:
+            case, code, _count = groups[0]
+            raise ValidationError(
+                self.env._(
+                    "The codice fiscale %(code)s appears twice in the case %(case)s.",
+                    code=code,
+                    case=case.display_name,
+                )
+            )
+
+    @api.constrains("birthdate")
+    def _check_birthdate(self):
+        today = fields.Date.context_today(self)
+        for member in self.filtered("birthdate"):
+            if member.birthdate > today:
+                raise ValidationError(
+                    self.env._("The date of birth cannot be in the future.")
+                )
+
+    def action_open_other_case(self):
+        self.ensure_one()
+        cases = self.other_case_ids
+        action = {
+            "type": "ir.actions.act_window",
+            "res_model": "family.case",
+            "name": self.env._("Other Cases"),
+        }
+        if len(cases) == 1:
+            action.update(view_mode="form", res_id=cases.id)
+        else:
+            action.update(view_mode="list,form", domain=[("id", "in", cases.ids)])
+        return action

@@ -1,0 +1,42 @@
+from odoo import fields, models
+
+CATEGORIES = [
+    ("food_goods", "Food and Goods"),
+    ("money", "Money"),
+    ("housing_bills", "Housing and Bills"),
+    ("transport", "Accompaniment and Transport"),
+    ("listening", "Listening and Support"),
+    ("maternity", "Maternity and Childhood"),
+    ("education", "Education"),
+    ("work", "Work"),
+]
+
+
+class FamilyInterventionType(models.Model):
+    _name = "family.intervention.type"
+    _description = "Intervention Type"
+    _order = "category, sequence, name"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    category = fields.Selection(CATEGORIES, required=True, index=True)
+    unit = fields.Char(
+        translate=True, help="What the quantity counts: parcels, hours, euros..."
+    )
+    unit_value = fields.Float(
+        string="Default Unit Value", digits="Product Price", default=0.0
+    )
+    compensable = fields.Boolean(
+        default=True,
+        help="Interventions of this type can be compensated to the association.",
+    )
+    description = fields.Text(translate=True)
+    active = fields.Boolean(default=True)
+
+    _sql_constraints = [
+        (
+            "unit_value_positive",
+            "CHECK (unit_value >= 0)",
+            "The default unit value cannot be negative.",
+        )
+    ]

@@ -1,0 +1,112 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+
+class FamilyProtocol(models.Model):
+    _name = "family.protocol"
+    _description = "Protocol of Understanding"
+    _inherit = ["mail.thread"]
+    _order = "date_start desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(required=True, tracking=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    date_start = fields.Date(string="Valid From", required=True, tracking=True)
+    date_end = fields.Date(string="Valid Until", required=True, tracking=True)
+    date_signed = fields.Date(string="Signed On")
+    confirmed = fields.Boolean(readonly=True, copy=False, tracking=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("active", "Active"), ("expired", "Expired")],
+        compute="_compute_state",
+        store=True,
+        index=True,
+        tracking=True,
+    )
+    predecessor_id = fields.Many2one(
+        "family.protocol",
+        string="Renews",
+        index="btree_not_null",
+        check_company=True,
+        copy=False,
+    )
+    successor_ids = fields.One2many(
+        "family.protocol", "predecessor_id", string="Renewed By"
+    )
+    party_ids = fields.One2many(
+        "family.protocol.party", "protocol_id", string="Member Associations", copy=True
+    )
+    party_count = fields.Integer(compute="_compute_party_count")
+    description = fields.Html(string="Terms")
+    document = fields.Binary(string="Signed Document", attachment=True)
+    document_name = fields.Char()
+
+    @api.depends("confirmed", "date_start", "date_end")
+    def _compute_state(self):
+        today = fields.Date.context_today(self)
+        for protocol in self:
+            if protocol.date_end and protocol.date_end < today and protocol.confirmed:
+                protocol.state = "expired"
+            elif (
+                protocol.confirmed
+                and protocol.date_start
+                and protocol.date_start <= today
+            ):
+                protocol.state = "active"
+            else:
+                protocol.state = "draft"
+
+    def _compute_party_count(self):
+        for protocol in self:
+            protocol.party_count = len(protocol.party_ids)
+
+    @api.constrains("date_start", "date_end")
+    def _check_dates(self):
+        for protocol in self:
+            if protocol.date_end < protocol.date_start:
+                raise ValidationError(
+                    self.env._("The end of validity cannot be before its start.")
+                )
+
+    @api.constrains("predecessor_id")
+    def _check_predecessor(self):
+        if self._has_cycle("predecessor_id"):
+            raise ValidationError(self.env._("A protocol cannot renew itself."))
+
+    def action_confirm(self):
+        for protocol in self:
+            if not protocol.party_ids:
+                raise UserError(
+                    self.env._("Add the member associations before confirming.")
+                )
+        self.write({"confirmed": True})
+
+    def action_reset_draft(self):
+        self.write({"confirmed": False})
+
+    def action_renew(self):
+        """Create the renewal: same members and terms, validity to be set."""
+        self.ensure_one()
+        start = fields.Date.add(self.date_end, days=1)
+        renewal = self.copy(
+            {
+                "name": self.env._("%(name)s (renewal)", name=self.name),
+                "predecessor_id": self.id,
+                "date_start": start,
+                "date_end": fields.Date.add(start, years=1, days=-1),
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": renewal.id,
+            "view_mode": "form",
+        }
+
+    @api.model
+    def _cron_update_state(self):
+        """Move protocols between active and expired as the dates pass."""
+        protocols = self.search([("confirmed", "=", True)])
+        self.env.add_to_compute(self._fields["state"], protocols)
+        protocols.flush_recordset(["state"])

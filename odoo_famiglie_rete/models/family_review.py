@@ -1,0 +1,182 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+
+class FamilyReview(models.Model):
+    _name = "family.review"
+    _description = "Joint Review"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date desc, id desc"
+    _check_company_auto = True
+
+    case_id = fields.Many2one(
+        "family.case",
+        string="Family Case",
+        required=True,
+        index=True,
+        ondelete="cascade",
+        check_company=True,
+    )
+    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
+    plan_id = fields.Many2one(
+        "family.plan",
+        string="Plan",
+        index="btree_not_null",
+        domain="[('case_id', '=', case_id)]",
+        compute="_compute_plan_id",
+        store=True,
+        readonly=False,
+    )
+    date = fields.Datetime(required=True, index=True, tracking=True)
+    duration = fields.Float(default=1.0, help="Length of the meeting, in hours.")
+    location = fields.Char()
+    user_id = fields.Many2one(
+        "res.users",
+        string="Organiser",
+        index=True,
+        default=lambda self: self.env.user,
+    )
+    partner_ids = fields.Many2many(
+        "res.partner",
+        string="Invited",
+        help="The people of the parties invited to the review.",
+    )
+    event_id = fields.Many2one(
+        "calendar.event",
+        string="Meeting",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+    )
+    minutes = fields.Html()
+    outcome_ids = fields.One2many(
+        "family.review.outcome", "review_id", string="Outcomes", copy=False
+    )
+    next_review_date = fields.Date(tracking=True)
+    state = fields.Selection(
+        [("planned", "Planned"), ("done", "Held"), ("cancelled", "Cancelled")],
+        default="planned",
+        required=True,
+        index=True,
+        tracking=True,
+        copy=False,
+    )
+
+    @api.depends("case_id")
+    def _compute_plan_id(self):
+        for review in self:
+            review.plan_id = review.case_id.current_plan_id
+
+    @api.depends("case_id", "date")
+    def _compute_display_name(self):
+        for review in self:
+            review.display_name = self.env._(
+                "Joint review of %(date)s - %(case)s",
+                date=fields.Date.to_string(fields.Datetime.to_datetime(review.date))
+                if review.date
+                else "",
+                case=review.case_id.name or "",
+            )
+
+    @api.constrains("date", "next_review_date")
+    def _check_next_review_date(self):
+        for review in self:
+            if (
+                review.next_review_date
+                and review.date
+                and review.next_review_date < review.date.date()
+            ):
+                raise ValidationError(
+                    self.env._("The next review cannot be before this one.")
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        reviews = super().create(vals_list)
+        reviews.case_id._check_not_closed()
+        reviews._sync_event()
+        return reviews
+
+    def write(self, vals):
+        self.case_id._check_not_closed()
+        res = super().write(vals)
+        if {"date", "duration", "partner_ids", "location", "state"} & set(vals):
+            self._sync_event()
+        return res
+
+    def _event_values(self):
+        self.ensure_one()
+        start = self.date
+        return {
+            "name": self.display_name,
+            "start": start,
+            "stop": start + timedelta(hours=self.duration or 1.0),
+            "location": self.location,
+            "user_id": self.user_id.id,
+            "partner_ids": [
+                fields.Command.set((self.partner_ids | self.user_id.partner_id).ids)
+            ],
+            "res_model_id": self.env["ir.model"]._get_id(self._name),
+            "res_id": self.id,
+            "privacy": "private",
+        }
+
+    def _sync_event(self):
+        """Keep a calendar meeting with the invited people for each review."""
+        Event = self.env["calendar.event"].with_context(
+            no_mail_to_attendees=True, mail_create_nolog=True
+        )
+        for review in self:
+            if review.state == "cancelled":
+                if review.event_id:
+                    review.event_id.active = False
+                continue
+            if review.event_id:
+                review.event_id.write(review._event_values())
+            else:
+                review.event_id = Event.create(review._event_values())
+
+    def action_load_goals(self):
+        """Add an outcome line for every goal of the plan still without one."""
+        for review in self:
+            missing = review.plan_id.goal_ids - review.outcome_ids.goal_id
+            review.outcome_ids = [
+                fields.Command.create(
+                    {"goal_id": goal.id, "indicator_value": goal.current_value}
+                )
+                for goal in missing
+            ]
+
+    def action_done(self):
+        for review in self:
+            if review.state != "planned":
+                raise UserError(self.env._("Only a planned review can be recorded."))
+            if not review.outcome_ids and review.plan_id.goal_ids:
+                raise UserError(
+                    self.env._("Record an outcome for the goals before closing.")
+                )
+        self.write({"state": "done"})
+        for outcome in self.outcome_ids.filtered("outcome"):
+            values = {"state": outcome.outcome}
+            if outcome.indicator_value:
+                values["current_value"] = outcome.indicator_value
+            outcome.goal_id.with_context(family_approving=True).write(values)
+        # The overdue activity of the case is done.
+        self.case_id.activity_ids.filtered(
+            lambda a: a.summary == self.env._("Joint review overdue")
+        ).action_feedback(feedback=self.env._("Review held."))
+
+    def action_cancel(self):
+        self.write({"state": "cancelled"})
+
+    def action_open_event(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "calendar.event",
+            "res_id": self.event_id.id,
+            "view_mode": "form",
+        }

@@ -1,0 +1,9 @@
+from odoo import fields, models
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    family_retention_years = fields.Integer(
+        related="company_id.family_retention_years", readonly=False
+    )
