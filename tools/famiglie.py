@@ -13,6 +13,7 @@ Every error a new user is likely to meet is reported as one clear line.
 """
 
 import argparse
+import getpass
 import os
 import re
 import shutil
@@ -210,7 +211,7 @@ def bootstrap():
 def pg_target():
     host = os.environ.get("PGHOST") or "the local Unix socket"
     port = os.environ.get("PGPORT") or "5432"
-    user = os.environ.get("PGUSER") or os.environ.get("USER") or "the current user"
+    user = os.environ.get("PGUSER") or getpass.getuser()
     return host, port, user
 
 
