@@ -15,6 +15,7 @@
     "data": [
         "security/family_security.xml",
         "security/ir.model.access.csv",
+        "security/family_rules.xml",
         "data/ir_sequence_data.xml",
         "data/family_case_stage_data.xml",
         "data/family_need_area_data.xml",

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.http import request
 
 RISK_LEVELS = [
     ("low", "Low"),
@@ -17,6 +18,14 @@ CLOSED_WRITABLE = {
     "date_closed",
     "anonymized",
 }
+
+
+def _is_rpc_call(model, method):
+    """True when the current HTTP request is an RPC call of ``model.method``."""
+    if not request or not getattr(request, "params", None):
+        return False
+    params = request.params
+    return params.get("model") == model and params.get("method") == method
 
 
 class FamilyCase(models.Model):
@@ -37,6 +46,7 @@ class FamilyCase(models.Model):
     name = fields.Char(
         string="Family",
         required=True,
+        groups="odoo_famiglie_rete.group_family_social_worker,base.group_portal",
         tracking=True,
         index="trigram",
         help="How the family unit is called, e.g. the reference person's surname.",
@@ -85,10 +95,16 @@ class FamilyCase(models.Model):
         tracking=True,
         help="Court orders, violence: only the case manager and the manager see it.",
     )
-    need_area_ids = fields.Many2many("family.need.area", string="Need Areas")
-    risk_level = fields.Selection(RISK_LEVELS, default="low", tracking=True, index=True)
-    isee_value = fields.Monetary(string="ISEE Value", currency_field="currency_id")
-    isee_expiry = fields.Date(string="ISEE Expiry")
+    need_area_ids = fields.Many2many(
+        "family.need.area", string="Need Areas", groups="odoo_famiglie_rete.group_family_social_worker,base.group_portal"
+    )
+    risk_level = fields.Selection(
+        RISK_LEVELS, default="low", tracking=True, index=True, groups="odoo_famiglie_rete.group_family_social_worker"
+    )
+    isee_value = fields.Monetary(
+        string="ISEE Value", currency_field="currency_id", groups="odoo_famiglie_rete.group_family_social_worker"
+    )
+    isee_expiry = fields.Date(string="ISEE Expiry", groups="odoo_famiglie_rete.group_family_social_worker")
     isee_expired = fields.Boolean(
         string="ISEE Expired", compute="_compute_isee_expired"
     )
@@ -96,13 +112,22 @@ class FamilyCase(models.Model):
         string="Report Date", default=fields.Date.context_today, required=True
     )
     report_source = fields.Char(
-        string="Reported By", help="Who reported the family (the 'segnalazione')."
+        string="Reported By",
+        groups="odoo_famiglie_rete.group_family_social_worker", help="Who reported the family (the 'segnalazione')."
     )
-    description = fields.Html(string="Situation")
+    description = fields.Html(string="Situation", groups="odoo_famiglie_rete.group_family_social_worker")
     date_closed = fields.Date(readonly=True, copy=False)
     anonymized = fields.Boolean(readonly=True, copy=False, index=True)
 
-    member_ids = fields.One2many("family.case.member", "case_id", string="Members")
+    member_ids = fields.One2many(
+        "family.case.member", "case_id", string="Members", groups="odoo_famiglie_rete.group_family_social_worker,base.group_portal"
+    )
+    share_ids = fields.One2many(
+        "family.case.share",
+        "case_id",
+        string="Shares",
+        groups="odoo_famiglie_rete.group_family_social_worker",
+    )
     member_count = fields.Integer(compute="_compute_counts", string="# Members")
     plan_ids = fields.One2many("family.plan", "case_id", string="Plans")
     current_plan_id = fields.Many2one(
@@ -329,11 +354,41 @@ class FamilyCase(models.Model):
         return super().write(vals)
 
     @api.depends("reference", "name")
+    @api.depends_context("uid")
     def _compute_display_name(self):
+        show_name = self._may_see_personal_data()
         for case in self:
             case.display_name = (
-                f"{case.reference} - {case.name}" if case.name else case.reference
+                f"{case.reference} - {case.name}"
+                if show_name and case.name
+                else case.reference
             )
+
+    @api.model
+    def _may_see_personal_data(self):
+        """Finance users see the reference of a case, never the family's name."""
+        return self.env.user.has_groups(
+            "odoo_famiglie_rete.group_family_social_worker,base.group_portal"
+        )
+
+    @api.model
+    def _search_display_name(self, operator, value):
+        if self._may_see_personal_data():
+            return super()._search_display_name(operator, value)
+        return [("reference", operator, value)]
+
+    def web_read(self, specification):
+        self.env["family.access.log"]._log(self, "form")
+        return super().web_read(specification)
+
+    def read(self, fields=None, load="_classic_read"):
+        if _is_rpc_call(self._name, "read"):
+            self.env["family.access.log"]._log(self, "rpc")
+        return super().read(fields, load)
+
+    def export_data(self, fields_to_export):
+        self.env["family.access.log"]._log(self, "export")
+        return super().export_data(fields_to_export)
 
     def _check_not_closed(self):
         closed = self.filtered("is_closed")
@@ -346,7 +401,8 @@ class FamilyCase(models.Model):
             )
 
     def _on_close(self):
-        """Hook called when cases are closed (shares end in the access module)."""
+        """Closing a case ends all its shares."""
+        self.sudo().share_ids._end()
 
     # ------------------------------------------------------------------
     # Actions

@@ -1,3 +1,5 @@
+from datetime import date
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -16,7 +18,10 @@ class FamilyIntervention(models.Model):
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
-    name = fields.Char(string="Description")
+    name = fields.Char(
+        string="Description",
+        groups="odoo_famiglie_rete.group_family_social_worker,base.group_portal",
+    )
     case_id = fields.Many2one(
         "family.case",
         string="Family Case",
@@ -48,12 +53,14 @@ class FamilyIntervention(models.Model):
     member_id = fields.Many2one(
         "family.case.member",
         string="Beneficiary",
+        groups="odoo_famiglie_rete.group_family_social_worker,base.group_portal",
         index="btree_not_null",
         domain="[('case_id', '=', case_id)]",
     )
     goal_id = fields.Many2one(
         "family.plan.goal",
         string="Goal",
+        groups="odoo_famiglie_rete.group_family_social_worker,base.group_portal",
         index="btree_not_null",
         domain="[('case_id', '=', case_id), ('party_id', '=', provider_id)]",
     )
@@ -81,7 +88,9 @@ class FamilyIntervention(models.Model):
     compensable = fields.Boolean(
         compute="_compute_compensable", store=True, readonly=False
     )
-    notes = fields.Text()
+    notes = fields.Text(
+        groups="odoo_famiglie_rete.group_family_social_worker,base.group_portal"
+    )
     has_overlap = fields.Boolean(
         compute="_compute_overlap", store=True, index=True, string="Overlap"
     )
@@ -154,8 +163,8 @@ class FamilyIntervention(models.Model):
             return False
         if other.category != self.category or other.provider_id == self.provider_id:
             return False
-        start, end = self.date_start, self.date_end or fields.Date.max
-        o_start, o_end = other.date_start, other.date_end or fields.Date.max
+        start, end = self.date_start, self.date_end or date.max
+        o_start, o_end = other.date_start, other.date_end or date.max
         return bool(start and o_start and start <= o_end and o_start <= end)
 
     def _recompute_overlap_of_neighbours(self):
@@ -250,6 +259,18 @@ class FamilyIntervention(models.Model):
             rec.display_name = " - ".join(
                 filter(None, [rec.type_id.name, rec.name, str(rec.date_start or "")])
             )
+
+    def web_read(self, specification):
+        self.env["family.access.log"]._log(
+            self.case_id, "form", model="family.intervention"
+        )
+        return super().web_read(specification)
+
+    def export_data(self, fields_to_export):
+        self.env["family.access.log"]._log(
+            self.case_id, "export", model="family.intervention"
+        )
+        return super().export_data(fields_to_export)
 
     def action_start(self):
         self.write({"state": "active"})

@@ -7,3 +7,6 @@ class ResConfigSettings(models.TransientModel):
     family_retention_years = fields.Integer(
         related="company_id.family_retention_years", readonly=False
     )
+    family_access_log_months = fields.Integer(
+        related="company_id.family_access_log_months", readonly=False
+    )

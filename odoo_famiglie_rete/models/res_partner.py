@@ -16,9 +16,23 @@ class ResPartner(models.Model):
         index=True,
         help="A specialist (or other) service that families can be referred to.",
     )
+    family_member_ids = fields.One2many("family.case.member", "partner_id")
+    is_family_person = fields.Boolean(
+        compute="_compute_is_family_person",
+        store=True,
+        index=True,
+        help="A member of a family case: only social workers see the contact.",
+    )
     family_protocol_party_ids = fields.One2many(
         "family.protocol.party", "partner_id", string="Protocol Memberships"
     )
+
+    @api.depends("family_member_ids")
+    def _compute_is_family_person(self):
+        for partner in self:
+            partner.is_family_person = bool(
+                partner.with_context(active_test=False).sudo().family_member_ids
+            )
 
     @api.depends("category_id")
     def _compute_is_family_external_service(self):

@@ -1,1 +1,2 @@
 from . import test_family_case
+from . import test_access

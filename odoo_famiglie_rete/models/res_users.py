@@ -1,0 +1,48 @@
+from odoo import api, fields, models
+from odoo.exceptions import AccessError
+
+
+class ResUsers(models.Model):
+    _inherit = "res.users"
+
+    family_portal_role = fields.Selection(
+        [("coordinator", "Coordinator"), ("volunteer", "Volunteer")],
+        string="Role in the Association",
+        index=True,
+        help="A coordinator sees every family shared with the association; a "
+        "volunteer only the families assigned to them.",
+    )
+
+    @property
+    def SELF_READABLE_FIELDS(self):
+        return super().SELF_READABLE_FIELDS + ["family_portal_role"]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        users = super().create(vals_list)
+        if any(vals.get("family_portal_role") for vals in vals_list):
+            self.env.registry.clear_cache()
+        return users
+
+    def write(self, vals):
+        if "family_portal_role" in vals:
+            self._check_can_set_family_role()
+        res = super().write(vals)
+        if "family_portal_role" in vals:
+            # record rules depend on the role: forget their cached domains
+            self.env.registry.clear_cache()
+        return res
+
+    def _check_can_set_family_role(self):
+        """The manager sets any role; a coordinator only in their association."""
+        user = self.env.user
+        if self.env.su or user.has_group("odoo_famiglie_rete.group_family_manager"):
+            return
+        if user.family_portal_role == "coordinator" and all(
+            u.commercial_partner_id == user.commercial_partner_id and u.share
+            for u in self
+        ):
+            return
+        raise AccessError(
+            self.env._("Only the manager or the association's coordinator sets roles.")
+        )

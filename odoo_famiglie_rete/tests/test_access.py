@@ -1,0 +1,416 @@
+import base64
+from datetime import date, timedelta
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
+
+from .common import FamilyCommon
+
+MODELS = [
+    "family.case",
+    "family.case.member",
+    "family.case.share",
+    "family.intervention",
+    "family.intervention.type",
+    "family.plan",
+    "family.plan.goal",
+    "family.review",
+    "family.review.outcome",
+    "family.referral",
+    "family.protocol",
+    "family.protocol.party",
+    "family.access.log",
+    "family.need.area",
+    "family.case.stage",
+]
+
+# role -> model -> the operations allowed by the ACLs (r, w, c, u)
+MATRIX = {
+    "social_worker": {
+        "family.case": "rwc",
+        "family.case.member": "rwcu",
+        "family.case.share": "rwc",
+        "family.intervention": "rwcu",
+        "family.intervention.type": "r",
+        "family.plan": "rwcu",
+        "family.plan.goal": "rwcu",
+        "family.review": "rwcu",
+        "family.review.outcome": "rwcu",
+        "family.referral": "rwcu",
+        "family.protocol": "r",
+        "family.protocol.party": "r",
+        "family.access.log": "",
+        "family.need.area": "r",
+        "family.case.stage": "r",
+    },
+    "finance": {
+        "family.case": "r",
+        "family.case.member": "",
+        "family.case.share": "",
+        "family.intervention": "r",
+        "family.intervention.type": "r",
+        "family.plan": "",
+        "family.plan.goal": "",
+        "family.review": "",
+        "family.review.outcome": "",
+        "family.referral": "",
+        "family.protocol": "r",
+        "family.protocol.party": "r",
+        "family.access.log": "",
+        "family.need.area": "r",
+        "family.case.stage": "r",
+    },
+    "manager": {model: "rwcu" for model in MODELS} | {"family.access.log": "r"},
+    "portal": {
+        "family.case": "r",
+        "family.case.member": "r",
+        "family.case.share": "rw",
+        "family.intervention": "rwc",
+        "family.intervention.type": "r",
+        "family.plan": "r",
+        "family.plan.goal": "rw",
+        "family.review": "r",
+        "family.review.outcome": "r",
+        "family.referral": "",
+        "family.protocol": "",
+        "family.protocol.party": "",
+        "family.access.log": "",
+        "family.need.area": "r",
+        "family.case.stage": "r",
+    },
+}
+OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
+
+
+class AccessCommon(FamilyCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        Partner = cls.env["res.partner"]
+        cls.assoc_a = Partner.create(
+            {"name": "Associazione A", "is_company": True, "is_family_network_member": True}
+        )
+        cls.assoc_b = Partner.create(
+            {"name": "Associazione B", "is_company": True, "is_family_network_member": True}
+        )
+        today = fields.Date.today()
+        cls.protocol = cls.env["family.protocol"].create(
+            {
+                "name": "Protocollo",
+                "date_start": today - timedelta(days=365),
+                "date_end": today + timedelta(days=365),
+                "party_ids": [
+                    fields.Command.create({"partner_id": cls.assoc_a.id}),
+                    fields.Command.create({"partner_id": cls.assoc_b.id}),
+                ],
+            }
+        )
+        cls.protocol.action_confirm()
+        sw = "odoo_famiglie_rete.group_family_social_worker"
+        cls.sw1 = new_test_user(cls.env, login="sw1", groups=sw)
+        cls.sw2 = new_test_user(cls.env, login="sw2", groups=sw)
+        cls.manager = new_test_user(
+            cls.env, login="mgr", groups="odoo_famiglie_rete.group_family_manager"
+        )
+        cls.finance = new_test_user(
+            cls.env,
+            login="fin",
+            groups="odoo_famiglie_rete.group_family_finance,base.group_allow_export",
+        )
+        cls.coord_a = cls._portal_user("coord_a", cls.assoc_a, "coordinator")
+        cls.vol_a = cls._portal_user("vol_a", cls.assoc_a, "volunteer")
+        cls.coord_b = cls._portal_user("coord_b", cls.assoc_b, "coordinator")
+
+        cls.case_a = cls.Case.create({"name": "Famiglia Alfa", "user_id": cls.sw1.id})
+        cls.member_a = cls.env["family.case.member"].create(
+            {"case_id": cls.case_a.id, "partner_id": cls.partner_a.id}
+        )
+        cls.case_b = cls.Case.create({"name": "Famiglia Beta", "user_id": cls.sw1.id})
+        cls.env["family.case.member"].create(
+            {"case_id": cls.case_b.id, "partner_id": cls.partner_b.id}
+        )
+        cls.case_restricted = cls.Case.create(
+            {"name": "Famiglia Riservata", "user_id": cls.sw1.id, "restricted": True}
+        )
+        cls.share_a = cls._share(cls.case_a, cls.assoc_a)
+        cls.share_b = cls._share(cls.case_b, cls.assoc_b)
+        itype = cls.env["family.intervention.type"].create(
+            {"name": "Pacco", "category": "food_goods"}
+        )
+        Intervention = cls.env["family.intervention"]
+        cls.int_a = Intervention.create(
+            {"case_id": cls.case_a.id, "provider_id": cls.assoc_a.id, "type_id": itype.id}
+        )
+        cls.int_comune = Intervention.create(
+            {"case_id": cls.case_a.id, "provider_id": cls.comune.id, "type_id": itype.id}
+        )
+        cls.int_b = Intervention.create(
+            {"case_id": cls.case_b.id, "provider_id": cls.assoc_b.id, "type_id": itype.id}
+        )
+        cls.attachment_b = cls.env["ir.attachment"].create(
+            {
+                "name": "relazione.txt",
+                "datas": base64.b64encode(b"riservato"),
+                "res_model": "family.case",
+                "res_id": cls.case_b.id,
+            }
+        )
+        cls.case_b.message_post(
+            body="Messaggio condiviso",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+
+    @classmethod
+    def _portal_user(cls, login, association, role):
+        user = new_test_user(cls.env, login=login, groups="base.group_portal")
+        user.partner_id.parent_id = association
+        user.family_portal_role = role
+        return user
+
+    @classmethod
+    def _share(cls, case, association, **values):
+        return cls.env["family.case.share"].create(
+            {
+                "case_id": case.id,
+                "partner_id": association.id,
+                "legal_basis": "consent",
+                "consent_date": fields.Date.today(),
+                **values,
+            }
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestAccessMatrix(AccessCommon):
+    def test_acl_matrix(self):
+        users = {
+            "social_worker": self.sw1,
+            "finance": self.finance,
+            "manager": self.manager,
+            "portal": self.coord_a,
+        }
+        for role, user in users.items():
+            for model in MODELS:
+                allowed = MATRIX[role][model]
+                for letter, operation in OPERATIONS.items():
+                    with self.subTest(role=role, model=model, operation=operation):
+                        self.assertEqual(
+                            self.env[model].with_user(user).has_access(operation),
+                            letter in allowed,
+                        )
+
+
+@tagged("post_install", "-at_install")
+class TestAssociationAccess(AccessCommon):
+    def test_coordinator_sees_only_shared_cases(self):
+        Case = self.Case.with_user(self.coord_a)
+        self.assertEqual(Case.search([]), self.case_a)
+        self.assertEqual(Case.search_count([("id", "=", self.case_b.id)]), 0)
+        with self.assertRaises(AccessError):
+            Case.browse(self.case_b.id).read(["name"])
+        groups = Case.read_group([], ["stage_id"], ["stage_id"])
+        self.assertEqual(sum(g["stage_id_count"] for g in groups), 1)
+        self.assertFalse(Case.name_search("Beta"))
+        self.assertTrue(Case.name_search("Alfa"))
+
+    def test_other_association_cannot_reach_messages_and_attachments(self):
+        Message = self.env["mail.message"].with_user(self.coord_a)
+        self.assertFalse(
+            Message.search([("model", "=", "family.case"), ("res_id", "=", self.case_b.id)])
+        )
+        with self.assertRaises(AccessError):
+            self.attachment_b.with_user(self.coord_a).read(["datas"])
+        with self.assertRaises(AccessError):
+            self.case_b.with_user(self.coord_a).message_ids.mapped("body")
+        # the other association does see its own case's shared message
+        Message_b = self.env["mail.message"].with_user(self.coord_b)
+        self.assertTrue(
+            Message_b.search(
+                [("model", "=", "family.case"), ("res_id", "=", self.case_b.id)]
+            )
+        )
+
+    def test_internal_notes_never_reach_associations(self):
+        note = self.case_a.message_post(body="Nota interna", subtype_xmlid="mail.mt_note")
+        shared = self.case_a.message_post(
+            body="Per le associazioni",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.assertTrue(shared.with_user(self.coord_a).read(["body"]))
+        Message = self.env["mail.message"].with_user(self.coord_a)
+        found = Message.search([("model", "=", "family.case"), ("res_id", "=", self.case_a.id)])
+        self.assertNotIn(note, found)
+        with self.assertRaises(AccessError):
+            note.with_user(self.coord_a).read(["body"])
+
+    def test_interventions_of_other_parties_hidden_unless_shared(self):
+        Intervention = self.env["family.intervention"].with_user(self.coord_a)
+        self.assertEqual(Intervention.search([]), self.int_a)
+        self.share_a.share_other_interventions = True
+        self.assertEqual(Intervention.search([]), self.int_a | self.int_comune)
+
+    def test_portal_writes_only_own_interventions(self):
+        self.share_a.share_other_interventions = True
+        with self.assertRaises(AccessError):
+            self.int_comune.with_user(self.coord_a).write({"quantity": 3})
+        self.int_a.with_user(self.coord_a).write({"quantity": 3})
+        self.assertEqual(self.int_a.quantity, 3)
+
+    def test_volunteer_sees_only_assigned_cases(self):
+        Case = self.Case.with_user(self.vol_a)
+        self.assertFalse(Case.search([]))
+        self.share_a.with_user(self.coord_a).write(
+            {"volunteer_user_ids": [fields.Command.link(self.vol_a.id)]}
+        )
+        self.assertEqual(Case.search([]), self.case_a)
+
+    def test_coordinator_may_only_assign_volunteers(self):
+        with self.assertRaises(AccessError):
+            self.share_a.with_user(self.coord_a).write({"share_documents": True})
+        with self.assertRaises(AccessError):
+            self.share_a.with_user(self.vol_a).write(
+                {"volunteer_user_ids": [fields.Command.link(self.vol_a.id)]}
+            )
+
+    def test_revoked_share_cuts_access_at_once(self):
+        Case = self.Case.with_user(self.coord_a)
+        self.assertTrue(Case.search([("id", "=", self.case_a.id)]))
+        self.share_a.revoke_reason = "Consenso ritirato"
+        self.share_a.action_revoke()
+        self.assertEqual(self.share_a.state, "revoked")
+        self.assertFalse(Case.search([("id", "=", self.case_a.id)]))
+        with self.assertRaises(AccessError):
+            self.case_a.with_user(self.coord_a).read(["name"])
+        with self.assertRaises(AccessError):
+            self.int_a.with_user(self.coord_a).read(["amount"])
+
+    def test_expired_share_cuts_access(self):
+        with freeze_time(date.today() + timedelta(days=400)):
+            self.share_a.date_end = date.today() - timedelta(days=1)
+            self.assertEqual(self.share_a.state, "expired")
+            self.assertFalse(self.Case.with_user(self.coord_a).search([]))
+
+    def test_share_cron_ends_share_when_date_passes(self):
+        self.share_a.date_end = fields.Date.today() + timedelta(days=1)
+        with freeze_time(fields.Date.today() + timedelta(days=3)):
+            self.env["family.case.share"]._cron_update_state()
+            self.assertEqual(self.share_a.state, "expired")
+
+    def test_closing_the_case_ends_its_shares(self):
+        self.case_a.stage_id = self.env.ref("odoo_famiglie_rete.stage_closed")
+        self.assertNotEqual(self.share_a.state, "active")
+        self.assertFalse(self.Case.with_user(self.coord_a).search([]))
+
+    def test_share_needs_active_protocol(self):
+        outsider = self.env["res.partner"].create(
+            {"name": "Esterna", "is_company": True, "is_family_network_member": True}
+        )
+        with self.assertRaises(ValidationError):
+            self._share(self.case_a, outsider)
+
+    def test_consent_needs_a_date(self):
+        with self.assertRaises(ValidationError):
+            self._share(self.case_b, self.assoc_a, consent_date=False)
+
+    def test_closed_case_cannot_be_shared(self):
+        self.case_b.stage_id = self.env.ref("odoo_famiglie_rete.stage_closed")
+        with self.assertRaises(UserError):
+            self._share(self.case_b, self.assoc_a)
+
+
+@tagged("post_install", "-at_install")
+class TestComuneAccess(AccessCommon):
+    def test_restricted_case_invisible_to_other_social_workers(self):
+        self.assertFalse(
+            self.Case.with_user(self.sw2).search([("id", "=", self.case_restricted.id)])
+        )
+        with self.assertRaises(AccessError):
+            self.case_restricted.with_user(self.sw2).read(["name"])
+        self.assertTrue(self.case_restricted.with_user(self.sw1).read(["name"]))
+        self.assertTrue(self.case_restricted.with_user(self.manager).read(["name"]))
+        member = self.env["family.case.member"].create(
+            {"case_id": self.case_restricted.id, "partner_id": self.partner_b.id}
+        )
+        with self.assertRaises(AccessError):
+            member.with_user(self.sw2).read(["name"])
+
+    def test_finance_never_reads_names(self):
+        case = self.case_a.with_user(self.finance)
+        self.assertEqual(case.display_name, self.case_a.reference)
+        with self.assertRaises(AccessError):
+            case.read(["name"])
+        with self.assertRaises(AccessError):
+            self.member_a.with_user(self.finance).read(["name"])
+        with self.assertRaises(AccessError):
+            self.partner_a.with_user(self.finance).read(["name"])
+        self.assertFalse(
+            self.env["res.partner"].with_user(self.finance).search(
+                [("id", "=", self.partner_a.id)]
+            )
+        )
+        # what finance needs: amounts, types, dates, providers, the reference
+        values = self.int_a.with_user(self.finance).read(
+            ["amount", "type_id", "date_start", "provider_id", "case_id"]
+        )[0]
+        self.assertEqual(values["case_id"][1], self.case_a.reference)
+        self.assertEqual(
+            self.Case.with_user(self.finance).name_search(self.case_a.reference)[0][1],
+            self.case_a.reference,
+        )
+
+    def test_finance_never_reads_case_messages(self):
+        message = self.case_a.message_post(
+            body="Mario Rossi", message_type="comment", subtype_xmlid="mail.mt_comment"
+        )
+        Message = self.env["mail.message"].with_user(self.finance)
+        self.assertFalse(Message.search([("id", "=", message.id)]))
+        with self.assertRaises(AccessError):
+            message.with_user(self.finance).read(["body"])
+
+
+@tagged("post_install", "-at_install")
+class TestAccessLog(AccessCommon):
+    def _entries(self, user):
+        return self.env["family.access.log"].search([("user_id", "=", user.id)])
+
+    def test_finance_and_portal_reads_are_logged(self):
+        self.case_a.with_user(self.finance).web_read({"reference": {}})
+        entry = self._entries(self.finance)
+        self.assertEqual(len(entry), 1)
+        self.assertEqual((entry.case_id, entry.channel), (self.case_a, "form"))
+        self.case_a.with_user(self.coord_a).web_read({"name": {}})
+        entry = self._entries(self.coord_a)
+        self.assertEqual(entry.partner_id, self.assoc_a)
+        self.case_a.with_user(self.finance).export_data(["reference"])
+        self.assertIn("export", self._entries(self.finance).mapped("channel"))
+
+    def test_social_worker_reads_are_not_logged(self):
+        self.case_a.with_user(self.sw1).web_read({"name": {}})
+        self.assertFalse(self._entries(self.sw1))
+
+    def test_log_is_append_only(self):
+        self.case_a.with_user(self.finance).web_read({"reference": {}})
+        entry = self._entries(self.finance)
+        with self.assertRaises(AccessError):
+            entry.with_user(self.manager).write({"channel": "rpc"})
+        with self.assertRaises(AccessError):
+            entry.with_user(self.manager).unlink()
+        with self.assertRaises(AccessError):
+            entry.sudo().write({"channel": "rpc"})
+        with self.assertRaises(AccessError):
+            self.env["family.access.log"].with_user(self.manager).create(
+                {"user_id": self.manager.id, "case_id": self.case_a.id, "channel": "rpc"}
+            )
+
+    def test_purge_removes_old_entries_only(self):
+        with freeze_time("2020-01-10"):
+            self.case_a.with_user(self.finance).web_read({"reference": {}})
+        self.case_b.with_user(self.finance).web_read({"reference": {}})
+        self.env.company.family_access_log_months = 24
+        self.env["family.access.log"]._cron_purge()
+        self.assertEqual(self._entries(self.finance).case_id, self.case_b)
