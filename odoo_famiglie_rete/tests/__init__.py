@@ -1,1 +1,4 @@
 from . import test_family_case
+from . import test_family_plan
+from . import test_family_review
+from . import test_family_referral
