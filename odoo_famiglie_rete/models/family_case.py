@@ -409,7 +409,9 @@ class FamilyCase(models.Model):
         """Give the case manager a to-do when the case's joint review is overdue.
 
         One activity per case: a case that already has an open one is skipped.
-        The activity is marked done when a review is held.
+        The activity is marked done when a review is held. No e-mail is sent
+        for it (the family's name would leave Odoo): the to-do shows in the
+        case manager's activities.
         """
         activity_type = self.env.ref(
             "odoo_famiglie_rete.mail_activity_type_review_overdue"
@@ -428,7 +430,7 @@ class FamilyCase(models.Model):
         has_activity = {res_id for (res_id,) in groups}
         model_id = self.env["ir.model"]._get_id(self._name)
         today = fields.Date.context_today(self)
-        self.env["mail.activity"].create(
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
             [
                 {
                     "res_model_id": model_id,

@@ -124,7 +124,10 @@ class FamilyReview(models.Model):
     def write(self, vals):
         check_case_open(self, vals)
         res = super().write(vals)
-        if EVENT_FIELDS & set(vals):
+        changed = EVENT_FIELDS & set(vals)
+        if vals.get("state") == "done":
+            changed.discard("state")  # a held review keeps its meeting as it is
+        if changed:
             self._sync_event()
         return res
 
@@ -171,6 +174,7 @@ class FamilyReview(models.Model):
             .sudo()
             .with_context(no_mail_to_attendees=True, mail_create_nolog=True)
         )
+        to_create = self.browse()
         for review in self:
             event = review.event_id.sudo().with_context(no_mail_to_attendees=True)
             if review.state == "cancelled":
@@ -183,7 +187,11 @@ class FamilyReview(models.Model):
                     values["active"] = True
                 event.write(values)
             else:
-                review.event_id = Event.create(review._event_values())
+                to_create |= review
+        if to_create:
+            events = Event.create([review._event_values() for review in to_create])
+            for review, event in zip(to_create, events, strict=True):
+                review.event_id = event
 
     def action_load_goals(self):
         """Add an outcome line for every goal of the plan still without one."""

@@ -168,8 +168,12 @@ class TestFamilyReview(FamilyPlanCommon):
         ).action_done()
         no_review = self.Case.create({"name": "Verdi", "user_id": self.worker.id})
 
+        mails = self.env["mail.mail"].search_count([])
         self.Case._cron_review_overdue()
         self.Case._cron_review_overdue()  # the next day: no duplicate
+        self.assertEqual(
+            self.env["mail.mail"].search_count([]), mails, "no e-mail with the name"
+        )
 
         activity = self._overdue_activities(self.case)
         self.assertEqual(len(activity), 1)
