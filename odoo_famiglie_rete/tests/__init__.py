@@ -1,2 +1,5 @@
 from . import test_family_case
 from . import test_access
+from . import test_family_plan
+from . import test_family_review
+from . import test_family_referral
