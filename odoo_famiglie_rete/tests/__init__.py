@@ -3,3 +3,4 @@ from . import test_access
 from . import test_family_plan
 from . import test_family_review
 from . import test_family_referral
+from . import test_retention
