@@ -35,6 +35,13 @@
         "views/family_config_views.xml",
         "views/res_partner_views.xml",
         "views/menus.xml",
+        "views/family_case_share_views.xml",
+        "views/family_access_log_views.xml",
+        "views/family_case_member_gdpr_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/res_users_views.xml",
+        "wizards/family_case_share_revoke_views.xml",
+        "report/family_member_data_report.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

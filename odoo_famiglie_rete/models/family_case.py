@@ -598,9 +598,7 @@ class FamilyCase(models.Model):
         }
 
         interventions.write({"name": False, "notes": False, "member_id": False})
-        referrals.write(
-            {"reason": anonymised, "outcome": False, "member_id": False}
-        )
+        referrals.write({"reason": anonymised, "outcome": False, "member_id": False})
         reviews.outcome_ids.write({"note": False, "indicator_value": False})
         reviews.write({"minutes": False, "location": False})
         goals.write(

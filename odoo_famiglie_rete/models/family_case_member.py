@@ -1,3 +1,5 @@
+import json
+
 from dateutil.relativedelta import relativedelta
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.it import codicefiscale
@@ -202,3 +204,40 @@ class FamilyCaseMember(models.Model):
         else:
             action.update(view_mode="list,form", domain=[("id", "in", cases.ids)])
         return action
+
+    # ------------------------------------------------------------------
+    # A person's data (GDPR art. 15)
+    # ------------------------------------------------------------------
+    def action_export_personal_data(self):
+        """Download all the data held about these people, as a JSON file."""
+        if not self:
+            return False
+        report = self.env["report.odoo_famiglie_rete.report_family_member_data"]
+        data = report._get_personal_data(self)
+        name = self.env._(
+            "Personal data - %(person)s.json",
+            person=self[0].name if len(self) == 1 else len(self),
+        )
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": name,
+                "raw": json.dumps(data, indent=2, ensure_ascii=False).encode(),
+                "mimetype": "application/json",
+                "res_model": self._name,
+                "res_id": self[0].id,
+            }
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "self",
+        }
+
+    def action_print_personal_data(self):
+        """The same data as a readable document (PDF)."""
+        self.env[
+            "report.odoo_famiglie_rete.report_family_member_data"
+        ]._check_may_export()
+        return self.env.ref(
+            "odoo_famiglie_rete.family_case_member_report_personal_data"
+        ).report_action(self)

@@ -48,7 +48,9 @@ class FamilyCaseShare(models.Model):
     share_identity = fields.Boolean(string="Identity and Contacts", default=True)
     share_household = fields.Boolean(string="Household Composition", default=True)
     share_needs = fields.Boolean(string="Needs", default=True)
-    share_goals = fields.Boolean(string="Goals Assigned to the Association", default=True)
+    share_goals = fields.Boolean(
+        string="Goals Assigned to the Association", default=True
+    )
     share_other_interventions = fields.Boolean(
         string="Interventions of Other Parties", default=False
     )
@@ -155,7 +157,11 @@ class FamilyCaseShare(models.Model):
         return shares
 
     def write(self, vals):
-        if self.env.user.share and not self.env.su and set(vals) - {"volunteer_user_ids"}:
+        if (
+            self.env.user.share
+            and not self.env.su
+            and set(vals) - {"volunteer_user_ids"}
+        ):
             raise AccessError(
                 self.env._("Associations can only assign volunteers to a family.")
             )
@@ -189,12 +195,26 @@ class FamilyCaseShare(models.Model):
                 ),
             )
 
+    def action_open_revoke_wizard(self):
+        """Ask the reason of the revocation, then revoke."""
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "odoo_famiglie_rete.family_case_share_revoke_action"
+        )
+        action["context"] = {
+            "active_model": self._name,
+            "active_ids": self.ids,
+            "default_share_ids": self.ids,
+        }
+        return action
+
     def _end(self):
         """End the shares today (used when the case is closed)."""
         today = fields.Date.context_today(self)
         for share in self.filtered(lambda s: s.state in ("active", "scheduled")):
             end = max(today, share.date_start)
-            share.write({"date_end": end if share.date_start <= today else share.date_start})
+            share.write(
+                {"date_end": end if share.date_start <= today else share.date_start}
+            )
             if share.date_start > today:
                 share.write({"revoked": True, "date_revoked": today})
         # A share ending today must not grant access any more.

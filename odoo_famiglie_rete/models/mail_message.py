@@ -35,9 +35,7 @@ class MailMessage(models.Model):
         forbidden = super()._get_forbidden_access(operation)
         if self.env.is_superuser():
             return forbidden
-        family = (self - forbidden).filtered(
-            lambda m: m.sudo().model in FAMILY_MODELS
-        )
+        family = (self - forbidden).filtered(lambda m: m.sudo().model in FAMILY_MODELS)
         if not family:
             return forbidden
         if self._family_blind_user():

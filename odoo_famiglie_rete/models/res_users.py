@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 
 class ResUsers(models.Model):
@@ -46,3 +46,23 @@ class ResUsers(models.Model):
         raise AccessError(
             self.env._("Only the manager or the association's coordinator sets roles.")
         )
+
+    def _family_set_role(self, role):
+        """Set the role of association users, for the manager or coordinator.
+
+        They need not be user administrators: the check is explicit, then the
+        role alone is written.
+        """
+        if self.filtered(lambda u: not u.share):
+            raise UserError(self.env._("Only association (portal) users have a role."))
+        self._check_can_set_family_role()
+        self.sudo().write({"family_portal_role": role})
+
+    def action_family_role_coordinator(self):
+        self._family_set_role("coordinator")
+
+    def action_family_role_volunteer(self):
+        self._family_set_role("volunteer")
+
+    def action_family_role_none(self):
+        self._family_set_role(False)

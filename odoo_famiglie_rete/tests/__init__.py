@@ -4,3 +4,5 @@ from . import test_family_plan
 from . import test_family_review
 from . import test_family_referral
 from . import test_retention
+from . import test_share_views
+from . import test_gdpr

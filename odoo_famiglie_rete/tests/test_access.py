@@ -91,10 +91,18 @@ class AccessCommon(FamilyCommon):
         super().setUpClass()
         Partner = cls.env["res.partner"]
         cls.assoc_a = Partner.create(
-            {"name": "Associazione A", "is_company": True, "is_family_network_member": True}
+            {
+                "name": "Associazione A",
+                "is_company": True,
+                "is_family_network_member": True,
+            }
         )
         cls.assoc_b = Partner.create(
-            {"name": "Associazione B", "is_company": True, "is_family_network_member": True}
+            {
+                "name": "Associazione B",
+                "is_company": True,
+                "is_family_network_member": True,
+            }
         )
         today = fields.Date.today()
         cls.protocol = cls.env["family.protocol"].create(
@@ -142,13 +150,25 @@ class AccessCommon(FamilyCommon):
         )
         Intervention = cls.env["family.intervention"]
         cls.int_a = Intervention.create(
-            {"case_id": cls.case_a.id, "provider_id": cls.assoc_a.id, "type_id": itype.id}
+            {
+                "case_id": cls.case_a.id,
+                "provider_id": cls.assoc_a.id,
+                "type_id": itype.id,
+            }
         )
         cls.int_comune = Intervention.create(
-            {"case_id": cls.case_a.id, "provider_id": cls.comune.id, "type_id": itype.id}
+            {
+                "case_id": cls.case_a.id,
+                "provider_id": cls.comune.id,
+                "type_id": itype.id,
+            }
         )
         cls.int_b = Intervention.create(
-            {"case_id": cls.case_b.id, "provider_id": cls.assoc_b.id, "type_id": itype.id}
+            {
+                "case_id": cls.case_b.id,
+                "provider_id": cls.assoc_b.id,
+                "type_id": itype.id,
+            }
         )
         cls.attachment_b = cls.env["ir.attachment"].create(
             {
@@ -220,7 +240,9 @@ class TestAssociationAccess(AccessCommon):
     def test_other_association_cannot_reach_messages_and_attachments(self):
         Message = self.env["mail.message"].with_user(self.coord_a)
         self.assertFalse(
-            Message.search([("model", "=", "family.case"), ("res_id", "=", self.case_b.id)])
+            Message.search(
+                [("model", "=", "family.case"), ("res_id", "=", self.case_b.id)]
+            )
         )
         with self.assertRaises(AccessError):
             self.attachment_b.with_user(self.coord_a).read(["datas"])
@@ -235,7 +257,9 @@ class TestAssociationAccess(AccessCommon):
         )
 
     def test_internal_notes_never_reach_associations(self):
-        note = self.case_a.message_post(body="Nota interna", subtype_xmlid="mail.mt_note")
+        note = self.case_a.message_post(
+            body="Nota interna", subtype_xmlid="mail.mt_note"
+        )
         shared = self.case_a.message_post(
             body="Per le associazioni",
             message_type="comment",
@@ -243,7 +267,9 @@ class TestAssociationAccess(AccessCommon):
         )
         self.assertTrue(shared.with_user(self.coord_a).read(["body"]))
         Message = self.env["mail.message"].with_user(self.coord_a)
-        found = Message.search([("model", "=", "family.case"), ("res_id", "=", self.case_a.id)])
+        found = Message.search(
+            [("model", "=", "family.case"), ("res_id", "=", self.case_a.id)]
+        )
         self.assertNotIn(note, found)
         with self.assertRaises(AccessError):
             note.with_user(self.coord_a).read(["body"])
@@ -349,9 +375,9 @@ class TestComuneAccess(AccessCommon):
         with self.assertRaises(AccessError):
             self.partner_a.with_user(self.finance).read(["name"])
         self.assertFalse(
-            self.env["res.partner"].with_user(self.finance).search(
-                [("id", "=", self.partner_a.id)]
-            )
+            self.env["res.partner"]
+            .with_user(self.finance)
+            .search([("id", "=", self.partner_a.id)])
         )
         # what finance needs: amounts, types, dates, providers, the reference
         values = self.int_a.with_user(self.finance).read(
@@ -404,7 +430,11 @@ class TestAccessLog(AccessCommon):
             entry.sudo().write({"channel": "rpc"})
         with self.assertRaises(AccessError):
             self.env["family.access.log"].with_user(self.manager).create(
-                {"user_id": self.manager.id, "case_id": self.case_a.id, "channel": "rpc"}
+                {
+                    "user_id": self.manager.id,
+                    "case_id": self.case_a.id,
+                    "channel": "rpc",
+                }
             )
 
     def test_purge_removes_old_entries_only(self):

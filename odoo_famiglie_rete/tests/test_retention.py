@@ -232,7 +232,7 @@ class TestRetention(AccessCommon):
         )
 
         def refuse(records):
-            raise UserError("still used")
+            raise UserError(self.env._("still used"))
 
         with patch.object(type(self.env["res.partner"]), "unlink", refuse):
             self._run_cron_on(self.closing_day + relativedelta(years=11))

@@ -1,1 +1,1 @@
-
+from . import family_case_share_revoke

@@ -1,0 +1,197 @@
+import base64
+import json
+
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, new_test_user, tagged
+
+from .test_access import AccessCommon
+
+REPORT = "odoo_famiglie_rete.report_family_member_data"
+
+
+@tagged("post_install", "-at_install")
+class TestPersonalData(AccessCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.partner_a.write(
+            {"email": "mario.rossi@example.com", "city": "Cernusco sul Naviglio"}
+        )
+        cls.member_a.write(
+            {
+                "fiscal_code": "RSSMRA80A01F205X",
+                "relation": "reference",
+                "notes": "Disoccupato da due anni",
+            }
+        )
+        cls.int_a.write({"member_id": cls.member_a.id, "quantity": 2, "unit_value": 30})
+        service = cls.env["res.partner"].create(
+            {
+                "name": "Centro per l'impiego",
+                "is_company": True,
+                "category_id": [
+                    Command.link(
+                        cls.env.ref(
+                            "odoo_famiglie_rete.partner_category_external_service"
+                        ).id
+                    )
+                ],
+            }
+        )
+        cls.referral = cls.env["family.referral"].create(
+            {
+                "case_id": cls.case_a.id,
+                "member_id": cls.member_a.id,
+                "service_id": service.id,
+                "reason": "Ricerca di lavoro",
+            }
+        )
+        # the same person in a second case
+        cls.member_b = cls.env["family.case.member"].create(
+            {"case_id": cls.case_b.id, "partner_id": cls.partner_a.id}
+        )
+        cls.case_a.with_user(cls.coord_a).web_read({"name": {}})
+
+    def _export(self, members, user):
+        action = members.with_user(user).action_export_personal_data()
+        self.assertEqual(action["type"], "ir.actions.act_url")
+        self.assertTrue(action["url"].endswith("?download=true"))
+        attachment_id = int(action["url"].split("/")[3].split("?")[0])
+        attachment = self.env["ir.attachment"].browse(attachment_id)
+        self.assertEqual(attachment.mimetype, "application/json")
+        return json.loads(base64.b64decode(attachment.datas))
+
+    def test_json_export(self):
+        data = self._export(self.member_a, self.sw1)
+        self.assertEqual(data["generated_by"], self.sw1.name)
+        self.assertEqual(len(data["persons"]), 1)
+        person = data["persons"][0]
+        self.assertEqual(person["person"]["name"], "Mario Rossi")
+        self.assertEqual(person["person"]["fiscal_code"], "RSSMRA80A01F205X")
+        self.assertEqual(person["person"]["email"], "mario.rossi@example.com")
+        by_case = {m["case"]["reference"]: m for m in person["memberships"]}
+        self.assertEqual(set(by_case), {self.case_a.reference, self.case_b.reference})
+        membership = by_case[self.case_a.reference]
+        self.assertEqual(membership["notes"], "Disoccupato da due anni")
+        self.assertEqual(membership["relation"], "Reference Person")
+        # only the interventions where the person is the beneficiary
+        self.assertEqual(len(membership["interventions"]), 1)
+        self.assertEqual(membership["interventions"][0]["provider"], "Associazione A")
+        self.assertEqual(membership["interventions"][0]["amount"], 60)
+        self.assertEqual(membership["referrals"][0]["reason"], "Ricerca di lavoro")
+        self.assertEqual(
+            [s["association"] for s in membership["shares"]], ["Associazione A"]
+        )
+        self.assertIn("Identity and Contacts", membership["shares"][0]["categories"])
+        self.assertEqual(
+            [(e["user"], e["association"]) for e in membership["access_log"]],
+            [(self.coord_a.name, "Associazione A")],
+        )
+        other = by_case[self.case_b.reference]
+        self.assertFalse(other["interventions"])
+        self.assertEqual(other["shares"][0]["association"], "Associazione B")
+
+    def test_export_follows_the_access_rules(self):
+        """A social worker exports only what they may see; the manager all."""
+        self.case_b.write({"restricted": True, "user_id": self.sw2.id})
+        person = self._export(self.member_a, self.sw1)["persons"][0]
+        self.assertEqual(
+            [m["case"]["reference"] for m in person["memberships"]],
+            [self.case_a.reference],
+        )
+        person = self._export(self.member_a, self.manager)["persons"][0]
+        self.assertEqual(len(person["memberships"]), 2)
+
+    def test_only_social_workers_export(self):
+        for user in (self.finance, self.coord_a, self.vol_a):
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.member_a.with_user(user).action_export_personal_data()
+            with self.subTest(user=user.login), self.assertRaises(AccessError):
+                self.env["ir.actions.report"].with_user(user)._render_qweb_html(
+                    REPORT, self.member_a.ids
+                )
+        # the coordinator may read the member, but not export the person
+        self.assertTrue(self.member_a.with_user(self.coord_a).read(["name"]))
+        with self.assertRaises(AccessError):
+            self.member_a.with_user(self.coord_a).action_print_personal_data()
+
+    def test_report_renders(self):
+        action = self.member_a.with_user(self.sw1).action_print_personal_data()
+        self.assertEqual(action["report_name"], REPORT)
+        html, report_type = (
+            self.env["ir.actions.report"]
+            .with_user(self.sw1)
+            ._render_qweb_html(REPORT, self.member_a.ids)
+        )
+        self.assertEqual(report_type, "html")
+        html = html.decode()
+        for text in (
+            "Mario Rossi",
+            "RSSMRA80A01F205X",
+            self.case_a.reference,
+            self.case_b.reference,
+            "Associazione A",
+            "Ricerca di lavoro",
+            "Centro per l&#39;impiego",
+        ):
+            self.assertIn(text, html)
+
+    def test_actions_are_bound_for_social_workers(self):
+        server_action = self.env.ref(
+            "odoo_famiglie_rete.family_case_member_action_export_personal_data"
+        )
+        report = self.env.ref(
+            "odoo_famiglie_rete.family_case_member_report_personal_data"
+        )
+        self.assertEqual(server_action.binding_model_id.model, "family.case.member")
+        self.assertEqual(report.binding_model_id.model, "family.case.member")
+        bindings = (
+            self.env["ir.actions.actions"]
+            .with_user(self.sw1)
+            .get_bindings("family.case.member")
+        )
+        self.assertIn(server_action.id, [a["id"] for a in bindings["action"]])
+        self.assertIn(report.id, [a["id"] for a in bindings["report"]])
+        bindings = (
+            self.env["ir.actions.actions"]
+            .with_user(self.coord_a)
+            .get_bindings("family.case.member")
+        )
+        self.assertFalse(bindings.get("action"))
+        self.assertFalse(bindings.get("report"))
+        action = (
+            server_action.with_user(self.sw1)
+            .with_context(
+                active_model="family.case.member",
+                active_ids=self.member_a.ids,
+                active_id=self.member_a.id,
+            )
+            .run()
+        )
+        self.assertEqual(action["type"], "ir.actions.act_url")
+
+
+@tagged("post_install", "-at_install")
+class TestPersonalDataPdf(HttpCase):
+    """wkhtmltopdf fetches the report's assets from the test server."""
+
+    def test_report_pdf(self):
+        worker = new_test_user(
+            self.env,
+            login="gdpr_worker",
+            groups="odoo_famiglie_rete.group_family_social_worker",
+        )
+        case = self.env["family.case"].create({"name": "Rossi", "user_id": worker.id})
+        person = self.env["res.partner"].create({"name": "Mario Rossi"})
+        member = self.env["family.case.member"].create(
+            {"case_id": case.id, "partner_id": person.id}
+        )
+        pdf, report_type = (
+            self.env["ir.actions.report"]
+            .with_user(worker)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf(REPORT, member.ids)
+        )
+        self.assertEqual(report_type, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))

@@ -1,0 +1,155 @@
+from ast import literal_eval
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import Form, tagged
+
+from .test_access import AccessCommon
+
+
+@tagged("post_install", "-at_install")
+class TestShareViews(AccessCommon):
+    def _check_views(self, model, user, view_types):
+        views = (
+            self.env[model]
+            .with_user(user)
+            .get_views([(False, view_type) for view_type in view_types])
+        )
+        self.assertEqual(set(views["views"]), set(view_types))
+        return views
+
+    def test_share_views_open(self):
+        for user in (self.sw1, self.manager):
+            self._check_views("family.case.share", user, ["list", "form", "search"])
+        action = self.env.ref("odoo_famiglie_rete.family_case_share_action")
+        self.assertEqual(action.res_model, "family.case.share")
+        Share = self.env["family.case.share"].with_user(self.sw1)
+        self.assertEqual(
+            Share.search([("state", "=", "active")]), self.share_a | self.share_b
+        )
+
+    def test_share_form_creates_a_share(self):
+        with Form(self.env["family.case.share"].with_user(self.sw1)) as form:
+            form.case_id = self.case_b
+            form.partner_id = self.assoc_a
+            form.legal_basis = "public_task"
+            form.share_documents = True
+            form.volunteer_user_ids.add(self.vol_a)
+        share = form.record
+        self.assertEqual(share.state, "active")
+        self.assertTrue(share.share_identity)
+        self.assertFalse(share.share_other_interventions)
+        self.assertEqual(share.volunteer_user_ids, self.vol_a)
+        self.assertEqual(self.Case.with_user(self.vol_a).search([]), self.case_b)
+
+    def test_share_form_asks_consent_date(self):
+        form = Form(self.env["family.case.share"].with_user(self.sw1))
+        form.case_id = self.case_b
+        form.partner_id = self.assoc_a
+        form.legal_basis = "consent"
+        with self.assertRaises(AssertionError):
+            form.save()  # the consent date is required in the form
+        form.consent_date = fields.Date.today()
+        self.assertEqual(form.save().state, "active")
+
+    def test_revoke_wizard(self):
+        action = self.share_a.with_user(self.sw1).action_open_revoke_wizard()
+        self.assertEqual(action["res_model"], "family.case.share.revoke")
+        Wizard = self.env["family.case.share.revoke"].with_user(self.sw1)
+        form = Form(Wizard.with_context(**action["context"]))
+        self.assertEqual(form.share_ids[:], self.share_a)
+        with self.assertRaises(AssertionError):
+            form.save()  # the reason is required
+        form.reason = "La famiglia ha ritirato il consenso"
+        form.save().action_revoke()
+        self.assertEqual(self.share_a.state, "revoked")
+        self.assertEqual(self.share_a.date_revoked, fields.Date.today())
+        self.assertEqual(
+            self.share_a.revoke_reason, "La famiglia ha ritirato il consenso"
+        )
+        self.assertIn(
+            "La famiglia ha ritirato il consenso",
+            self.share_a.message_ids[:1].body,
+        )
+        self.assertFalse(self.Case.with_user(self.coord_a).search([]))
+        # a second revocation is refused
+        wizard = Wizard.create({"share_ids": self.share_a.ids, "reason": "Ancora"})
+        with self.assertRaises(UserError):
+            wizard.action_revoke()
+        self.assertEqual(
+            self.share_a.revoke_reason, "La famiglia ha ritirato il consenso"
+        )
+
+    def test_revoke_wizard_not_for_finance_or_associations(self):
+        for user in (self.finance, self.coord_a):
+            with self.assertRaises(AccessError):
+                self.env["family.case.share.revoke"].with_user(user).create(
+                    {"share_ids": self.share_a.ids, "reason": "No"}
+                )
+        self.assertEqual(self.share_a.state, "active")
+
+    def test_access_log_views_for_managers_only(self):
+        self.case_a.with_user(self.finance).web_read({"reference": {}})
+        views = self._check_views(
+            "family.access.log", self.manager, ["list", "form", "search"]
+        )
+        arch = views["views"]["list"]["arch"]
+        for attribute in ('create="false"', 'edit="false"', 'delete="false"'):
+            self.assertIn(attribute, arch)
+        Log = self.env["family.access.log"].with_user(self.manager)
+        self.assertEqual(len(Log.search([("channel", "=", "form")])), 1)
+        self.assertEqual(
+            Log.search([("user_id", "=", self.finance.id)]).case_id, self.case_a
+        )
+        menu = self.env.ref("odoo_famiglie_rete.menu_family_access_log")
+        Menu = self.env["ir.ui.menu"]
+        self.assertIn(menu.id, Menu.with_user(self.manager)._visible_menu_ids())
+        self.assertNotIn(menu.id, Menu.with_user(self.sw1)._visible_menu_ids())
+        with self.assertRaises(AccessError):
+            self.env["family.access.log"].with_user(self.sw1).search([])
+
+    def test_settings(self):
+        admin = self.env.ref("base.user_admin")
+        with Form(self.env["res.config.settings"].with_user(admin)) as form:
+            form.family_retention_years = 7
+            form.family_access_log_months = 12
+        form.record.execute()
+        self.assertEqual(self.env.company.family_retention_years, 7)
+        self.assertEqual(self.env.company.family_access_log_months, 12)
+
+    def test_user_form_shows_the_role(self):
+        admin = self.env.ref("base.user_admin")
+        admin.groups_id |= self.env.ref("odoo_famiglie_rete.group_family_manager")
+        form_view = self.env.ref("base.view_users_form")
+        views = (
+            self.env["res.users"].with_user(admin).get_views([(form_view.id, "form")])
+        )
+        self.assertIn("family_portal_role", views["views"]["form"]["arch"])
+        with Form(self.vol_a.with_user(admin), view=form_view) as form:
+            form.family_portal_role = "coordinator"
+        self.assertEqual(self.vol_a.family_portal_role, "coordinator")
+
+    def test_role_buttons(self):
+        users_view = self._check_views("res.users", self.manager, ["list"])
+        self.assertTrue(users_view)
+        action = self.env.ref("odoo_famiglie_rete.res_users_action_family_portal")
+        portal_users = (
+            self.env["res.users"]
+            .with_user(self.manager)
+            .search(literal_eval(action.domain))
+        )
+        self.assertIn(self.vol_a, portal_users)
+        self.assertNotIn(self.sw1, portal_users)
+        self.vol_a.with_user(self.manager).action_family_role_coordinator()
+        self.assertEqual(self.vol_a.family_portal_role, "coordinator")
+        self.vol_a.with_user(self.coord_a).action_family_role_volunteer()
+        self.assertEqual(self.vol_a.family_portal_role, "volunteer")
+        with self.assertRaises(AccessError):
+            self.coord_b.with_user(self.coord_a).action_family_role_none()
+        with self.assertRaises(AccessError):
+            self.vol_a.with_user(self.sw1).action_family_role_coordinator()
+        with self.assertRaises(AccessError):
+            self.vol_a.with_user(self.vol_a).action_family_role_coordinator()
+        with self.assertRaises(UserError):
+            self.sw1.with_user(self.manager).action_family_role_coordinator()
+        self.assertEqual(self.coord_b.family_portal_role, "coordinator")
