@@ -1,3 +1,6 @@
+from collections import defaultdict
+from datetime import date
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
@@ -7,6 +10,18 @@ STATES = [
     ("done", "Done"),
     ("cancelled", "Cancelled"),
 ]
+
+# Interventions that count for the overlap alert.
+OVERLAP_STATES = ("planned", "active")
+# Fields whose change moves the overlap flag of the other interventions.
+OVERLAP_FIELDS = {
+    "case_id",
+    "type_id",
+    "provider_id",
+    "date_start",
+    "date_end",
+    "state",
+}
 
 
 class FamilyIntervention(models.Model):
@@ -67,19 +82,28 @@ class FamilyIntervention(models.Model):
     date_end = fields.Date(string="End Date", index=True)
     quantity = fields.Float(default=1.0, digits="Product Unit of Measure")
     unit = fields.Char(related="type_id.unit")
-    unit_value = fields.Monetary(currency_field="currency_id")
+    unit_value = fields.Monetary(
+        currency_field="currency_id",
+        compute="_compute_unit_value",
+        store=True,
+        readonly=False,
+        precompute=True,
+        help="Proposed by the type; it can be changed.",
+    )
     amount = fields.Monetary(
         compute="_compute_amount",
         store=True,
         readonly=False,
+        precompute=True,
         currency_field="currency_id",
         tracking=True,
+        help="Quantity × unit value; it can be changed.",
     )
     state = fields.Selection(
         STATES, default="planned", required=True, index=True, tracking=True
     )
     compensable = fields.Boolean(
-        compute="_compute_compensable", store=True, readonly=False
+        compute="_compute_compensable", store=True, readonly=False, precompute=True
     )
     notes = fields.Text()
     has_overlap = fields.Boolean(
@@ -104,10 +128,10 @@ class FamilyIntervention(models.Model):
         for rec in self:
             rec.compensable = rec.type_id.compensable
 
-    @api.onchange("type_id")
-    def _onchange_type_id(self):
-        if self.type_id and not self.unit_value:
-            self.unit_value = self.type_id.unit_value
+    @api.depends("type_id")
+    def _compute_unit_value(self):
+        for rec in self:
+            rec.unit_value = rec.type_id.unit_value
 
     @api.depends(
         "case_id",
@@ -120,56 +144,96 @@ class FamilyIntervention(models.Model):
     def _compute_overlap(self):
         """Flag help of the same category given by another party in the same period.
 
-        One query for the whole batch: the candidates are the active (or
-        planned) interventions of the same cases and categories.
+        One query for the whole batch: the candidates are the planned or
+        active interventions of the same cases and categories, indexed by
+        (case, category) so that the comparison stays local to each family.
         """
-        candidates = self.search(
-            [
-                ("case_id", "in", self.case_id.ids),
-                ("category", "in", list(set(self.mapped("category")))),
-                ("state", "in", ("planned", "active")),
-            ]
+        live = self.filtered(
+            lambda r: r.state in OVERLAP_STATES and r.case_id and r.category
         )
+        (self - live).update({"has_overlap": False, "overlap_warning": False})
+        if not live:
+            return
+        candidates = self.search_fetch(
+            [
+                ("case_id", "in", live.case_id._origin.ids),
+                ("category", "in", list(set(live.mapped("category")))),
+                ("state", "in", list(OVERLAP_STATES)),
+            ],
+            ["case_id", "category", "provider_id", "date_start", "date_end"],
+        )
+        by_family = defaultdict(list)
+        for other in candidates:
+            by_family[other.case_id.id, other.category].append(other)
         categories = dict(self._fields["category"]._description_selection(self.env))
-        for rec in self:
-            others = (
-                candidates.filtered(lambda o, r=rec: r._overlaps(o))
-                if rec.state in ("planned", "active")
-                else self.browse()
-            )
-            rec.has_overlap = bool(others)
-            rec.overlap_warning = (
-                self.env._(
-                    "Another party already gives help of the category %(category)s "
-                    "to this family in the same period.",
-                    category=categories.get(rec.category, rec.category),
-                )
-                if others
-                else False
+        for rec in live:
+            own_id = rec._origin.id or rec.id
+            others = [
+                other
+                for other in by_family[rec.case_id._origin.id, rec.category]
+                if other.id != own_id and rec._overlaps(other)
+            ]
+            if not others:
+                rec.has_overlap = False
+                rec.overlap_warning = False
+                continue
+            parties = sorted({o.provider_id.display_name for o in others})
+            rec.has_overlap = True
+            rec.overlap_warning = self.env._(
+                "In the same period, %(parties)s also gives this family help of "
+                "the category %(category)s.",
+                parties=", ".join(parties),
+                category=categories.get(rec.category, rec.category),
             )
 
     def _overlaps(self, other):
+        """Same family and category, another provider, intersecting periods.
+
+        A missing end date means the help is still going on (open-ended).
+        """
         self.ensure_one()
-        if other == self or other.case_id != self.case_id:
+        if other.id == (self._origin.id or self.id):
             return False
-        if other.category != self.category or other.provider_id == self.provider_id:
+        if other.case_id != self.case_id._origin or other.category != self.category:
             return False
-        start, end = self.date_start, self.date_end or fields.Date.max
-        o_start, o_end = other.date_start, other.date_end or fields.Date.max
+        if other.provider_id == self.provider_id._origin:
+            return False
+        start, end = self.date_start, self.date_end or date.max
+        o_start, o_end = other.date_start, other.date_end or date.max
         return bool(start and o_start and start <= o_end and o_start <= end)
 
-    def _recompute_overlap_of_neighbours(self):
-        """Other interventions of the same families may gain or lose the flag."""
-        neighbours = self.search(
-            [
-                ("case_id", "in", self.case_id.ids),
-                ("category", "in", list(set(self.mapped("category")))),
-                ("id", "not in", self.ids),
-            ]
+    def _overlap_neighbours(self):
+        """The other live interventions of the same families and categories.
+
+        Only planned and active ones can carry the flag. Searched as
+        superuser: their flag must not depend on what the current user may
+        read. Nothing of them is shown to the user.
+        """
+        records = self.filtered(lambda r: r.case_id and r.category)
+        if not records:
+            return self.browse()
+        return (
+            self.sudo()
+            .search(
+                [
+                    ("case_id", "in", records.case_id.ids),
+                    ("category", "in", list(set(records.mapped("category")))),
+                    ("state", "in", list(OVERLAP_STATES)),
+                    ("id", "not in", self.ids),
+                ]
+            )
+            .with_env(self.env)
         )
+
+    def _recompute_overlap(self, neighbours):
+        neighbours = neighbours.exists()
         if neighbours:
             self.env.add_to_compute(self._fields["has_overlap"], neighbours)
             self.env.add_to_compute(self._fields["overlap_warning"], neighbours)
+
+    def _recompute_overlap_of_neighbours(self):
+        """Other interventions of the same families may gain or lose the flag."""
+        self._recompute_overlap(self._overlap_neighbours())
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -181,28 +245,22 @@ class FamilyIntervention(models.Model):
 
     def write(self, vals):
         self.case_id._check_not_closed()
+        overlap_change = bool(OVERLAP_FIELDS & set(vals))
+        # Neighbours before the change lose the flag if the family or the
+        # category moves away from them.
+        before = self._overlap_neighbours() if overlap_change else self.browse()
         res = super().write(vals)
-        if {"provider_id", "date_start"} & set(vals):
+        if "provider_id" in vals:
             self._check_provider_protocol()
-        if {"case_id", "type_id", "provider_id", "date_start", "date_end", "state"} & set(
-            vals
-        ):
-            self._recompute_overlap_of_neighbours()
+        if overlap_change:
+            self._recompute_overlap(before | self._overlap_neighbours())
         return res
 
     def unlink(self):
         self.case_id._check_not_closed()
-        neighbours = self.search(
-            [
-                ("case_id", "in", self.case_id.ids),
-                ("category", "in", list(set(self.mapped("category")))),
-                ("id", "not in", self.ids),
-            ]
-        )
+        neighbours = self._overlap_neighbours()
         res = super().unlink()
-        if neighbours:
-            self.env.add_to_compute(self._fields["has_overlap"], neighbours)
-            self.env.add_to_compute(self._fields["overlap_warning"], neighbours)
+        self._recompute_overlap(neighbours)
         return res
 
     def _check_provider_protocol(self):
@@ -229,7 +287,9 @@ class FamilyIntervention(models.Model):
         for rec in self:
             if rec.quantity < 0 or rec.unit_value < 0 or rec.amount < 0:
                 raise ValidationError(
-                    self.env._("Quantities, unit values and amounts cannot be negative.")
+                    self.env._(
+                        "Quantities, unit values and amounts cannot be negative."
+                    )
                 )
 
     @api.constrains("member_id", "goal_id", "case_id")
@@ -244,7 +304,7 @@ class FamilyIntervention(models.Model):
                     self.env._("The goal must belong to the same family's plan.")
                 )
 
-    @api.depends("type_id", "case_id", "date_start")
+    @api.depends("type_id", "name", "date_start")
     def _compute_display_name(self):
         for rec in self:
             rec.display_name = " - ".join(

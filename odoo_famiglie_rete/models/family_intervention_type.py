@@ -40,3 +40,15 @@ class FamilyInterventionType(models.Model):
             "The default unit value cannot be negative.",
         )
     ]
+
+    def write(self, vals):
+        if "category" not in vals:
+            return super().write(vals)
+        # The interventions of these types change category: the overlap flag
+        # of their neighbours, in the old and the new category, may change.
+        Intervention = self.env["family.intervention"].sudo()
+        interventions = Intervention.search([("type_id", "in", self.ids)])
+        before = interventions._overlap_neighbours()
+        res = super().write(vals)
+        interventions._recompute_overlap(before | interventions._overlap_neighbours())
+        return res
