@@ -88,6 +88,7 @@ class FamilyIntervention(models.Model):
         store=True,
         readonly=False,
         precompute=True,
+        aggregator=None,
         help="Proposed by the type; it can be changed.",
     )
     amount = fields.Monetary(
@@ -144,9 +145,9 @@ class FamilyIntervention(models.Model):
     def _compute_overlap(self):
         """Flag help of the same category given by another party in the same period.
 
-        One query for the whole batch: the candidates are the planned or
-        active interventions of the same cases and categories, indexed by
-        (case, category) so that the comparison stays local to each family.
+        One query for the whole batch reads the periods of the planned and
+        active interventions of the same families and categories; the
+        comparison is then done on plain values.
         """
         live = self.filtered(
             lambda r: r.state in OVERLAP_STATES and r.case_id and r.category
@@ -154,37 +155,88 @@ class FamilyIntervention(models.Model):
         (self - live).update({"has_overlap": False, "overlap_warning": False})
         if not live:
             return
-        candidates = self.search_fetch(
-            [
-                ("case_id", "in", live.case_id._origin.ids),
-                ("category", "in", list(set(live.mapped("category")))),
-                ("state", "in", list(OVERLAP_STATES)),
-            ],
-            ["case_id", "category", "provider_id", "date_start", "date_end"],
-        )
-        by_family = defaultdict(list)
-        for other in candidates:
-            by_family[other.case_id.id, other.category].append(other)
-        categories = dict(self._fields["category"]._description_selection(self.env))
+        periods = self._overlap_periods(live)
+        found = {}
         for rec in live:
-            own_id = rec._origin.id or rec.id
-            others = [
-                other
-                for other in by_family[rec.case_id._origin.id, rec.category]
-                if other.id != own_id and rec._overlaps(other)
-            ]
-            if not others:
+            found[rec] = rec._overlap_providers(periods)
+        partners = self.env["res.partner"].browse(
+            {pid for providers in found.values() for pid in providers}
+        )
+        names = dict(zip(partners.ids, partners.mapped("display_name"), strict=True))
+        categories = dict(self._fields["category"]._description_selection(self.env))
+        for rec, providers in found.items():
+            if not providers:
                 rec.has_overlap = False
                 rec.overlap_warning = False
                 continue
-            parties = sorted({o.provider_id.display_name for o in others})
             rec.has_overlap = True
             rec.overlap_warning = self.env._(
                 "In the same period, %(parties)s also gives this family help of "
                 "the category %(category)s.",
-                parties=", ".join(parties),
+                parties=", ".join(sorted(names[pid] for pid in providers)),
                 category=categories.get(rec.category, rec.category),
             )
+
+    def _overlap_key(self):
+        """(family, category, provider, start, end) of one intervention.
+
+        Works on new records too (a form being edited): it uses the ids of
+        the saved records they stand for.
+        """
+        self.ensure_one()
+        return (
+            self.case_id._origin.id,
+            self.category,
+            self.provider_id._origin.id,
+            self.date_start,
+            self.date_end or date.max,
+        )
+
+    @api.model
+    def _overlap_periods(self, records):
+        """Periods of the live interventions of the families of ``records``.
+
+        Returns {(case id, category): [(id, provider id, start, end), ...]}
+        read in one query without filling the record cache (a family can have
+        hundreds of interventions). Read as superuser: the flag must not
+        depend on what the current user may see.
+        """
+        Intervention = self.sudo()
+        query = Intervention._search(
+            [
+                ("case_id", "in", records.case_id._origin.ids),
+                ("category", "in", list(set(records.mapped("category")))),
+                ("state", "in", list(OVERLAP_STATES)),
+            ]
+        )
+        fnames = ["id", "case_id", "category", "provider_id", "date_start", "date_end"]
+        rows = self.env.execute_query(
+            query.select(
+                *[Intervention._field_to_sql(query.table, fname) for fname in fnames]
+            )
+        )
+        periods = defaultdict(list)
+        for rec_id, case_id, category, provider_id, start, end in rows:
+            periods[case_id, category].append(
+                (rec_id, provider_id, start, end or date.max)
+            )
+        return periods
+
+    def _overlap_providers(self, periods):
+        """Ids of the other providers whose live help overlaps this one."""
+        self.ensure_one()
+        own_id = self._origin.id or self.id
+        case_id, category, provider_id, start, end = self._overlap_key()
+        if not start:
+            return set()
+        return {
+            o_provider
+            for o_id, o_provider, o_start, o_end in periods.get((case_id, category), ())
+            if o_id != own_id
+            and o_provider != provider_id
+            and o_start <= end
+            and start <= o_end
+        }
 
     def _overlaps(self, other):
         """Same family and category, another provider, intersecting periods.
@@ -203,27 +255,36 @@ class FamilyIntervention(models.Model):
         return bool(start and o_start and start <= o_end and o_start <= end)
 
     def _overlap_neighbours(self):
-        """The other live interventions of the same families and categories.
+        """The other live interventions whose flag depends on these ones.
 
-        Only planned and active ones can carry the flag. Searched as
-        superuser: their flag must not depend on what the current user may
-        read. Nothing of them is shown to the user.
+        Those of the same families and categories, by another provider, whose
+        period meets the period of one of ``self`` as it is now (call it
+        before and after a change). Only planned and active interventions
+        carry the flag, and only those that overlap can gain or lose it.
         """
-        records = self.filtered(lambda r: r.case_id and r.category)
+        records = self.filtered(
+            lambda r: r.state in OVERLAP_STATES and r.case_id and r.category
+        )
         if not records:
             return self.browse()
-        return (
-            self.sudo()
-            .search(
-                [
-                    ("case_id", "in", records.case_id.ids),
-                    ("category", "in", list(set(records.mapped("category")))),
-                    ("state", "in", list(OVERLAP_STATES)),
-                    ("id", "not in", self.ids),
-                ]
+        periods = self._overlap_periods(records)
+        own = set(self.ids)
+        neighbour_ids = set()
+        for rec in records:
+            case_id, category, provider_id, start, end = rec._overlap_key()
+            if not start:
+                continue
+            neighbour_ids.update(
+                o_id
+                for o_id, o_provider, o_start, o_end in periods.get(
+                    (case_id, category), ()
+                )
+                if o_id not in own
+                and o_provider != provider_id
+                and o_start <= end
+                and start <= o_end
             )
-            .with_env(self.env)
-        )
+        return self.browse(neighbour_ids)
 
     def _recompute_overlap(self, neighbours):
         neighbours = neighbours.exists()
@@ -264,13 +325,17 @@ class FamilyIntervention(models.Model):
         return res
 
     def _check_provider_protocol(self):
-        for rec in self:
-            if not rec.provider_id._family_has_active_protocol():
+        """Only the Comune and the associations of an active protocol.
+
+        Checked once per provider, not once per intervention.
+        """
+        for provider in self.provider_id:
+            if not provider._family_has_active_protocol():
                 raise ValidationError(
                     self.env._(
                         "%(provider)s has no active protocol: it cannot be given "
                         "new interventions.",
-                        provider=rec.provider_id.display_name,
+                        provider=provider.display_name,
                     )
                 )
 
@@ -313,12 +378,16 @@ class FamilyIntervention(models.Model):
 
     def action_start(self):
         self.write({"state": "active"})
+        return True
 
     def action_done(self):
         self.write({"state": "done"})
+        return True
 
     def action_cancel(self):
         self.write({"state": "cancelled"})
+        return True
 
     def action_reset_planned(self):
         self.write({"state": "planned"})
+        return True

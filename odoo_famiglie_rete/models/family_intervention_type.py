@@ -24,7 +24,10 @@ class FamilyInterventionType(models.Model):
         translate=True, help="What the quantity counts: parcels, hours, euros..."
     )
     unit_value = fields.Float(
-        string="Default Unit Value", digits="Product Price", default=0.0
+        string="Default Unit Value",
+        digits="Product Price",
+        default=0.0,
+        aggregator=None,
     )
     compensable = fields.Boolean(
         default=True,

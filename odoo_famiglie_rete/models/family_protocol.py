@@ -88,9 +88,11 @@ class FamilyProtocol(models.Model):
                     self.env._("Add the member associations before confirming.")
                 )
         self.write({"confirmed": True})
+        return True
 
     def action_reset_draft(self):
         self.write({"confirmed": False})
+        return True
 
     def action_renew(self):
         """Create the renewal: same members and terms, validity to be set."""
