@@ -20,6 +20,7 @@
         "data/family_need_area_data.xml",
         "data/family_intervention_type_data.xml",
         "data/res_partner_category_data.xml",
+        "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "views/family_case_templates.xml",
         "views/family_case_views.xml",

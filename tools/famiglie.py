@@ -13,6 +13,7 @@ Every error a new user is likely to meet is reported as one clear line.
 """
 
 import argparse
+import getpass
 import os
 import re
 import shutil
@@ -42,8 +43,17 @@ DEMO_LOGINS = [
     ("Amministratore", "admin", "admin"),
     ("Responsabile servizi sociali", "responsabile", "responsabile"),
     ("Assistente sociale", "assistente", "assistente"),
+    ("Assistente sociale (2)", "assistente2", "assistente2"),
     ("Ufficio amministrativo", "amministrativo", "amministrativo"),
 ]
+
+
+ITALIAN_COMPANY = """
+env.company.write(
+    {"country_id": env.ref("base.it").id, "currency_id": env.ref("base.EUR").id}
+)
+env.cr.commit()
+"""
 
 
 class UserError(Exception):
@@ -210,7 +220,7 @@ def bootstrap():
 def pg_target():
     host = os.environ.get("PGHOST") or "the local Unix socket"
     port = os.environ.get("PGPORT") or "5432"
-    user = os.environ.get("PGUSER") or os.environ.get("USER") or "the current user"
+    user = os.environ.get("PGUSER") or getpass.getuser()
     return host, port, user
 
 
@@ -267,11 +277,12 @@ def addons_path():
     return ",".join(paths)
 
 
-def odoo_cmd(*args):
+def odoo_cmd(*args, command=None):
     return [
         sys.executable,
         "-c",
         "import sys, odoo.cli; sys.exit(odoo.cli.main())",
+        *([command] if command else []),
         f"--addons-path={addons_path()}",
         f"--data-dir={DATA_DIR}",
         *args,
@@ -295,28 +306,44 @@ def cmd_run(_args):
             "(another Odoo?) or choose another port with FAMIGLIE_PORT=8070 make run."
         )
     LOG_DIR.mkdir(parents=True, exist_ok=True)
+    install_log = LOG_DIR / "install.log"
     if db_exists(DEMO_DB):
         say(f"Upgrading {ADDON} in the database {DEMO_DB} ...")
-        init = ["-u", ADDON]
+        steps = [["-u", ADDON, "--load-language=it_IT"]]
     else:
         say(f"Creating the database {DEMO_DB} with {ADDON} and its demo data ...")
-        init = ["-i", ADDON]
-    res = subprocess.run(
-        odoo_cmd(
-            "-d",
-            DEMO_DB,
-            *init,
-            "--load-language=it_IT",
-            "--stop-after-init",
-            "--log-level=warn",
-            f"--logfile={LOG_DIR / 'install.log'}",
-        ),
-        check=False,
-    )
-    if res.returncode != 0:
-        raise UserError(
-            f"Installing {ADDON} failed: see {LOG_DIR / 'install.log'}"
-        )
+        # The Comune is Italian before accounting is installed, so that Odoo
+        # picks the Italian chart of accounts (l10n_it) in euros.
+        steps = [
+            ["-i", "base", "--load-language=it_IT"],
+            "italian-company",
+            ["-i", ADDON],
+        ]
+    for step in steps:
+        if step == "italian-company":
+            res = subprocess.run(
+                odoo_cmd(
+                    "-d", DEMO_DB, "--no-http", "--log-level=warn", command="shell"
+                ),
+                input=ITALIAN_COMPANY,
+                text=True,
+                capture_output=True,
+                check=False,
+            )
+        else:
+            res = subprocess.run(
+                odoo_cmd(
+                    "-d",
+                    DEMO_DB,
+                    *step,
+                    "--stop-after-init",
+                    "--log-level=warn",
+                    f"--logfile={install_log}",
+                ),
+                check=False,
+            )
+        if res.returncode != 0:
+            raise UserError(f"Installing {ADDON} failed: see {install_log}")
     url = f"http://127.0.0.1:{HTTP_PORT}"
     print()
     say(f"Rete Famiglie is served on {url}  (Ctrl-C stops it)")

@@ -249,12 +249,23 @@ class FamilyCase(models.Model):
 
     @api.depends("review_ids.state", "review_ids.date", "review_ids.next_review_date")
     def _compute_next_review_date(self):
+        """The earliest review planned after the last one held.
+
+        Without such a planned review, the next review date agreed at the last
+        review held. A planned review older than the last review held is stale
+        and ignored.
+        """
         for case in self:
-            planned = case.review_ids.filtered(lambda r: r.state == "planned")
-            dates = [fields.Date.to_date(r.date) for r in planned if r.date]
-            done = case.review_ids.filtered(lambda r: r.state == "done").sorted("date")
-            if not dates and done and done[-1].next_review_date:
-                dates.append(done[-1].next_review_date)
+            done = case.review_ids.filtered(lambda r: r.state == "done" and r.date)
+            last = done.sorted("date")[-1:]
+            planned = case.review_ids.filtered(
+                lambda r, last=last: r.state == "planned"
+                and r.date
+                and (not last or r.date > last.date)
+            )
+            dates = [fields.Date.to_date(r.date) for r in planned]
+            if not dates and last.next_review_date:
+                dates.append(last.next_review_date)
             case.next_review_date = min(dates) if dates else False
 
     @api.depends("next_review_date", "is_closed")
@@ -520,25 +531,46 @@ class FamilyCase(models.Model):
 
     @api.model
     def _cron_review_overdue(self):
-        """Give each case manager an activity for every overdue review."""
-        activity_type = self.env.ref("mail.mail_activity_data_todo")
+        """Give the case manager a to-do when the case's joint review is overdue.
+
+        One activity per case: a case that already has an open one is skipped.
+        The activity is marked done when a review is held. No e-mail is sent
+        for it (the family's name would leave Odoo): the to-do shows in the
+        case manager's activities.
+        """
+        activity_type = self.env.ref(
+            "odoo_famiglie_rete.mail_activity_type_review_overdue"
+        )
         cases = self.search([("review_overdue", "=", True), ("user_id", "!=", False)])
-        existing = self.env["mail.activity"].search(
+        if not cases:
+            return
+        groups = self.env["mail.activity"]._read_group(
             [
                 ("res_model", "=", self._name),
                 ("res_id", "in", cases.ids),
                 ("activity_type_id", "=", activity_type.id),
-                ("summary", "=", self.env._("Joint review overdue")),
+            ],
+            ["res_id"],
+        )
+        has_activity = {res_id for (res_id,) in groups}
+        model_id = self.env["ir.model"]._get_id(self._name)
+        today = fields.Date.context_today(self)
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": case.id,
+                    "activity_type_id": activity_type.id,
+                    "summary": activity_type.summary,
+                    "note": self.env._(
+                        "The joint review due on %(date)s has not been held.",
+                        date=fields.Date.to_string(case.next_review_date),
+                    ),
+                    "user_id": case.user_id.id,
+                    "date_deadline": today,
+                    "automated": True,
+                }
+                for case in cases
+                if case.id not in has_activity
             ]
         )
-        done = set(existing.mapped("res_id"))
-        for case in cases.filtered(lambda c: c.id not in done):
-            case.activity_schedule(
-                activity_type_id=activity_type.id,
-                summary=self.env._("Joint review overdue"),
-                note=self.env._(
-                    "The joint review planned for %(date)s has not been held.",
-                    date=case.next_review_date,
-                ),
-                user_id=case.user_id.id,
-            )

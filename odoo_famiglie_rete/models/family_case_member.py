@@ -1,3 +1,5 @@
+from contextlib import suppress
+
 from dateutil.relativedelta import relativedelta
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.it import codicefiscale
@@ -125,10 +127,9 @@ class FamilyCaseMember(models.Model):
                 and len(self.fiscal_code) == 16
                 and codicefiscale.is_valid(self.fiscal_code)
             ):
-                try:
+                # A code that passes the check may still hold an impossible date.
+                with suppress(StdnumValidationError, ValueError):
                     self.birthdate = codicefiscale.get_birth_date(self.fiscal_code)
-                except (StdnumValidationError, ValueError):
-                    pass
         if not (self.fiscal_code or self.partner_id):
             return None
         others = self.other_case_ids

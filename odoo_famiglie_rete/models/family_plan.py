@@ -1,5 +1,7 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from .family_case import CLOSED_WRITABLE
 
 STATES = [
     ("draft", "Draft"),
@@ -7,6 +9,23 @@ STATES = [
     ("active", "Agreed"),
     ("superseded", "Superseded"),
 ]
+
+# Context key set by the workflow methods: only they move a plan between states
+# and record approvals.
+WORKFLOW_KEY = "family_plan_workflow"
+
+
+def check_case_open(records, vals=None):
+    """Refuse changes to records of a closed case.
+
+    The chatter's own fields stay writable, and the retention job passes
+    ``family_allow_closed`` in the context.
+    """
+    if records.env.context.get("family_allow_closed"):
+        return
+    if vals is not None and not set(vals) - CLOSED_WRITABLE:
+        return
+    records.case_id._check_not_closed()
 
 
 class FamilyPlan(models.Model):
@@ -25,6 +44,7 @@ class FamilyPlan(models.Model):
         check_company=True,
     )
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
+    is_case_closed = fields.Boolean(related="case_id.is_closed", string="Case Closed")
     version = fields.Integer(default=1, readonly=True, copy=False)
     state = fields.Selection(
         STATES, default="draft", required=True, index=True, tracking=True, copy=False
@@ -34,9 +54,11 @@ class FamilyPlan(models.Model):
     date_agreed = fields.Date(readonly=True, copy=False)
     description = fields.Html(string="Plan")
     goal_ids = fields.One2many("family.plan.goal", "plan_id", string="Goals", copy=True)
+    goal_count = fields.Integer(compute="_compute_goal_count", string="# Goals")
     previous_plan_id = fields.Many2one(
         "family.plan", string="Previous Version", readonly=True, index="btree_not_null"
     )
+    is_latest_version = fields.Boolean(compute="_compute_is_latest_version")
     party_ids = fields.Many2many(
         "res.partner", compute="_compute_party_status", string="Parties"
     )
@@ -55,6 +77,9 @@ class FamilyPlan(models.Model):
         )
     ]
 
+    # ------------------------------------------------------------------
+    # Computes and constraints
+    # ------------------------------------------------------------------
     @api.depends("case_id", "version")
     def _compute_display_name(self):
         for plan in self:
@@ -64,109 +89,268 @@ class FamilyPlan(models.Model):
                 case=plan.case_id.display_name or "",
             )
 
-    @api.depends("goal_ids.party_id", "goal_ids.approval_state")
+    @api.depends("goal_ids")
+    def _compute_goal_count(self):
+        for plan in self:
+            plan.goal_count = len(plan.goal_ids)
+
+    @api.depends("version", "case_id.plan_ids.version")
+    def _compute_is_latest_version(self):
+        case_ids = [cid for cid in self.case_id._origin.ids if cid]
+        latest = {}
+        if case_ids:
+            groups = self._read_group(
+                [("case_id", "in", case_ids)], ["case_id"], ["version:max"]
+            )
+            latest = {case.id: version for case, version in groups}
+        for plan in self:
+            plan.is_latest_version = plan.version >= latest.get(
+                plan.case_id._origin.id, 0
+            )
+
+    @api.depends("state", "goal_ids.party_id", "goal_ids.approval_state")
     @api.depends_context("uid")
     def _compute_party_status(self):
-        my_parties = self._my_parties()
         for plan in self:
             plan.party_ids = plan.goal_ids.party_id
             pending = plan.goal_ids.filtered(
                 lambda g: g.approval_state != "approved"
             ).party_id
             plan.pending_party_ids = pending
-            plan.can_approve = plan.state == "approval" and bool(pending & my_parties)
+            plan.can_approve = plan.state == "approval" and bool(
+                pending & plan._my_parties()
+            )
+
+    @api.constrains("date_start", "date_end")
+    def _check_dates(self):
+        for plan in self:
+            if plan.date_start and plan.date_end and plan.date_end < plan.date_start:
+                raise ValidationError(
+                    self.env._(
+                        "The end date of %(plan)s cannot be before its start date.",
+                        plan=plan.display_name,
+                    )
+                )
 
     def _my_parties(self):
         """The parties the current user approves for.
 
-        Comune staff approve for the company's partner; an association user for
-        the association.
+        Comune staff (social workers) approve for the partner of the plan's
+        company; an association user for their association (the commercial
+        partner of their contact).
         """
         user = self.env.user
         parties = self.env["res.partner"]
         if user.has_group("odoo_famiglie_rete.group_family_social_worker"):
-            parties |= self.env.company.partner_id
+            parties |= (self.company_id or self.env.company).partner_id
         commercial = user.partner_id.commercial_partner_id
         if commercial.is_family_network_member:
             parties |= commercial
         return parties
 
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        next_version = {}
         for vals in vals_list:
             if vals.get("case_id") and "version" not in vals:
-                last = self.search(
-                    [("case_id", "=", vals["case_id"])], order="version desc", limit=1
-                )
-                vals["version"] = last.version + 1 if last else 1
-        plans = super().create(vals_list)
-        plans.case_id._check_not_closed()
-        return plans
+                case_id = vals["case_id"]
+                if case_id not in next_version:
+                    last = self.search(
+                        [("case_id", "=", case_id)], order="version desc", limit=1
+                    )
+                    next_version[case_id] = last.version + 1
+                vals["version"] = next_version[case_id]
+                next_version[case_id] += 1
+        cases = self.env["family.case"].browse(
+            {vals["case_id"] for vals in vals_list if vals.get("case_id")}
+        )
+        if not self.env.context.get("family_allow_closed"):
+            cases._check_not_closed()
+        return super().create(vals_list)
 
     def write(self, vals):
-        self.case_id._check_not_closed()
+        check_case_open(self, vals)
+        if not self.env.context.get(WORKFLOW_KEY) and not self.env.su:
+            if {"state", "date_agreed"} & set(vals):
+                raise UserError(
+                    self.env._("Use the buttons to change the state of a plan.")
+                )
+            if set(vals) - CLOSED_WRITABLE and "superseded" in self.mapped("state"):
+                raise UserError(
+                    self.env._(
+                        "A superseded plan is kept as history and cannot be changed."
+                    )
+                )
         return super().write(vals)
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_agreed(self):
+        check_case_open(self)
+        if any(plan.state in ("active", "superseded") for plan in self):
+            raise UserError(
+                self.env._(
+                    "An agreed plan is part of the family's history and cannot be "
+                    "deleted."
+                )
+            )
+
+    def _workflow_write(self, vals):
+        return self.with_context(**{WORKFLOW_KEY: True}).write(vals)
+
+    # ------------------------------------------------------------------
+    # Workflow
+    # ------------------------------------------------------------------
     def action_submit(self):
         for plan in self:
             if plan.state != "draft":
                 raise UserError(self.env._("Only a draft plan can be submitted."))
             if not plan.goal_ids:
                 raise UserError(self.env._("Add at least one goal before submitting."))
-        self.write({"state": "approval"})
-        self.goal_ids.write({"approval_state": "pending"})
+        self._workflow_write({"state": "approval"})
+        self.goal_ids._set_approval_pending()
         self._check_agreed()
 
     def action_approve(self, party=None):
-        """Approve the goals of ``party`` (default: the current user's parties)."""
+        """Approve the goals of ``party`` (default: the current user's parties).
+
+        Approving for another party is for the manager (and for the portal,
+        which calls it in sudo mode for the user's own association).
+        """
+        if isinstance(party, int):
+            party = self.env["res.partner"].browse(party)
+        today = fields.Date.context_today(self)
         for plan in self:
-            if plan.state not in ("approval", "active"):
+            if plan.state != "approval":
                 raise UserError(
                     self.env._("Only a plan awaiting approval can be approved.")
                 )
-            parties = party or plan._my_parties()
+            mine = plan._my_parties()
+            parties = party or mine
+            if (
+                party
+                and not self.env.su
+                and party - mine
+                and not self.env.user.has_group(
+                    "odoo_famiglie_rete.group_family_manager"
+                )
+            ):
+                raise AccessError(
+                    self.env._(
+                        "Only the social service manager can approve goals on behalf "
+                        "of another party."
+                    )
+                )
             goals = plan.goal_ids.filtered(
                 lambda g, p=parties: g.party_id in p and g.approval_state != "approved"
             )
             if not goals:
                 raise UserError(self.env._("There are no goals for you to approve."))
-            goals.with_context(family_approving=True).write(
+            goals.with_context(**{WORKFLOW_KEY: True}).write(
                 {
                     "approval_state": "approved",
                     "approved_by_id": self.env.user.id,
-                    "date_approved": fields.Date.context_today(self),
+                    "date_approved": today,
                 }
+            )
+            plan.message_post(
+                body=self.env._(
+                    "Goals of %(parties)s approved by %(user)s.",
+                    parties=", ".join(goals.party_id.mapped("display_name")),
+                    user=self.env.user.name,
+                ),
+                subtype_xmlid="mail.mt_note",
             )
         self._check_agreed()
 
     def _check_agreed(self):
-        """A plan is agreed once every party has approved all its goals."""
+        """A plan is agreed once every party has approved all its goals.
+
+        The older versions of the same case then become history.
+        """
+        today = fields.Date.context_today(self)
         for plan in self.filtered(lambda p: p.state == "approval"):
             if plan.goal_ids and all(
                 g.approval_state == "approved" for g in plan.goal_ids
             ):
-                plan.write(
-                    {"state": "active", "date_agreed": fields.Date.context_today(plan)}
-                )
+                plan._workflow_write({"state": "active", "date_agreed": today})
                 older = plan.case_id.plan_ids.filtered(
-                    lambda p, cur=plan: p != cur
-                    and p.version < cur.version
+                    lambda p, cur=plan: p.version < cur.version
                     and p.state != "superseded"
                 )
-                older.write({"state": "superseded"})
+                older._workflow_write({"state": "superseded"})
 
     def _reopen_approval(self):
         """An agreed plan whose goal changed waits again for that party."""
-        self.filtered(lambda p: p.state == "active").write({"state": "approval"})
+        self.filtered(lambda p: p.state == "active")._workflow_write(
+            {"state": "approval"}
+        )
 
     def action_reset_draft(self):
-        self.write({"state": "draft"})
-        self.goal_ids.write({"approval_state": "pending"})
+        for plan in self:
+            if plan.state not in ("draft", "approval"):
+                raise UserError(
+                    self.env._(
+                        "Only a plan awaiting approval can go back to draft: make a "
+                        "new version of an agreed plan instead."
+                    )
+                )
+        self._workflow_write({"state": "draft"})
+        self.goal_ids._set_approval_pending()
 
     def action_new_version_record(self):
-        """Copy the plan into a new draft version; the old one stays as history."""
+        """Copy the plan into a new draft version; the old one stays as history.
+
+        Goals are copied, except those of parties that no longer have an active
+        protocol (the new plan's chatter lists them).
+        """
         self.ensure_one()
-        return self.copy({"previous_plan_id": self.id, "case_id": self.case_id.id})
+        self.case_id._check_not_closed()
+        if not self.is_latest_version:
+            raise UserError(
+                self.env._(
+                    "Only the latest version of the plan can be copied into a new "
+                    "version."
+                )
+            )
+        today = fields.Date.context_today(self)
+        plan = self.copy(
+            {
+                "previous_plan_id": self.id,
+                "case_id": self.case_id.id,
+                "goal_ids": [],
+                "date_start": today,
+                "date_end": self.date_end
+                if self.date_end and self.date_end >= today
+                else False,
+            }
+        )
+        allowed = {
+            party: party._family_has_active_protocol()
+            for party in self.goal_ids.party_id
+        }
+        goals = self.goal_ids.filtered(lambda g: allowed[g.party_id])
+        self.env["family.plan.goal"].create(
+            [
+                dict(vals, plan_id=plan.id, previous_goal_id=goal.id)
+                for goal, vals in zip(goals, goals.copy_data(), strict=True)
+            ]
+        )
+        dropped = self.goal_ids - goals
+        if dropped:
+            plan.message_post(
+                body=self.env._(
+                    "Goals not copied because their party has no active protocol: "
+                    "%(goals)s",
+                    goals=", ".join(
+                        f"{g.name} ({g.party_id.display_name})" for g in dropped
+                    ),
+                ),
+                subtype_xmlid="mail.mt_note",
+            )
+        return plan
 
     def action_new_version(self):
         plan = self.action_new_version_record()
@@ -174,6 +358,16 @@ class FamilyPlan(models.Model):
             "type": "ir.actions.act_window",
             "res_model": "family.plan",
             "res_id": plan.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def action_view_previous_plan(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "family.plan",
+            "res_id": self.previous_plan_id.id,
             "view_mode": "form",
             "target": "current",
         }

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+
+from .family_plan import WORKFLOW_KEY, check_case_open
 
 GOAL_STATES = [
     ("open", "Open"),
@@ -11,6 +13,8 @@ GOAL_STATES = [
 
 # Changing these on an agreed goal asks its party to approve again.
 AGREED_FIELDS = {"name", "party_id", "indicator", "baseline", "target", "date_due"}
+# Only the plan's workflow (submit, approve, reset) writes these.
+APPROVAL_FIELDS = {"approval_state", "approved_by_id", "date_approved"}
 
 
 class FamilyPlanGoal(models.Model):
@@ -22,6 +26,7 @@ class FamilyPlanGoal(models.Model):
     plan_id = fields.Many2one(
         "family.plan", string="Plan", required=True, index=True, ondelete="cascade"
     )
+    plan_state = fields.Selection(related="plan_id.state", string="Plan Status")
     case_id = fields.Many2one(
         related="plan_id.case_id", store=True, index=True, string="Family Case"
     )
@@ -55,34 +60,113 @@ class FamilyPlanGoal(models.Model):
     )
     approved_by_id = fields.Many2one("res.users", readonly=True, copy=False)
     date_approved = fields.Date(readonly=True, copy=False)
+    previous_goal_id = fields.Many2one(
+        "family.plan.goal",
+        string="Previous Version",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The same goal in the previous version of the plan.",
+    )
     intervention_ids = fields.One2many("family.intervention", "goal_id")
 
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su and not self.env.context.get(WORKFLOW_KEY):
+            if any(APPROVAL_FIELDS & set(vals) for vals in vals_list):
+                raise UserError(
+                    self.env._("Goals are approved with the plan's Approve button.")
+                )
         goals = super().create(vals_list)
-        goals.case_id._check_not_closed()
+        check_case_open(goals)
+        if "superseded" in goals.plan_id.mapped("state"):
+            raise UserError(
+                self.env._(
+                    "A superseded plan is kept as history: goals cannot be added."
+                )
+            )
         goals._check_party_protocol()
-        goals.plan_id.filtered(lambda p: p.state == "active")._reopen_approval()
+        goals.filtered(lambda g: g.approval_state != "approved").plan_id.filtered(
+            lambda p: p.state == "active"
+        )._reopen_approval()
         return goals
 
     def write(self, vals):
-        self.case_id._check_not_closed()
-        agreed_change = AGREED_FIELDS & set(vals) and not self.env.context.get(
-            "family_approving"
-        )
-        if agreed_change:
-            vals = dict(vals, approval_state="pending", approved_by_id=False)
-        plans = self.plan_id
+        check_case_open(self, vals)
+        workflow = self.env.context.get(WORKFLOW_KEY)
+        if APPROVAL_FIELDS & set(vals) and not workflow and not self.env.su:
+            raise UserError(
+                self.env._("Goals are approved with the plan's Approve button.")
+            )
+        reopened = self.browse()
+        if AGREED_FIELDS & set(vals) and not workflow:
+            if "superseded" in self.plan_id.mapped("state"):
+                raise UserError(
+                    self.env._(
+                        "A superseded plan is kept as history: its goals cannot be "
+                        "changed."
+                    )
+                )
+            reopened = self.filtered(
+                lambda g: g.approval_state == "approved" and g._agreed_change(vals)
+            )
         res = super().write(vals)
         if "party_id" in vals:
             self._check_party_protocol()
-        if agreed_change:
-            plans._reopen_approval()
+        if reopened:
+            # Only the changed goals wait again, i.e. only their party.
+            reopened._set_approval_pending()
+            reopened.plan_id._reopen_approval()
         return res
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_agreed(self):
+        check_case_open(self)
+        if any(goal.plan_id.state in ("active", "superseded") for goal in self):
+            raise UserError(
+                self.env._(
+                    "A goal of an agreed plan cannot be deleted: make a new version "
+                    "of the plan."
+                )
+            )
+
+    def unlink(self):
+        plans = self.plan_id
+        res = super().unlink()
+        # Removing the last pending goals may complete the approval.
+        plans.exists()._check_agreed()
+        return res
+
+    def _agreed_change(self, vals):
+        """True when ``vals`` changes one of the agreed values of the goal."""
+        self.ensure_one()
+        for fname in AGREED_FIELDS & set(vals):
+            field = self._fields[fname]
+            new = field.convert_to_record(
+                field.convert_to_cache(vals[fname], self), self
+            )
+            if (new or False) != (self[fname] or False):
+                return True
+        return False
+
+    def _set_approval_pending(self):
+        self.filtered(lambda g: g.approval_state != "pending").with_context(
+            **{WORKFLOW_KEY: True}
+        ).write(
+            {
+                "approval_state": "pending",
+                "approved_by_id": False,
+                "date_approved": False,
+            }
+        )
+
     def _check_party_protocol(self):
+        allowed = {
+            party: party._family_has_active_protocol() for party in self.party_id
+        }
         for goal in self:
-            if not goal.party_id._family_has_active_protocol():
+            if not allowed[goal.party_id]:
                 raise ValidationError(
                     self.env._(
                         "%(party)s has no active protocol: it cannot be given new "

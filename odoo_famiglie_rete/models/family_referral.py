@@ -1,5 +1,7 @@
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
+
+from .family_plan import check_case_open
 
 
 class FamilyReferral(models.Model):
@@ -65,14 +67,28 @@ class FamilyReferral(models.Model):
     @api.constrains("date_sent", "date_answer", "date_end")
     def _check_dates(self):
         for referral in self:
-            for later in (referral.date_answer, referral.date_end):
-                if later and referral.date_sent and later < referral.date_sent:
-                    raise ValidationError(
-                        self.env._(
-                            "The answer and completion dates cannot be before the "
-                            "date the referral was sent."
-                        )
+            sent, answer, end = (
+                referral.date_sent,
+                referral.date_answer,
+                referral.date_end,
+            )
+            if sent and answer and answer < sent:
+                raise ValidationError(
+                    self.env._(
+                        "The service cannot answer before the referral was sent."
                     )
+                )
+            if sent and end and end < sent:
+                raise ValidationError(
+                    self.env._("The referral cannot be completed before it was sent.")
+                )
+            if answer and end and end < answer:
+                raise ValidationError(
+                    self.env._(
+                        "The referral cannot be completed before the service "
+                        "answered."
+                    )
+                )
 
     @api.constrains("service_id")
     def _check_service(self):
@@ -86,21 +102,58 @@ class FamilyReferral(models.Model):
                     )
                 )
 
+    @api.constrains("member_id", "case_id")
+    def _check_member(self):
+        for referral in self:
+            if referral.member_id and referral.member_id.case_id != referral.case_id:
+                raise ValidationError(
+                    self.env._("The member must belong to the referred family.")
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
         referrals = super().create(vals_list)
-        referrals.case_id._check_not_closed()
+        check_case_open(referrals)
         return referrals
 
     def write(self, vals):
-        self.case_id._check_not_closed()
+        check_case_open(self, vals)
         return super().write(vals)
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_closed_case(self):
+        check_case_open(self)
+
+    def _set_state(self, state, allowed_from, date_field):
+        today = fields.Date.context_today(self)
+        for referral in self:
+            if referral.state not in allowed_from:
+                raise UserError(
+                    self.env._(
+                        "The referral to %(service)s is %(state)s: it cannot be "
+                        "moved to this status.",
+                        service=referral.service_id.display_name,
+                        state=dict(
+                            self._fields["state"]._description_selection(self.env)
+                        )[referral.state],
+                    )
+                )
+            referral.write({"state": state, date_field: referral[date_field] or today})
+
     def action_accept(self):
-        self.write({"state": "accepted", "date_answer": fields.Date.context_today(self)})
+        self._set_state("accepted", ("sent",), "date_answer")
 
     def action_refuse(self):
-        self.write({"state": "refused", "date_answer": fields.Date.context_today(self)})
+        self._set_state("refused", ("sent",), "date_answer")
 
     def action_complete(self):
-        self.write({"state": "completed", "date_end": fields.Date.context_today(self)})
+        self._set_state("completed", ("accepted",), "date_end")
+
+    def action_reset_sent(self):
+        """Undo an answer recorded by mistake."""
+        for referral in self:
+            if referral.state not in ("accepted", "refused"):
+                raise UserError(
+                    self.env._("Only an answered referral can go back to sent.")
+                )
+        self.write({"state": "sent", "date_answer": False})

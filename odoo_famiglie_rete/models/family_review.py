@@ -3,6 +3,19 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from .family_plan import check_case_open
+
+# Changing these moves or updates the review's calendar meeting.
+EVENT_FIELDS = {
+    "date",
+    "duration",
+    "partner_ids",
+    "location",
+    "state",
+    "user_id",
+    "case_id",
+}
+
 
 class FamilyReview(models.Model):
     _name = "family.review"
@@ -90,28 +103,53 @@ class FamilyReview(models.Model):
                 and review.next_review_date < review.date.date()
             ):
                 raise ValidationError(
-                    self.env._("The next review cannot be before this one.")
+                    self.env._(
+                        "The date of the next review cannot be before the date of "
+                        "this review."
+                    )
                 )
+
+    @api.constrains("duration")
+    def _check_duration(self):
+        if any(review.duration < 0 for review in self):
+            raise ValidationError(self.env._("The duration cannot be negative."))
 
     @api.model_create_multi
     def create(self, vals_list):
         reviews = super().create(vals_list)
-        reviews.case_id._check_not_closed()
+        check_case_open(reviews)
         reviews._sync_event()
         return reviews
 
     def write(self, vals):
-        self.case_id._check_not_closed()
+        check_case_open(self, vals)
         res = super().write(vals)
-        if {"date", "duration", "partner_ids", "location", "state"} & set(vals):
+        changed = EVENT_FIELDS & set(vals)
+        if vals.get("state") == "done":
+            changed.discard("state")  # a held review keeps its meeting as it is
+        if changed:
             self._sync_event()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_closed_case(self):
+        check_case_open(self)
+
+    def unlink(self):
+        events = self.event_id
+        res = super().unlink()
+        events.sudo().with_context(no_mail_to_attendees=True).unlink()
         return res
 
     def _event_values(self):
         self.ensure_one()
         start = self.date
         return {
-            "name": self.display_name,
+            # The case reference, not the family's name: calendars are
+            # shared and synchronised outside Odoo.
+            "name": self.env._(
+                "Joint review %(case)s", case=self.case_id.reference or ""
+            ),
             "start": start,
             "stop": start + timedelta(hours=self.duration or 1.0),
             "location": self.location,
@@ -125,23 +163,43 @@ class FamilyReview(models.Model):
         }
 
     def _sync_event(self):
-        """Keep a calendar meeting with the invited people for each review."""
-        Event = self.env["calendar.event"].with_context(
-            no_mail_to_attendees=True, mail_create_nolog=True
+        """Keep a calendar meeting with the invited people for each review.
+
+        The meeting is written in sudo mode: a private event may only be
+        changed by its attendees, while every social worker who may change the
+        review must be able to move it. Only the review's own event is touched.
+        """
+        Event = (
+            self.env["calendar.event"]
+            .sudo()
+            .with_context(no_mail_to_attendees=True, mail_create_nolog=True)
         )
+        to_create = self.browse()
         for review in self:
+            event = review.event_id.sudo().with_context(no_mail_to_attendees=True)
             if review.state == "cancelled":
-                if review.event_id:
-                    review.event_id.active = False
+                if event.active:
+                    event.active = False
                 continue
-            if review.event_id:
-                review.event_id.write(review._event_values())
+            if event:
+                values = review._event_values()
+                if not event.active:
+                    values["active"] = True
+                event.write(values)
             else:
-                review.event_id = Event.create(review._event_values())
+                to_create |= review
+        if to_create:
+            events = Event.create([review._event_values() for review in to_create])
+            for review, event in zip(to_create, events, strict=True):
+                review.event_id = event
 
     def action_load_goals(self):
         """Add an outcome line for every goal of the plan still without one."""
         for review in self:
+            if review.state != "planned":
+                raise UserError(
+                    self.env._("Goals can only be loaded into a planned review.")
+                )
             missing = review.plan_id.goal_ids - review.outcome_ids.goal_id
             review.outcome_ids = [
                 fields.Command.create(
@@ -151,25 +209,50 @@ class FamilyReview(models.Model):
             ]
 
     def action_done(self):
+        """Record the review: the outcomes update the goals.
+
+        The case's "review overdue" activity is marked done.
+        """
         for review in self:
             if review.state != "planned":
                 raise UserError(self.env._("Only a planned review can be recorded."))
             if not review.outcome_ids and review.plan_id.goal_ids:
                 raise UserError(
-                    self.env._("Record an outcome for the goals before closing.")
+                    self.env._(
+                        "Record an outcome for the goals before closing: use "
+                        "Load goals."
+                    )
                 )
         self.write({"state": "done"})
         for outcome in self.outcome_ids.filtered("outcome"):
             values = {"state": outcome.outcome}
             if outcome.indicator_value:
                 values["current_value"] = outcome.indicator_value
-            outcome.goal_id.with_context(family_approving=True).write(values)
-        # The overdue activity of the case is done.
-        self.case_id.activity_ids.filtered(
-            lambda a: a.summary == self.env._("Joint review overdue")
-        ).action_feedback(feedback=self.env._("Review held."))
+            outcome.goal_id.write(values)
+        activity_type = self.env.ref(
+            "odoo_famiglie_rete.mail_activity_type_review_overdue",
+            raise_if_not_found=False,
+        )
+        if activity_type:
+            # Only this type, only these cases: the manager's activity may be
+            # assigned to someone else than the user recording the review.
+            activities = (
+                self.env["mail.activity"]
+                .sudo()
+                .search(
+                    [
+                        ("res_model", "=", "family.case"),
+                        ("res_id", "in", self.case_id.ids),
+                        ("activity_type_id", "=", activity_type.id),
+                    ]
+                )
+            )
+            activities.action_feedback(feedback=self.env._("Review held."))
 
     def action_cancel(self):
+        for review in self:
+            if review.state != "planned":
+                raise UserError(self.env._("Only a planned review can be cancelled."))
         self.write({"state": "cancelled"})
 
     def action_open_event(self):

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .family_plan import check_case_open
+
 
 class FamilyReviewOutcome(models.Model):
     _name = "family.review.outcome"
@@ -12,7 +14,11 @@ class FamilyReviewOutcome(models.Model):
     )
     case_id = fields.Many2one(related="review_id.case_id", store=True, index=True)
     goal_id = fields.Many2one(
-        "family.plan.goal", string="Goal", required=True, index=True
+        "family.plan.goal",
+        string="Goal",
+        required=True,
+        index=True,
+        domain="[('case_id', '=', case_id)]",
     )
     party_id = fields.Many2one(related="goal_id.party_id", string="Party")
     indicator = fields.Char(related="goal_id.indicator")
@@ -24,7 +30,7 @@ class FamilyReviewOutcome(models.Model):
             ("not_achieved", "Not Achieved"),
         ]
     )
-    indicator_value = fields.Char(string="Indicator Value")
+    indicator_value = fields.Char()
     note = fields.Text()
 
     _sql_constraints = [
@@ -42,3 +48,17 @@ class FamilyReviewOutcome(models.Model):
                 raise ValidationError(
                     self.env._("The goal must belong to the reviewed family.")
                 )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        outcomes = super().create(vals_list)
+        check_case_open(outcomes)
+        return outcomes
+
+    def write(self, vals):
+        check_case_open(self, vals)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_closed_case(self):
+        check_case_open(self)

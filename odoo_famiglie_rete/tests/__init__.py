@@ -2,3 +2,8 @@ from . import test_family_case
 from . import test_family_case_member
 from . import test_family_case_performance
 from . import test_family_case_ui
+from . import test_family_plan
+from . import test_family_review
+from . import test_family_referral
+from . import test_family_intervention
+from . import test_family_protocol

@@ -410,9 +410,7 @@ class TestFamilyCase(FamilyCaseCommon):
         action = self.env["ir.actions.act_window"]._for_xml_id(
             "odoo_famiglie_rete.family_case_action"
         )
-        self.assertEqual(
-            action["view_mode"], "kanban,list,form,pivot,graph,activity"
-        )
+        self.assertEqual(action["view_mode"], "kanban,list,form,pivot,graph,activity")
 
     def test_cron_review_overdue_schedules_one_activity(self):
         case = self.CaseW.create({"name": "Rossi"})
@@ -421,8 +419,11 @@ class TestFamilyCase(FamilyCaseCommon):
         )
         self.Case._cron_review_overdue()
         self.Case._cron_review_overdue()
+        activity_type = self.env.ref(
+            "odoo_famiglie_rete.mail_activity_type_review_overdue"
+        )
         activities = case.activity_ids.filtered(
-            lambda a: a.summary == "Joint review overdue"
+            lambda a: a.activity_type_id == activity_type
         )
         self.assertEqual(len(activities), 1)
         self.assertEqual(activities.user_id, self.worker)

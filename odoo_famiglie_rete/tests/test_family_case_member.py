@@ -222,9 +222,7 @@ class TestFamilyCaseMember(FamilyCaseCommon):
             self.partner_c,
             birthdate=self.today - relativedelta(years=18) + timedelta(days=1),
         )
-        unknown = self._member(
-            self.other_case, self.partner_a, birthdate=False
-        )
+        unknown = self._member(self.other_case, self.partner_a, birthdate=False)
         self.assertEqual(adult.age, 40)
         self.assertFalse(adult.is_minor)
         self.assertEqual(just_adult.age, 18)

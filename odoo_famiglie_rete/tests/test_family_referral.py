@@ -1,0 +1,116 @@
+from datetime import timedelta
+
+from odoo import Command
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+
+from .common_plan import FamilyPlanCommon
+
+
+@tagged("post_install", "-at_install")
+class TestFamilyReferral(FamilyPlanCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Referral = cls.env["family.referral"]
+        cls.service_tag = cls.env.ref(
+            "odoo_famiglie_rete.partner_category_external_service"
+        )
+        cls.service = cls.env["res.partner"].create(
+            {
+                "name": "Consultorio familiare",
+                "is_company": True,
+                "category_id": [Command.set(cls.service_tag.ids)],
+            }
+        )
+
+    def _referral(self, **values):
+        return self.Referral.with_user(self.worker).create(
+            {
+                "case_id": self.case.id,
+                "service_id": self.service.id,
+                "reason": "Parenting support",
+                **values,
+            }
+        )
+
+    def test_views(self):
+        self._check_views("family.referral", ["form", "list", "search"])
+
+    def test_only_external_services(self):
+        self.assertTrue(self.service.is_family_external_service)
+        with self.assertRaisesRegex(ValidationError, "not an external service"):
+            self._referral(service_id=self.partner_a.id)
+        referral = self._referral()
+        with self.assertRaises(ValidationError):
+            referral.with_user(self.worker).service_id = self.association
+        # Tagging the contact makes it a service.
+        self.partner_a.category_id = [Command.link(self.service_tag.id)]
+        self.assertTrue(self.partner_a.is_family_external_service)
+        referral.with_user(self.worker).service_id = self.partner_a
+        self.assertEqual(referral.service_id, self.partner_a)
+        self.assertIn("Mario Rossi", referral.display_name)
+
+    def test_dates(self):
+        sent = self.today - timedelta(days=10)
+        with self.assertRaisesRegex(ValidationError, "answer before"):
+            self._referral(date_sent=sent, date_answer=sent - timedelta(days=1))
+        with self.assertRaisesRegex(ValidationError, "completed before it was sent"):
+            self._referral(date_sent=sent, date_end=sent - timedelta(days=1))
+        with self.assertRaisesRegex(ValidationError, "before the service answered"):
+            self._referral(
+                date_sent=sent,
+                date_answer=sent + timedelta(days=5),
+                date_end=sent + timedelta(days=4),
+            )
+        referral = self._referral(
+            date_sent=sent,
+            date_answer=sent + timedelta(days=5),
+            date_end=sent + timedelta(days=5),
+        )
+        self.assertEqual(referral.state, "sent")
+
+    def test_states(self):
+        referral = self._referral(date_sent=self.today - timedelta(days=3))
+        with self.assertRaises(UserError):
+            referral.with_user(self.worker).action_complete()  # not accepted yet
+        referral.with_user(self.worker).action_refuse()
+        self.assertEqual(referral.state, "refused")
+        self.assertEqual(referral.date_answer, self.today)
+        with self.assertRaises(UserError):
+            referral.with_user(self.worker).action_accept()
+        referral.with_user(self.worker).action_reset_sent()
+        self.assertEqual(referral.state, "sent")
+        self.assertFalse(referral.date_answer)
+        referral.with_user(self.worker).action_accept()
+        self.assertEqual(referral.state, "accepted")
+        referral.with_user(self.worker).write({"outcome": "Taken in charge"})
+        referral.with_user(self.worker).action_complete()
+        self.assertEqual(referral.state, "completed")
+        self.assertEqual(referral.date_end, self.today)
+        with self.assertRaises(UserError):
+            referral.with_user(self.worker).action_reset_sent()
+
+    def test_member_of_the_family(self):
+        other_case = self.Case.create({"name": "Bianchi"})
+        stranger = self.env["family.case.member"].create(
+            {"case_id": other_case.id, "partner_id": self.partner_b.id}
+        )
+        with self.assertRaises(ValidationError):
+            self._referral(member_id=stranger.id)
+        member = self.env["family.case.member"].create(
+            {"case_id": self.case.id, "partner_id": self.partner_a.id}
+        )
+        self.assertEqual(self._referral(member_id=member.id).member_id, member)
+
+    def test_closed_case_blocks_referrals(self):
+        referral = self._referral()
+        self._close_case()
+        with self.assertRaises(UserError):
+            self._referral()
+        with self.assertRaises(UserError):
+            referral.with_user(self.worker).outcome = "Changed"
+        with self.assertRaises(UserError):
+            referral.with_user(self.worker).action_accept()
+        with self.assertRaises(UserError):
+            referral.unlink()
