@@ -38,7 +38,6 @@ class FamilyIntervention(models.Model):
         required=True,
         index=True,
         ondelete="cascade",
-        check_company=True,
     )
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")

@@ -7,3 +7,4 @@ from . import test_family_review
 from . import test_family_referral
 from . import test_family_intervention
 from . import test_family_protocol
+from . import test_backoffice_tour
