@@ -81,7 +81,11 @@ class FamilyPlanGoal(models.Model):
             # a new goal always waits for its party's approval (the web client
             # sends the field's default along with the other values)
             vals_list = [
-                {key: value for key, value in vals.items() if key not in APPROVAL_FIELDS}
+                {
+                    key: value
+                    for key, value in vals.items()
+                    if key not in APPROVAL_FIELDS
+                }
                 for vals in vals_list
             ]
         goals = super().create(vals_list)
