@@ -8,3 +8,4 @@ from . import test_family_referral
 from . import test_family_intervention
 from . import test_family_protocol
 from . import test_backoffice_tour
+from . import test_i18n
