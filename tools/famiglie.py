@@ -467,7 +467,9 @@ def cmd_check_requirements(args):
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
-        name = Requirement(line).name if Requirement else re.split(r"[<>=!~;\[ ]", line)[0]
+        name = (
+            Requirement(line).name if Requirement else re.split(r"[<>=!~;\[ ]", line)[0]
+        )
         try:
             metadata.version(name)
         except metadata.PackageNotFoundError:
@@ -503,7 +505,10 @@ def main():
     except KeyboardInterrupt:
         return 130
     except subprocess.CalledProcessError as exc:
-        print(f"ERROR: command failed ({exc.returncode}): {' '.join(map(str, exc.cmd))}", file=sys.stderr)
+        print(
+            f"ERROR: command failed ({exc.returncode}): {' '.join(map(str, exc.cmd))}",
+            file=sys.stderr,
+        )
         return 2
 
 

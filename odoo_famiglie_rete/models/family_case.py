@@ -1,4 +1,5 @@
 import logging
+from collections import defaultdict
 
 import psycopg2
 from dateutil.relativedelta import relativedelta
@@ -6,7 +7,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.http import request
-from odoo.tools import mute_logger
+from odoo.tools import create_index, mute_logger
 
 _logger = logging.getLogger(__name__)
 
@@ -104,31 +105,54 @@ class FamilyCase(models.Model):
         help="Court orders, violence: only the case manager and the manager see it.",
     )
     need_area_ids = fields.Many2many(
-        "family.need.area", string="Need Areas", groups="odoo_famiglie_rete.group_family_social_worker,base.group_portal"
+        "family.need.area",
+        string="Need Areas",
+        groups="odoo_famiglie_rete.group_family_social_worker,base.group_portal",
     )
     risk_level = fields.Selection(
-        RISK_LEVELS, default="low", tracking=True, index=True, groups="odoo_famiglie_rete.group_family_social_worker"
+        RISK_LEVELS,
+        default="low",
+        tracking=True,
+        index=True,
+        groups="odoo_famiglie_rete.group_family_social_worker",
     )
     isee_value = fields.Monetary(
-        string="ISEE Value", currency_field="currency_id", groups="odoo_famiglie_rete.group_family_social_worker"
+        string="ISEE Value",
+        currency_field="currency_id",
+        groups="odoo_famiglie_rete.group_family_social_worker",
     )
-    isee_expiry = fields.Date(string="ISEE Expiry", groups="odoo_famiglie_rete.group_family_social_worker")
+    isee_expiry = fields.Date(
+        string="ISEE Expiry",
+        index="btree_not_null",
+        groups="odoo_famiglie_rete.group_family_social_worker",
+    )
     isee_expired = fields.Boolean(
-        string="ISEE Expired", compute="_compute_isee_expired"
+        string="ISEE Expired",
+        compute="_compute_isee_expired",
+        search="_search_isee_expired",
     )
     date_intake = fields.Date(
-        string="Report Date", default=fields.Date.context_today, required=True
+        string="Report Date",
+        default=fields.Date.context_today,
+        required=True,
+        index=True,
     )
     report_source = fields.Char(
         string="Reported By",
-        groups="odoo_famiglie_rete.group_family_social_worker", help="Who reported the family (the 'segnalazione')."
+        groups="odoo_famiglie_rete.group_family_social_worker",
+        help="Who reported the family (the 'segnalazione').",
     )
-    description = fields.Html(string="Situation", groups="odoo_famiglie_rete.group_family_social_worker")
-    date_closed = fields.Date(readonly=True, copy=False)
+    description = fields.Html(
+        string="Situation", groups="odoo_famiglie_rete.group_family_social_worker"
+    )
+    date_closed = fields.Date(readonly=True, copy=False, index="btree_not_null")
     anonymized = fields.Boolean(readonly=True, copy=False, index=True)
 
     member_ids = fields.One2many(
-        "family.case.member", "case_id", string="Members", groups="odoo_famiglie_rete.group_family_social_worker,base.group_portal"
+        "family.case.member",
+        "case_id",
+        string="Members",
+        groups="odoo_famiglie_rete.group_family_social_worker,base.group_portal",
     )
     share_ids = fields.One2many(
         "family.case.share",
@@ -144,6 +168,9 @@ class FamilyCase(models.Model):
         store=True,
         index=True,
         string="Current Plan",
+    )
+    current_plan_state = fields.Selection(
+        related="current_plan_id.state", string="Plan Status"
     )
     goal_ids = fields.One2many(
         related="current_plan_id.goal_ids", string="Current Goals", readonly=True
@@ -183,6 +210,7 @@ class FamilyCase(models.Model):
     )
     has_overlap = fields.Boolean(
         compute="_compute_has_overlap",
+        search="_search_has_overlap",
         string="Overlapping Help",
         help="Two parties give the same kind of help in the same period.",
     )
@@ -197,6 +225,16 @@ class FamilyCase(models.Model):
             "The case reference must be unique per Comune.",
         )
     ]
+
+    def init(self):
+        # The default order of the case lists: lets PostgreSQL read the first
+        # page from the index instead of sorting 100,000 cases.
+        create_index(
+            self.env.cr,
+            "family_case_list_order_index",
+            self._table,
+            ["priority DESC", "date_intake DESC", "id DESC"],
+        )
 
     # ------------------------------------------------------------------
     # Defaults
@@ -218,21 +256,39 @@ class FamilyCase(models.Model):
         for case in self:
             case.isee_expired = bool(case.isee_expiry and case.isee_expiry < today)
 
+    def _search_isee_expired(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Operation not supported"))
+        today = fields.Date.context_today(self)
+        domain = [("isee_expiry", "!=", False), ("isee_expiry", "<", today)]
+        if (operator == "=") == value:
+            return domain
+        return ["|", ("isee_expiry", "=", False), ("isee_expiry", ">=", today)]
+
+    def _origin_ids(self):
+        """The database ids behind ``self`` (new records in a form have none)."""
+        return [case_id for case_id in self._origin.ids if case_id]
+
     def _compute_counts(self):
         counts = {}
+        case_ids = self._origin_ids()
         for model, field in (
             ("family.case.member", "member_count"),
             ("family.intervention", "intervention_count"),
             ("family.review", "review_count"),
             ("family.referral", "referral_count"),
         ):
-            groups = self.env[model]._read_group(
-                [("case_id", "in", self.ids)], ["case_id"], ["__count"]
+            groups = (
+                self.env[model]._read_group(
+                    [("case_id", "in", case_ids)], ["case_id"], ["__count"]
+                )
+                if case_ids
+                else []
             )
             counts[field] = {case.id: count for case, count in groups}
         for case in self:
             for field, by_case in counts.items():
-                case[field] = by_case.get(case.id, 0)
+                case[field] = by_case.get(case._origin.id, 0)
 
     @api.depends("plan_ids.state", "plan_ids.version")
     def _compute_current_plan_id(self):
@@ -275,13 +331,16 @@ class FamilyCase(models.Model):
         if operator not in ("=", "!=") or not isinstance(value, bool):
             raise UserError(self.env._("Operation not supported"))
         today = fields.Date.context_today(self)
-        domain = [
-            ("is_closed", "=", False),
-            ("next_review_date", "<", today),
-        ]
         if (operator == "=") == value:
-            return domain
-        return ["!", "&", *domain]
+            return [("is_closed", "=", False), ("next_review_date", "<", today)]
+        # Written out: a negated "<" would leave out the cases without a date.
+        return [
+            "|",
+            "|",
+            ("is_closed", "=", True),
+            ("next_review_date", "=", False),
+            ("next_review_date", ">=", today),
+        ]
 
     @api.depends("intervention_ids.amount", "intervention_ids.state")
     def _compute_amount_total(self):
@@ -300,46 +359,94 @@ class FamilyCase(models.Model):
             case.provider_ids = case.intervention_ids.provider_id
 
     def _compute_has_overlap(self):
-        groups = self.env["family.intervention"]._read_group(
-            [("case_id", "in", self.ids), ("has_overlap", "=", True)],
-            ["case_id"],
-            ["__count"],
+        case_ids = self._origin_ids()
+        groups = (
+            self.env["family.intervention"]._read_group(
+                [("case_id", "in", case_ids), ("has_overlap", "=", True)],
+                ["case_id"],
+                ["__count"],
+            )
+            if case_ids
+            else []
         )
         overlapping = {case.id for case, _count in groups}
         for case in self:
-            case.has_overlap = case.id in overlapping
+            case.has_overlap = case._origin.id in overlapping
+
+    def _search_has_overlap(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Operation not supported"))
+        overlapping = [("has_overlap", "=", True)]
+        if (operator == "=") == value:
+            return [("intervention_ids", "any", overlapping)]
+        return [("intervention_ids", "not any", overlapping)]
 
     def _compute_totals_html(self):
+        totals = self._get_totals_by_case()
+        render = self.env["ir.qweb"]._render
         for case in self:
-            case.totals_html = self.env["ir.qweb"]._render(
+            case.totals_html = render(
                 "odoo_famiglie_rete.family_case_totals",
-                {"case": case, "totals": case._get_totals()},
+                {"case": case, "totals": totals[case.id]},
             )
 
     def _get_totals(self):
         """Sums of the non-cancelled interventions by party and by category."""
         self.ensure_one()
+        return self._get_totals_by_case()[self.id]
+
+    def _get_totals_by_case(self):
+        """Totals of every case of ``self``, in two queries for the whole batch.
+
+        :return: {case id: {"by_party": [...], "by_category": [...], "count": n,
+            "amount": a}}, each line a dict with the name, the amount and the
+            number of interventions.
+        """
         Intervention = self.env["family.intervention"]
-        domain = [("case_id", "=", self.id), ("state", "!=", "cancelled")]
+        totals = {
+            case.id: {"by_party": [], "by_category": [], "count": 0, "amount": 0.0}
+            for case in self
+        }
+        case_ids = self._origin_ids()
+        if not case_ids:
+            return totals
+        domain = [("case_id", "in", case_ids), ("state", "!=", "cancelled")]
         by_party = Intervention._read_group(
-            domain, ["provider_id"], ["amount:sum", "__count"]
+            domain,
+            ["case_id", "provider_id"],
+            ["amount:sum", "__count"],
+            order="case_id, amount:sum desc",
         )
         by_category = Intervention._read_group(
-            domain, ["category"], ["amount:sum", "__count"]
+            domain,
+            ["case_id", "category"],
+            ["amount:sum", "__count"],
+            order="case_id, amount:sum desc",
         )
         categories = dict(
             Intervention._fields["category"]._description_selection(self.env)
         )
-        return {
-            "by_party": [
-                {"name": p.display_name, "amount": amount, "count": count}
-                for p, amount, count in by_party
-            ],
-            "by_category": [
-                {"name": categories.get(c, c), "amount": amount, "count": count}
-                for c, amount, count in by_category
-            ],
-        }
+        # In a form, the records are new ones whose origin is the stored case.
+        key = defaultdict(list)
+        for case in self:
+            key[case._origin.id].append(case.id)
+        for case, party, amount, count in by_party:
+            for case_id in key[case.id]:
+                totals[case_id]["by_party"].append(
+                    {"name": party.display_name, "amount": amount, "count": count}
+                )
+                totals[case_id]["count"] += count
+                totals[case_id]["amount"] += amount
+        for case, category, amount, count in by_category:
+            for case_id in key[case.id]:
+                totals[case_id]["by_category"].append(
+                    {
+                        "name": categories.get(category, category),
+                        "amount": amount,
+                        "count": count,
+                    }
+                )
+        return totals
 
     # ------------------------------------------------------------------
     # CRUD
@@ -453,6 +560,40 @@ class FamilyCase(models.Model):
 
     def action_view_members(self):
         return self._action_open_related("family.case.member", self.env._("Members"))
+
+    def action_close_case(self):
+        """Move the cases to the first closing stage."""
+        stage = self.env["family.case.stage"].search(
+            [("is_closed", "=", True)], limit=1
+        )
+        if not stage:
+            raise UserError(
+                self.env._("There is no closing stage: ask the manager to add one.")
+            )
+        self.filtered(lambda c: not c.is_closed).stage_id = stage
+
+    def action_reopen_case(self):
+        """Move closed cases back to the last stage that is not a closing one."""
+        stage = self.env["family.case.stage"].search(
+            [("is_closed", "=", False)], order="sequence desc, id desc", limit=1
+        )
+        if not stage:
+            raise UserError(
+                self.env._("There is no open stage: ask the manager to add one.")
+            )
+        self.filtered("is_closed").stage_id = stage
+
+    def action_open_current_plan(self):
+        self.ensure_one()
+        if not self.current_plan_id:
+            return self.action_new_plan()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "family.plan",
+            "res_id": self.current_plan_id.id,
+            "view_mode": "form",
+            "target": "current",
+        }
 
     def action_new_plan(self):
         """Create the first plan, or a new version of the current one."""

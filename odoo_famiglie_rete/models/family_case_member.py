@@ -1,11 +1,12 @@
 import json
+from contextlib import suppress
 
 from dateutil.relativedelta import relativedelta
 from stdnum.exceptions import ValidationError as StdnumValidationError
 from stdnum.it import codicefiscale
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 RELATIONS = [
     ("reference", "Reference Person"),
@@ -47,7 +48,7 @@ class FamilyCaseMember(models.Model):
     relation = fields.Selection(
         RELATIONS, string="Relation to the Reference Person", default="other"
     )
-    birthdate = fields.Date(string="Date of Birth")
+    birthdate = fields.Date(string="Date of Birth", index="btree_not_null")
     age = fields.Integer(compute="_compute_age")
     is_minor = fields.Boolean(
         string="Minor", compute="_compute_age", search="_search_is_minor"
@@ -77,53 +78,72 @@ class FamilyCaseMember(models.Model):
                 member.is_minor = False
 
     def _search_is_minor(self, operator, value):
-        if operator not in ("=", "!="):
-            return []
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Operation not supported"))
         limit = fields.Date.context_today(self) - relativedelta(years=18)
-        minor = (operator == "=") == bool(value)
+        minor = (operator == "=") == value
         if minor:
             return [("birthdate", ">", limit)]
         return ["|", ("birthdate", "<=", limit), ("birthdate", "=", False)]
 
     @api.depends("fiscal_code", "partner_id", "case_id")
     def _compute_other_case_ids(self):
-        codes = [m.fiscal_code for m in self if m.fiscal_code]
-        partners = self.partner_id.ids
-        others = self.search(
-            [
-                ("case_id.is_closed", "=", False),
+        """Open cases, other than the member's own, with the same person.
+
+        One search for the whole batch.  In a form the member and its case are
+        new records: compare with the stored ones (their origin).
+        """
+        codes = {m.fiscal_code for m in self if m.fiscal_code}
+        partner_ids = {m.partner_id._origin.id for m in self if m.partner_id._origin}
+        domain = [("case_closed", "=", False)]
+        if codes and partner_ids:
+            domain += [
                 "|",
-                ("fiscal_code", "in", codes),
-                ("partner_id", "in", partners),
+                ("fiscal_code", "in", list(codes)),
+                ("partner_id", "in", list(partner_ids)),
             ]
-        )
+        elif codes:
+            domain += [("fiscal_code", "in", list(codes))]
+        elif partner_ids:
+            domain += [("partner_id", "in", list(partner_ids))]
+        others = self.search(domain) if codes or partner_ids else self.browse()
         for member in self:
+            case_id = member.case_id._origin.id
+            partner_id = member.partner_id._origin.id
             member.other_case_ids = others.filtered(
-                lambda o, m=member: o.case_id != m.case_id
+                lambda o, m=member, c=case_id, p=partner_id: o.case_id.id != c
                 and (
                     (m.fiscal_code and o.fiscal_code == m.fiscal_code)
-                    or o.partner_id == m.partner_id
+                    or (p and o.partner_id.id == p)
                 )
             ).case_id
 
-    @api.onchange("fiscal_code")
+    @api.onchange("fiscal_code", "partner_id")
     def _onchange_fiscal_code(self):
-        if not self.fiscal_code:
+        """Fill the date of birth from the code; warn if the person is in charge."""
+        if self.fiscal_code:
+            self.fiscal_code = codicefiscale.compact(self.fiscal_code)
+            if (
+                not self.birthdate
+                and len(self.fiscal_code) == 16
+                and codicefiscale.is_valid(self.fiscal_code)
+            ):
+                # A code that passes the check may still hold an impossible date.
+                with suppress(StdnumValidationError, ValueError):
+                    self.birthdate = codicefiscale.get_birth_date(self.fiscal_code)
+        if not (self.fiscal_code or self.partner_id):
             return None
-        self.fiscal_code = codicefiscale.compact(self.fiscal_code)
-        if not self.birthdate and codicefiscale.is_valid(self.fiscal_code):
-            try:
-                self.birthdate = codicefiscale.get_birth_date(self.fiscal_code)
-            except StdnumValidationError:
-                pass
-        if self.other_case_ids:
+        others = self.other_case_ids
+        if others:
             return {
                 "warning": {
                     "title": self.env._("Person already in charge"),
                     "message": self.env._(
-                        "This codice fiscale belongs to a member of another open "
-                        "case: %(cases)s. Open it from the member's form.",
-                        cases=", ".join(self.other_case_ids.mapped("display_name")),
+                        "%(person)s is already a member of another open case: "
+                        "%(cases)s. Use the warning button on the member's line "
+                        "to open it.",
+                        person=self.partner_id.name or self.fiscal_code,
+                        cases=", ".join(others.mapped("display_name")),
                     ),
                 }
             }
@@ -135,18 +155,27 @@ class FamilyCaseMember(models.Model):
             if vals.get("fiscal_code"):
                 vals["fiscal_code"] = codicefiscale.compact(vals["fiscal_code"])
         members = super().create(vals_list)
-        members.case_id._check_not_closed()
+        members._check_case_not_closed()
         return members
 
     def write(self, vals):
         if vals.get("fiscal_code"):
             vals["fiscal_code"] = codicefiscale.compact(vals["fiscal_code"])
-        self.case_id._check_not_closed()
-        return super().write(vals)
+        self._check_case_not_closed()
+        res = super().write(vals)
+        if "case_id" in vals:
+            # Moved to another case: that one must be open too.
+            self._check_case_not_closed()
+        return res
 
     def unlink(self):
-        self.case_id._check_not_closed()
+        self._check_case_not_closed()
         return super().unlink()
+
+    def _check_case_not_closed(self):
+        """The members of a closed case cannot change (except for retention)."""
+        if not self.env.context.get("family_allow_closed"):
+            self.case_id._check_not_closed()
 
     @api.constrains("fiscal_code")
     def _check_fiscal_code(self):
@@ -154,7 +183,8 @@ class FamilyCaseMember(models.Model):
             if not codicefiscale.is_valid(member.fiscal_code):
                 raise ValidationError(
                     self.env._(
-                        "The codice fiscale %(code)s of %(name)s is not valid.",
+                        "The codice fiscale %(code)s of %(name)s is not valid: "
+                        "check its 16 characters and the final check letter.",
                         code=member.fiscal_code,
                         name=member.name,
                     )
@@ -176,8 +206,28 @@ class FamilyCaseMember(models.Model):
             case, code, _count = groups[0]
             raise ValidationError(
                 self.env._(
-                    "The codice fiscale %(code)s appears twice in the case %(case)s.",
+                    "The codice fiscale %(code)s appears twice in the case %(case)s: "
+                    "each person can be a member only once.",
                     code=code,
+                    case=case.display_name,
+                )
+            )
+
+    @api.constrains("partner_id", "case_id", "active")
+    def _check_partner_unique_in_case(self):
+        groups = self._read_group(
+            [("case_id", "in", self.case_id.ids), ("active", "=", True)],
+            ["case_id", "partner_id"],
+            ["__count"],
+            having=[("__count", ">", 1)],
+        )
+        if groups:
+            case, partner, _count = groups[0]
+            raise ValidationError(
+                self.env._(
+                    "%(name)s appears twice in the case %(case)s: each person can "
+                    "be a member only once.",
+                    name=partner.display_name,
                     case=case.display_name,
                 )
             )
@@ -188,7 +238,10 @@ class FamilyCaseMember(models.Model):
         for member in self.filtered("birthdate"):
             if member.birthdate > today:
                 raise ValidationError(
-                    self.env._("The date of birth cannot be in the future.")
+                    self.env._(
+                        "The date of birth of %(name)s cannot be in the future.",
+                        name=member.name,
+                    )
                 )
 
     def action_open_other_case(self):

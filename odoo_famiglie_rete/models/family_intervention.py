@@ -1,3 +1,4 @@
+from collections import defaultdict
 from datetime import date
 
 from odoo import api, fields, models
@@ -9,6 +10,18 @@ STATES = [
     ("done", "Done"),
     ("cancelled", "Cancelled"),
 ]
+
+# Interventions that count for the overlap alert.
+OVERLAP_STATES = ("planned", "active")
+# Fields whose change moves the overlap flag of the other interventions.
+OVERLAP_FIELDS = {
+    "case_id",
+    "type_id",
+    "provider_id",
+    "date_start",
+    "date_end",
+    "state",
+}
 
 
 class FamilyIntervention(models.Model):
@@ -28,7 +41,6 @@ class FamilyIntervention(models.Model):
         required=True,
         index=True,
         ondelete="cascade",
-        check_company=True,
     )
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -74,19 +86,29 @@ class FamilyIntervention(models.Model):
     date_end = fields.Date(string="End Date", index=True)
     quantity = fields.Float(default=1.0, digits="Product Unit of Measure")
     unit = fields.Char(related="type_id.unit")
-    unit_value = fields.Monetary(currency_field="currency_id")
+    unit_value = fields.Monetary(
+        currency_field="currency_id",
+        compute="_compute_unit_value",
+        store=True,
+        readonly=False,
+        precompute=True,
+        aggregator=None,
+        help="Proposed by the type; it can be changed.",
+    )
     amount = fields.Monetary(
         compute="_compute_amount",
         store=True,
         readonly=False,
+        precompute=True,
         currency_field="currency_id",
         tracking=True,
+        help="Quantity × unit value; it can be changed.",
     )
     state = fields.Selection(
         STATES, default="planned", required=True, index=True, tracking=True
     )
     compensable = fields.Boolean(
-        compute="_compute_compensable", store=True, readonly=False
+        compute="_compute_compensable", store=True, readonly=False, precompute=True
     )
     notes = fields.Text(
         groups="odoo_famiglie_rete.group_family_social_worker,base.group_portal"
@@ -113,10 +135,10 @@ class FamilyIntervention(models.Model):
         for rec in self:
             rec.compensable = rec.type_id.compensable
 
-    @api.onchange("type_id")
-    def _onchange_type_id(self):
-        if self.type_id and not self.unit_value:
-            self.unit_value = self.type_id.unit_value
+    @api.depends("type_id")
+    def _compute_unit_value(self):
+        for rec in self:
+            rec.unit_value = rec.type_id.unit_value
 
     @api.depends(
         "case_id",
@@ -129,56 +151,156 @@ class FamilyIntervention(models.Model):
     def _compute_overlap(self):
         """Flag help of the same category given by another party in the same period.
 
-        One query for the whole batch: the candidates are the active (or
-        planned) interventions of the same cases and categories.
+        One query for the whole batch reads the periods of the planned and
+        active interventions of the same families and categories; the
+        comparison is then done on plain values.
         """
-        candidates = self.search(
-            [
-                ("case_id", "in", self.case_id.ids),
-                ("category", "in", list(set(self.mapped("category")))),
-                ("state", "in", ("planned", "active")),
-            ]
+        live = self.filtered(
+            lambda r: r.state in OVERLAP_STATES and r.case_id and r.category
         )
+        (self - live).update({"has_overlap": False, "overlap_warning": False})
+        if not live:
+            return
+        periods = self._overlap_periods(live)
+        found = {}
+        for rec in live:
+            found[rec] = rec._overlap_providers(periods)
+        partners = self.env["res.partner"].browse(
+            {pid for providers in found.values() for pid in providers}
+        )
+        names = dict(zip(partners.ids, partners.mapped("display_name"), strict=True))
         categories = dict(self._fields["category"]._description_selection(self.env))
-        for rec in self:
-            others = (
-                candidates.filtered(lambda o, r=rec: r._overlaps(o))
-                if rec.state in ("planned", "active")
-                else self.browse()
-            )
-            rec.has_overlap = bool(others)
-            rec.overlap_warning = (
-                self.env._(
-                    "Another party already gives help of the category %(category)s "
-                    "to this family in the same period.",
-                    category=categories.get(rec.category, rec.category),
-                )
-                if others
-                else False
+        for rec, providers in found.items():
+            if not providers:
+                rec.has_overlap = False
+                rec.overlap_warning = False
+                continue
+            rec.has_overlap = True
+            rec.overlap_warning = self.env._(
+                "In the same period, %(parties)s also gives this family help of "
+                "the category %(category)s.",
+                parties=", ".join(sorted(names[pid] for pid in providers)),
+                category=categories.get(rec.category, rec.category),
             )
 
-    def _overlaps(self, other):
+    def _overlap_key(self):
+        """(family, category, provider, start, end) of one intervention.
+
+        Works on new records too (a form being edited): it uses the ids of
+        the saved records they stand for.
+        """
         self.ensure_one()
-        if other == self or other.case_id != self.case_id:
+        return (
+            self.case_id._origin.id,
+            self.category,
+            self.provider_id._origin.id,
+            self.date_start,
+            self.date_end or date.max,
+        )
+
+    @api.model
+    def _overlap_periods(self, records):
+        """Periods of the live interventions of the families of ``records``.
+
+        Returns {(case id, category): [(id, provider id, start, end), ...]}
+        read in one query without filling the record cache (a family can have
+        hundreds of interventions). Read as superuser: the flag must not
+        depend on what the current user may see.
+        """
+        Intervention = self.sudo()
+        query = Intervention._search(
+            [
+                ("case_id", "in", records.case_id._origin.ids),
+                ("category", "in", list(set(records.mapped("category")))),
+                ("state", "in", list(OVERLAP_STATES)),
+            ]
+        )
+        fnames = ["id", "case_id", "category", "provider_id", "date_start", "date_end"]
+        rows = self.env.execute_query(
+            query.select(
+                *[Intervention._field_to_sql(query.table, fname) for fname in fnames]
+            )
+        )
+        periods = defaultdict(list)
+        for rec_id, case_id, category, provider_id, start, end in rows:
+            periods[case_id, category].append(
+                (rec_id, provider_id, start, end or date.max)
+            )
+        return periods
+
+    def _overlap_providers(self, periods):
+        """Ids of the other providers whose live help overlaps this one."""
+        self.ensure_one()
+        own_id = self._origin.id or self.id
+        case_id, category, provider_id, start, end = self._overlap_key()
+        if not start:
+            return set()
+        return {
+            o_provider
+            for o_id, o_provider, o_start, o_end in periods.get((case_id, category), ())
+            if o_id != own_id
+            and o_provider != provider_id
+            and o_start <= end
+            and start <= o_end
+        }
+
+    def _overlaps(self, other):
+        """Same family and category, another provider, intersecting periods.
+
+        A missing end date means the help is still going on (open-ended).
+        """
+        self.ensure_one()
+        if other.id == (self._origin.id or self.id):
             return False
-        if other.category != self.category or other.provider_id == self.provider_id:
+        if other.case_id != self.case_id._origin or other.category != self.category:
+            return False
+        if other.provider_id == self.provider_id._origin:
             return False
         start, end = self.date_start, self.date_end or date.max
         o_start, o_end = other.date_start, other.date_end or date.max
         return bool(start and o_start and start <= o_end and o_start <= end)
 
-    def _recompute_overlap_of_neighbours(self):
-        """Other interventions of the same families may gain or lose the flag."""
-        neighbours = self.search(
-            [
-                ("case_id", "in", self.case_id.ids),
-                ("category", "in", list(set(self.mapped("category")))),
-                ("id", "not in", self.ids),
-            ]
+    def _overlap_neighbours(self):
+        """The other live interventions whose flag depends on these ones.
+
+        Those of the same families and categories, by another provider, whose
+        period meets the period of one of ``self`` as it is now (call it
+        before and after a change). Only planned and active interventions
+        carry the flag, and only those that overlap can gain or lose it.
+        """
+        records = self.filtered(
+            lambda r: r.state in OVERLAP_STATES and r.case_id and r.category
         )
+        if not records:
+            return self.browse()
+        periods = self._overlap_periods(records)
+        own = set(self.ids)
+        neighbour_ids = set()
+        for rec in records:
+            case_id, category, provider_id, start, end = rec._overlap_key()
+            if not start:
+                continue
+            neighbour_ids.update(
+                o_id
+                for o_id, o_provider, o_start, o_end in periods.get(
+                    (case_id, category), ()
+                )
+                if o_id not in own
+                and o_provider != provider_id
+                and o_start <= end
+                and start <= o_end
+            )
+        return self.browse(neighbour_ids)
+
+    def _recompute_overlap(self, neighbours):
+        neighbours = neighbours.exists()
         if neighbours:
             self.env.add_to_compute(self._fields["has_overlap"], neighbours)
             self.env.add_to_compute(self._fields["overlap_warning"], neighbours)
+
+    def _recompute_overlap_of_neighbours(self):
+        """Other interventions of the same families may gain or lose the flag."""
+        self._recompute_overlap(self._overlap_neighbours())
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -190,38 +312,36 @@ class FamilyIntervention(models.Model):
 
     def write(self, vals):
         self.case_id._check_not_closed()
+        overlap_change = bool(OVERLAP_FIELDS & set(vals))
+        # Neighbours before the change lose the flag if the family or the
+        # category moves away from them.
+        before = self._overlap_neighbours() if overlap_change else self.browse()
         res = super().write(vals)
-        if {"provider_id", "date_start"} & set(vals):
+        if "provider_id" in vals:
             self._check_provider_protocol()
-        if {"case_id", "type_id", "provider_id", "date_start", "date_end", "state"} & set(
-            vals
-        ):
-            self._recompute_overlap_of_neighbours()
+        if overlap_change:
+            self._recompute_overlap(before | self._overlap_neighbours())
         return res
 
     def unlink(self):
         self.case_id._check_not_closed()
-        neighbours = self.search(
-            [
-                ("case_id", "in", self.case_id.ids),
-                ("category", "in", list(set(self.mapped("category")))),
-                ("id", "not in", self.ids),
-            ]
-        )
+        neighbours = self._overlap_neighbours()
         res = super().unlink()
-        if neighbours:
-            self.env.add_to_compute(self._fields["has_overlap"], neighbours)
-            self.env.add_to_compute(self._fields["overlap_warning"], neighbours)
+        self._recompute_overlap(neighbours)
         return res
 
     def _check_provider_protocol(self):
-        for rec in self:
-            if not rec.provider_id._family_has_active_protocol():
+        """Only the Comune and the associations of an active protocol.
+
+        Checked once per provider, not once per intervention.
+        """
+        for provider in self.provider_id:
+            if not provider._family_has_active_protocol():
                 raise ValidationError(
                     self.env._(
                         "%(provider)s has no active protocol: it cannot be given "
                         "new interventions.",
-                        provider=rec.provider_id.display_name,
+                        provider=provider.display_name,
                     )
                 )
 
@@ -238,7 +358,9 @@ class FamilyIntervention(models.Model):
         for rec in self:
             if rec.quantity < 0 or rec.unit_value < 0 or rec.amount < 0:
                 raise ValidationError(
-                    self.env._("Quantities, unit values and amounts cannot be negative.")
+                    self.env._(
+                        "Quantities, unit values and amounts cannot be negative."
+                    )
                 )
 
     @api.constrains("member_id", "goal_id", "case_id")
@@ -253,7 +375,7 @@ class FamilyIntervention(models.Model):
                     self.env._("The goal must belong to the same family's plan.")
                 )
 
-    @api.depends("type_id", "case_id", "date_start")
+    @api.depends("type_id", "name", "date_start")
     def _compute_display_name(self):
         for rec in self:
             rec.display_name = " - ".join(
@@ -274,12 +396,16 @@ class FamilyIntervention(models.Model):
 
     def action_start(self):
         self.write({"state": "active"})
+        return True
 
     def action_done(self):
         self.write({"state": "done"})
+        return True
 
     def action_cancel(self):
         self.write({"state": "cancelled"})
+        return True
 
     def action_reset_planned(self):
         self.write({"state": "planned"})
+        return True

@@ -24,7 +24,10 @@ class FamilyInterventionType(models.Model):
         translate=True, help="What the quantity counts: parcels, hours, euros..."
     )
     unit_value = fields.Float(
-        string="Default Unit Value", digits="Product Price", default=0.0
+        string="Default Unit Value",
+        digits="Product Price",
+        default=0.0,
+        aggregator=None,
     )
     compensable = fields.Boolean(
         default=True,
@@ -40,3 +43,15 @@ class FamilyInterventionType(models.Model):
             "The default unit value cannot be negative.",
         )
     ]
+
+    def write(self, vals):
+        if "category" not in vals:
+            return super().write(vals)
+        # The interventions of these types change category: the overlap flag
+        # of their neighbours, in the old and the new category, may change.
+        Intervention = self.env["family.intervention"].sudo()
+        interventions = Intervention.search([("type_id", "in", self.ids)])
+        before = interventions._overlap_neighbours()
+        res = super().write(vals)
+        interventions._recompute_overlap(before | interventions._overlap_neighbours())
+        return res

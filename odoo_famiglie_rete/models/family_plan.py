@@ -41,7 +41,6 @@ class FamilyPlan(models.Model):
         required=True,
         index=True,
         ondelete="cascade",
-        check_company=True,
     )
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     is_case_closed = fields.Boolean(related="case_id.is_closed", string="Case Closed")

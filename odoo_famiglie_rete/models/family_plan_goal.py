@@ -74,10 +74,20 @@ class FamilyPlanGoal(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su and not self.env.context.get(WORKFLOW_KEY):
-            if any(APPROVAL_FIELDS & set(vals) for vals in vals_list):
+            if any(vals.get("approval_state") == "approved" for vals in vals_list):
                 raise UserError(
                     self.env._("Goals are approved with the plan's Approve button.")
                 )
+            # a new goal always waits for its party's approval (the web client
+            # sends the field's default along with the other values)
+            vals_list = [
+                {
+                    key: value
+                    for key, value in vals.items()
+                    if key not in APPROVAL_FIELDS
+                }
+                for vals in vals_list
+            ]
         goals = super().create(vals_list)
         check_case_open(goals)
         if "superseded" in goals.plan_id.mapped("state"):

@@ -15,7 +15,7 @@ class FamilyProtocol(models.Model):
     )
     date_start = fields.Date(string="Valid From", required=True, tracking=True)
     date_end = fields.Date(string="Valid Until", required=True, tracking=True)
-    date_signed = fields.Date(string="Signed On")
+    date_signed = fields.Date(string="Signed On", copy=False)
     confirmed = fields.Boolean(readonly=True, copy=False, tracking=True)
     state = fields.Selection(
         [("draft", "Draft"), ("active", "Active"), ("expired", "Expired")],
@@ -39,8 +39,9 @@ class FamilyProtocol(models.Model):
     )
     party_count = fields.Integer(compute="_compute_party_count")
     description = fields.Html(string="Terms")
-    document = fields.Binary(string="Signed Document", attachment=True)
-    document_name = fields.Char()
+    document = fields.Binary(string="Signed Document", attachment=True, copy=False)
+    document_name = fields.Char(copy=False)
+    successor_count = fields.Integer(compute="_compute_successor_count")
 
     @api.depends("confirmed", "date_start", "date_end")
     def _compute_state(self):
@@ -57,9 +58,15 @@ class FamilyProtocol(models.Model):
             else:
                 protocol.state = "draft"
 
+    @api.depends("party_ids")
     def _compute_party_count(self):
         for protocol in self:
             protocol.party_count = len(protocol.party_ids)
+
+    @api.depends("successor_ids")
+    def _compute_successor_count(self):
+        for protocol in self:
+            protocol.successor_count = len(protocol.successor_ids)
 
     @api.constrains("date_start", "date_end")
     def _check_dates(self):
@@ -81,13 +88,23 @@ class FamilyProtocol(models.Model):
                     self.env._("Add the member associations before confirming.")
                 )
         self.write({"confirmed": True})
+        return True
 
     def action_reset_draft(self):
         self.write({"confirmed": False})
+        return True
 
     def action_renew(self):
         """Create the renewal: same members and terms, validity to be set."""
         self.ensure_one()
+        if self.successor_ids:
+            raise UserError(
+                self.env._(
+                    "%(name)s has already been renewed by %(renewal)s.",
+                    name=self.name,
+                    renewal=", ".join(self.successor_ids.mapped("name")),
+                )
+            )
         start = fields.Date.add(self.date_end, days=1)
         renewal = self.copy(
             {
@@ -97,16 +114,61 @@ class FamilyProtocol(models.Model):
                 "date_end": fields.Date.add(start, years=1, days=-1),
             }
         )
+        return renewal._get_form_action()
+
+    def _get_form_action(self):
+        self.ensure_one()
         return {
             "type": "ir.actions.act_window",
             "res_model": self._name,
-            "res_id": renewal.id,
+            "res_id": self.id,
             "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    def action_open_predecessor(self):
+        self.ensure_one()
+        return self.predecessor_id._get_form_action()
+
+    def action_open_successors(self):
+        self.ensure_one()
+        if len(self.successor_ids) == 1:
+            return self.successor_ids._get_form_action()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Renewals"),
+            "res_model": self._name,
+            "view_mode": "list,form",
+            "domain": [("predecessor_id", "=", self.id)],
         }
 
     @api.model
     def _cron_update_state(self):
-        """Move protocols between active and expired as the dates pass."""
-        protocols = self.search([("confirmed", "=", True)])
-        self.env.add_to_compute(self._fields["state"], protocols)
-        protocols.flush_recordset(["state"])
+        """Move protocols between draft, active and expired as the dates pass.
+
+        Only the confirmed protocols whose stored state no longer matches the
+        date are touched. Marking their dates as modified recomputes the state
+        and whatever depends on it (the members' state, for instance).
+        """
+        today = fields.Date.context_today(self)
+        protocols = self.search(
+            [
+                ("confirmed", "=", True),
+                "|",
+                "|",
+                "&",
+                ("state", "=", "draft"),
+                ("date_start", "<=", today),
+                "&",
+                ("state", "=", "active"),
+                ("date_end", "<", today),
+                "&",
+                ("state", "=", "expired"),
+                ("date_end", ">=", today),
+            ]
+        )
+        if protocols:
+            protocols.modified(["date_start", "date_end"])
+            protocols.flush_recordset()
+            self.env["family.protocol.party"].flush_model(["state"])
+        return protocols

@@ -17,7 +17,6 @@ class FamilyReferral(models.Model):
         required=True,
         index=True,
         ondelete="cascade",
-        check_company=True,
     )
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     member_id = fields.Many2one(

@@ -30,7 +30,6 @@ class FamilyReview(models.Model):
         required=True,
         index=True,
         ondelete="cascade",
-        check_company=True,
     )
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     plan_id = fields.Many2one(

@@ -26,6 +26,36 @@ class ResPartner(models.Model):
     family_protocol_party_ids = fields.One2many(
         "family.protocol.party", "partner_id", string="Protocol Memberships"
     )
+    family_protocol_count = fields.Integer(
+        compute="_compute_family_protocol_count",
+        string="# Protocols",
+        groups="odoo_famiglie_rete.group_family_social_worker,"
+        "odoo_famiglie_rete.group_family_finance",
+    )
+
+    def _compute_family_protocol_count(self):
+        partner_ids = [pid for pid in self._origin.ids if pid]
+        groups = (
+            self.env["family.protocol.party"]._read_group(
+                [("partner_id", "in", partner_ids)],
+                ["partner_id"],
+                ["protocol_id:count_distinct"],
+            )
+            if partner_ids
+            else []
+        )
+        counts = {partner.id: count for partner, count in groups}
+        for partner in self:
+            partner.family_protocol_count = counts.get(partner._origin.id, 0)
+
+    def action_view_family_protocols(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "odoo_famiglie_rete.family_protocol_action"
+        )
+        action["domain"] = [("party_ids.partner_id", "=", self.id)]
+        action["context"] = {}
+        return action
 
     @api.depends("family_member_ids")
     def _compute_is_family_person(self):

@@ -1,11 +1,90 @@
-from odoo.exceptions import UserError, ValidationError
+from contextlib import contextmanager
+from datetime import timedelta
+
+from psycopg2 import IntegrityError
+
+from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
 
 from .common import FamilyCommon
 
 
+class FamilyCaseCommon(FamilyCommon):
+    """Case fixtures: a social worker, an association in an active protocol."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.today = fields.Date.context_today(cls.env.user)
+        cls.worker = new_test_user(
+            cls.env,
+            login="case_worker",
+            name="Sara Assistente",
+            groups="odoo_famiglie_rete.group_family_social_worker",
+        )
+        cls.other_worker = new_test_user(
+            cls.env,
+            login="case_worker_2",
+            name="Luca Assistente",
+            groups="odoo_famiglie_rete.group_family_social_worker",
+        )
+        cls.stage_reported = cls.env.ref("odoo_famiglie_rete.stage_reported")
+        cls.stage_monitoring = cls.env.ref("odoo_famiglie_rete.stage_monitoring")
+        cls.stage_closed = cls.env.ref("odoo_famiglie_rete.stage_closed")
+        cls.association = cls.env["res.partner"].create(
+            {"name": "Associazione di Prova", "is_company": True}
+        )
+        protocol = cls.env["family.protocol"].create(
+            {
+                "name": "Protocollo di prova",
+                "date_start": cls.today - timedelta(days=30),
+                "date_end": cls.today + timedelta(days=365),
+                "party_ids": [
+                    fields.Command.create({"partner_id": cls.association.id})
+                ],
+            }
+        )
+        protocol.action_confirm()
+        cls.type_parcel = cls.env.ref(
+            "odoo_famiglie_rete.intervention_type_food_parcel"
+        )
+        cls.type_voucher = cls.env.ref(
+            "odoo_famiglie_rete.intervention_type_food_voucher"
+        )
+        cls.type_listening = cls.env.ref(
+            "odoo_famiglie_rete.intervention_type_listening"
+        )
+        cls.CaseW = cls.Case.with_user(cls.worker)
+
+    @contextmanager
+    def assertRaisesText(self, exception, text):
+        """assertRaises (rolled back to a savepoint) that checks the message."""
+        with self.assertRaises(exception) as catcher:
+            yield catcher
+        self.assertIn(text, str(catcher.exception))
+
+    @classmethod
+    def _intervention(cls, case, provider, itype, start, end=None, **values):
+        return cls.env["family.intervention"].create(
+            dict(
+                {
+                    "case_id": case.id,
+                    "provider_id": provider.id,
+                    "type_id": itype.id,
+                    "date_start": start,
+                    "date_end": end or start + timedelta(days=30),
+                    "quantity": 1,
+                    "unit_value": 10.0,
+                },
+                **values,
+            )
+        )
+
+
 @tagged("post_install", "-at_install")
-class TestFamilyCase(FamilyCommon):
+class TestFamilyCase(FamilyCaseCommon):
     def test_reference_from_sequence(self):
         case = self.Case.create({"name": "Rossi"})
         self.assertTrue(case.reference.startswith("NF/"))
@@ -13,34 +92,354 @@ class TestFamilyCase(FamilyCommon):
         self.assertNotEqual(case.reference, other.reference)
         self.assertEqual(case.display_name, f"{case.reference} - Rossi")
 
-    def test_closed_case_is_read_only(self):
-        case = self.Case.create({"name": "Rossi"})
-        case.stage_id = self.env.ref("odoo_famiglie_rete.stage_closed")
-        self.assertTrue(case.is_closed)
-        self.assertTrue(case.date_closed)
-        with self.assertRaises(UserError):
-            case.name = "Verdi"
-        with self.assertRaises(UserError):
-            self.env["family.case.member"].create(
-                {"case_id": case.id, "partner_id": self.partner_a.id}
-            )
+    def test_reference_unique_and_searchable(self):
+        case = self.CaseW.create({"name": "Rossi"})
+        found = self.CaseW.name_search(case.reference)
+        self.assertIn(case.id, [case_id for case_id, _name in found])
+        self.assertIn(case.id, [i for i, _n in self.CaseW.name_search("Ross")])
+        with (
+            self.assertRaises(IntegrityError),
+            mute_logger("odoo.sql_db"),
+            self.cr.savepoint(),
+        ):
+            self.Case.create({"name": "Bianchi", "reference": case.reference})
 
-    def test_invalid_fiscal_code_refused(self):
-        case = self.Case.create({"name": "Rossi"})
-        with self.assertRaises(ValidationError):
-            self.env["family.case.member"].create(
-                {
-                    "case_id": case.id,
-                    "partner_id": self.partner_a.id,
-                    "fiscal_code": "RSSMRA80A01F205Y",
-                }
-            )
+    def test_defaults(self):
+        case = self.CaseW.create({"name": "Neri"})
+        self.assertEqual(case.user_id, self.worker)
+        self.assertEqual(case.stage_id, self.stage_reported)
+        self.assertEqual(case.date_intake, self.today)
+        self.assertEqual(case.risk_level, "low")
+        self.assertFalse(case.is_closed)
 
     def test_manager_may_be_social_worker_only(self):
-        worker = new_test_user(
-            self.env,
-            login="sw_case",
-            groups="odoo_famiglie_rete.group_family_social_worker",
+        case = self.CaseW.create({"name": "Neri"})
+        self.assertEqual(case.user_id, self.worker)
+        domain = case._fields["user_id"].get_domain_list(case)
+        managers = self.env["res.users"].search(domain)
+        self.assertIn(self.worker, managers)
+        outsider = new_test_user(
+            self.env, login="case_outsider", groups="base.group_user"
         )
-        case = self.Case.with_user(worker).create({"name": "Neri"})
-        self.assertEqual(case.user_id, worker)
+        self.assertNotIn(outsider, managers)
+
+    def test_closing_sets_date_and_reopening_clears_it(self):
+        case = self.CaseW.create({"name": "Rossi"})
+        self.assertFalse(case.date_closed)
+        case.stage_id = self.stage_closed
+        self.assertTrue(case.is_closed)
+        self.assertEqual(case.date_closed, self.today)
+        case.stage_id = self.stage_monitoring
+        self.assertFalse(case.is_closed)
+        self.assertFalse(case.date_closed)
+
+    def test_close_and_reopen_buttons(self):
+        case = self.CaseW.create({"name": "Rossi"})
+        case.action_close_case()
+        self.assertEqual(case.stage_id, self.stage_closed)
+        self.assertEqual(case.date_closed, self.today)
+        case.action_reopen_case()
+        self.assertFalse(case.is_closed)
+        self.assertFalse(case.date_closed)
+        # The last stage before the closing one.
+        self.assertEqual(case.stage_id, self.stage_monitoring)
+
+    def test_closed_case_is_read_only(self):
+        case = self.CaseW.create({"name": "Rossi"})
+        member = self.env["family.case.member"].create(
+            {"case_id": case.id, "partner_id": self.partner_a.id}
+        )
+        case.stage_id = self.stage_closed
+        with self.assertRaisesText(UserError, "is closed"):
+            case.name = "Verdi"
+        with self.assertRaises(UserError):
+            case.write({"risk_level": "high", "need_area_ids": [(5,)]})
+        with self.assertRaises(UserError):
+            self.env["family.case.member"].create(
+                {"case_id": case.id, "partner_id": self.partner_b.id}
+            )
+        with self.assertRaises(UserError):
+            member.relation = "child"
+        with self.assertRaises(UserError):
+            member.unlink()
+        with self.assertRaises(UserError):
+            self._intervention(case, self.comune, self.type_parcel, self.today)
+        with self.assertRaises(UserError):
+            case.action_new_plan()
+        # Archiving and the chatter remain possible.
+        case.message_post(body="Closed after the last review.")
+        case.active = False
+        self.assertFalse(case.active)
+        # Reopening makes it writable again.
+        case.write({"active": True, "stage_id": self.stage_monitoring.id})
+        case.name = "Verdi"
+        member.relation = "child"
+        self.assertEqual(member.relation, "child")
+
+    def test_member_moved_to_closed_case_refused(self):
+        open_case = self.CaseW.create({"name": "Rossi"})
+        closed_case = self.CaseW.create({"name": "Verdi"})
+        closed_case.action_close_case()
+        member = self.env["family.case.member"].create(
+            {"case_id": open_case.id, "partner_id": self.partner_a.id}
+        )
+        with self.assertRaises(UserError):
+            member.case_id = closed_case
+
+    def test_retention_may_change_closed_case(self):
+        case = self.CaseW.create({"name": "Rossi"})
+        member = self.env["family.case.member"].create(
+            {"case_id": case.id, "partner_id": self.partner_a.id}
+        )
+        case.action_close_case()
+        allowed = case.with_context(family_allow_closed=True)
+        allowed.write({"name": "Anonimo", "description": False})
+        member.with_context(family_allow_closed=True).write({"birthdate": False})
+        self.assertEqual(case.name, "Anonimo")
+
+    def test_review_overdue_compute_and_search(self):
+        late = self.CaseW.create({"name": "Late"})
+        on_time = self.CaseW.create({"name": "On time"})
+        without = self.CaseW.create({"name": "Without"})
+        closed = self.CaseW.create({"name": "Closed"})
+        past = fields.Datetime.now() - timedelta(days=10)
+        future = fields.Datetime.now() + timedelta(days=10)
+        Review = self.env["family.review"].with_user(self.worker)
+        Review.create({"case_id": late.id, "date": past})
+        Review.create({"case_id": on_time.id, "date": future})
+        Review.create({"case_id": closed.id, "date": past})
+        closed.action_close_case()
+        self.assertTrue(late.review_overdue)
+        self.assertFalse(on_time.review_overdue)
+        self.assertFalse(without.review_overdue)
+        self.assertFalse(closed.review_overdue)
+        cases = late | on_time | without | closed
+        domain = [("id", "in", cases.ids)]
+        self.assertEqual(
+            self.CaseW.search(domain + [("review_overdue", "=", True)]), late
+        )
+        self.assertEqual(
+            self.CaseW.search(domain + [("review_overdue", "=", False)]),
+            on_time | without | closed,
+        )
+        self.assertEqual(
+            self.CaseW.search(domain + [("review_overdue", "!=", True)]),
+            on_time | without | closed,
+        )
+        with self.assertRaises(UserError):
+            self.CaseW.search([("review_overdue", "in", [True])])
+
+    def test_isee_expired(self):
+        expired = self.CaseW.create(
+            {"name": "A", "isee_value": 5000, "isee_expiry": self.today - timedelta(1)}
+        )
+        valid = self.CaseW.create({"name": "B", "isee_expiry": self.today})
+        unknown = self.CaseW.create({"name": "C"})
+        self.assertTrue(expired.isee_expired)
+        self.assertFalse(valid.isee_expired)
+        self.assertFalse(unknown.isee_expired)
+        domain = [("id", "in", (expired | valid | unknown).ids)]
+        self.assertEqual(
+            self.CaseW.search(domain + [("isee_expired", "=", True)]), expired
+        )
+        self.assertEqual(
+            self.CaseW.search(domain + [("isee_expired", "=", False)]),
+            valid | unknown,
+        )
+
+    def test_kanban_shows_every_stage(self):
+        case = self.CaseW.create({"name": "Rossi"})
+        groups = self.CaseW.web_read_group(
+            [("id", "=", case.id)], ["stage_id"], ["stage_id"]
+        )["groups"]
+        stages = self.env["family.case.stage"].search([])
+        self.assertEqual(len(stages), 5)
+        self.assertEqual([g["stage_id"][0] for g in groups], stages.ids)
+        counts = {g["stage_id"][0]: g["stage_id_count"] for g in groups}
+        self.assertEqual(counts[self.stage_reported.id], 1)
+        self.assertEqual(counts[self.stage_closed.id], 0)
+
+    def test_counts_totals_and_overlap(self):
+        case = self.CaseW.create({"name": "Rossi"})
+        self.env["family.case.member"].create(
+            [
+                {"case_id": case.id, "partner_id": self.partner_a.id},
+                {"case_id": case.id, "partner_id": self.partner_b.id},
+            ]
+        )
+        self.assertFalse(case.has_overlap)
+        first = self._intervention(
+            case,
+            self.comune,
+            self.type_parcel,
+            self.today - timedelta(days=20),
+            self.today + timedelta(days=20),
+            quantity=2,
+        )
+        self._intervention(
+            case, self.association, self.type_listening, self.today, unit_value=5.0
+        )
+        cancelled = self._intervention(
+            case, self.association, self.type_parcel, self.today, unit_value=99.0
+        )
+        cancelled.state = "cancelled"
+        case.invalidate_recordset()
+        self.assertEqual(case.member_count, 2)
+        self.assertEqual(case.intervention_count, 3)
+        self.assertEqual(case.amount_total, 25.0)
+        self.assertEqual(case.provider_ids, self.comune | self.association)
+        self.assertFalse(case.has_overlap, "A cancelled intervention never overlaps.")
+
+        # The association gives food too, in the same period: overlap.
+        self._intervention(case, self.association, self.type_voucher, self.today)
+        case.invalidate_recordset()
+        self.assertTrue(first.has_overlap)
+        self.assertTrue(case.has_overlap)
+        self.assertIn(case, self.CaseW.search([("has_overlap", "=", True)]))
+        self.assertNotIn(case, self.CaseW.search([("has_overlap", "=", False)]))
+
+        totals = case._get_totals()
+        by_party = {line["name"]: line for line in totals["by_party"]}
+        self.assertEqual(by_party[self.comune.display_name]["amount"], 20.0)
+        self.assertEqual(by_party[self.association.display_name]["amount"], 15.0)
+        self.assertEqual(by_party[self.association.display_name]["count"], 2)
+        self.assertEqual(totals["count"], 3)
+        self.assertEqual(totals["amount"], 35.0)
+        categories = {line["name"]: line["amount"] for line in totals["by_category"]}
+        self.assertEqual(categories.get("Food and Goods"), 30.0)
+        self.assertIn("Associazione di Prova", case.totals_html)
+        self.assertIn("Food and Goods", case.totals_html)
+
+    def test_totals_are_per_case_in_a_batch(self):
+        case_a = self.CaseW.create({"name": "A"})
+        case_b = self.CaseW.create({"name": "B"})
+        self._intervention(case_a, self.comune, self.type_parcel, self.today)
+        self._intervention(case_b, self.association, self.type_listening, self.today)
+        cases = (case_a | case_b).with_user(self.worker)
+        cases.invalidate_recordset()
+        self.assertIn(self.comune.display_name, case_a.totals_html)
+        self.assertNotIn("Associazione di Prova", case_a.totals_html)
+        self.assertIn("Associazione di Prova", case_b.totals_html)
+        empty = self.CaseW.create({"name": "C"})
+        self.assertIn("No intervention recorded yet", empty.totals_html)
+        self.assertEqual(empty.intervention_count, 0)
+
+    def test_new_case_in_a_form_computes_safely(self):
+        """Non-stored computes must not query with the ids of new records."""
+        case = self.CaseW.create({"name": "Rossi"})
+        self._intervention(case, self.comune, self.type_parcel, self.today)
+        new = self.CaseW.new({"name": "Nuovo"})
+        self.assertEqual(new.intervention_count, 0)
+        self.assertFalse(new.has_overlap)
+        self.assertIn("No intervention", new.totals_html)
+        edited = self.CaseW.new(origin=case)
+        self.assertEqual(edited.intervention_count, 1)
+        self.assertIn(self.comune.display_name, edited.totals_html)
+
+    def test_current_plan_and_new_plan(self):
+        case = self.CaseW.create({"name": "Rossi"})
+        self.assertFalse(case.current_plan_id)
+        action = case.action_new_plan()
+        plan = self.env["family.plan"].browse(action["res_id"])
+        self.assertEqual(plan.case_id, case)
+        self.assertEqual(case.current_plan_id, plan)
+        self.assertEqual(case.action_open_current_plan()["res_id"], plan.id)
+        self.env["family.plan.goal"].create(
+            {"plan_id": plan.id, "name": "Find a job", "party_id": self.comune.id}
+        )
+        self.assertEqual(case.goal_ids.mapped("name"), ["Find a job"])
+        action = case.action_new_plan()
+        self.assertNotEqual(action["res_id"], plan.id)
+        self.assertEqual(case.current_plan_id.id, action["res_id"])
+
+    def test_smart_buttons(self):
+        case = self.CaseW.create({"name": "Rossi"})
+        for method, model in (
+            ("action_view_members", "family.case.member"),
+            ("action_view_interventions", "family.intervention"),
+            ("action_view_reviews", "family.review"),
+            ("action_view_referrals", "family.referral"),
+        ):
+            action = getattr(case, method)()
+            self.assertEqual(action["res_model"], model)
+            self.assertEqual(action["domain"], [("case_id", "=", case.id)])
+            self.assertEqual(action["context"]["default_case_id"], case.id)
+
+    def test_search_by_member_and_party(self):
+        case = self.CaseW.create({"name": "Famiglia A"})
+        other = self.CaseW.create({"name": "Famiglia B"})
+        self.env["family.case.member"].create(
+            {
+                "case_id": case.id,
+                "partner_id": self.partner_a.id,
+                "fiscal_code": "RSSMRA80A01F205X",
+            }
+        )
+        self._intervention(other, self.association, self.type_listening, self.today)
+        # The stored parties are written at the end of the request (a search
+        # on a many2many does not flush its pending computation).
+        self.env.flush_all()
+        self.assertEqual(
+            self.CaseW.search([("member_ids.name", "ilike", "mario")]), case
+        )
+        self.assertEqual(
+            self.CaseW.search([("member_ids.fiscal_code", "ilike", "rssmra80")]), case
+        )
+        self.assertEqual(
+            self.CaseW.search([("provider_ids", "in", self.association.ids)]), other
+        )
+
+    def test_views_load(self):
+        """Every view of the case opens for a social worker."""
+        views = self.CaseW.get_views(
+            [
+                (False, view_type)
+                for view_type in (
+                    "kanban",
+                    "list",
+                    "form",
+                    "pivot",
+                    "graph",
+                    "activity",
+                    "search",
+                )
+            ]
+        )["views"]
+        self.assertIn("has_overlap", views["form"]["arch"])
+        self.assertIn("progressbar", views["kanban"]["arch"])
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "odoo_famiglie_rete.family_case_action"
+        )
+        self.assertEqual(action["view_mode"], "kanban,list,form,pivot,graph,activity")
+
+    def test_cron_review_overdue_schedules_one_activity(self):
+        case = self.CaseW.create({"name": "Rossi"})
+        self.env["family.review"].create(
+            {"case_id": case.id, "date": fields.Datetime.now() - timedelta(days=3)}
+        )
+        self.Case._cron_review_overdue()
+        self.Case._cron_review_overdue()
+        activity_type = self.env.ref(
+            "odoo_famiglie_rete.mail_activity_type_review_overdue"
+        )
+        activities = case.activity_ids.filtered(
+            lambda a: a.activity_type_id == activity_type
+        )
+        self.assertEqual(len(activities), 1)
+        self.assertEqual(activities.user_id, self.worker)
+
+    def test_partner_protocol_button(self):
+        self.assertEqual(self.association.family_protocol_count, 1)
+        action = self.association.action_view_family_protocols()
+        protocols = self.env["family.protocol"].search(action["domain"])
+        self.assertEqual(len(protocols), 1)
+        self.assertEqual(self.partner_a.family_protocol_count, 0)
+
+    def test_stage_change_needs_no_write_on_closed_fields(self):
+        """Dragging a closed case in the kanban reopens it."""
+        case = self.CaseW.create({"name": "Rossi"})
+        case.stage_id = self.stage_closed
+        with self.assertRaises(UserError):
+            case.write({"stage_id": self.stage_monitoring.id, "name": "X"})
+        case.write({"stage_id": self.stage_monitoring.id})
+        self.assertFalse(case.is_closed)

@@ -276,3 +276,27 @@ class TestFamilyPlan(FamilyPlanCommon):
             plan.action_submit()
         with self.assertRaises(UserError):
             plan.unlink()
+
+    def test_new_goal_from_the_form_waits_for_approval(self):
+        """Regression: the plan form sends the goal's default approval state;
+        saving a new goal from it must work, and never create it approved."""
+        plan = self._create_plan()
+        Goal = self.Goal.with_user(self.worker)
+        goal = Goal.create(
+            {
+                "plan_id": plan.id,
+                "name": "Casa",
+                "party_id": self.association.id,
+                "approval_state": "pending",
+            }
+        )
+        self.assertEqual(goal.approval_state, "pending")
+        with self.assertRaises(UserError):
+            Goal.create(
+                {
+                    "plan_id": plan.id,
+                    "name": "Lavoro",
+                    "party_id": self.association.id,
+                    "approval_state": "approved",
+                }
+            )
