@@ -1,7 +1,26 @@
+import threading
+from urllib.parse import urlsplit
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
+from odoo.http import request
+
+# The web client's calls that open a form, and those that read records' data.
+FORM_METHODS = ("web_read", "web_save")
+RPC_READ_METHODS = ("read", "search_read")
+
+
+def logs_access(method):
+    """Serve the web client's call with a read/write cursor.
+
+    The method is read-only in Odoo, which may then serve it from a read-only
+    (replica) cursor; here it writes the access log.
+    """
+    method._readonly = False
+    return method
+
 
 CHANNELS = [
     ("form", "Back-office Form"),
@@ -37,7 +56,9 @@ class FamilyAccessLog(models.Model):
     model = fields.Char(string="Data Opened", readonly=True)
 
     def write(self, vals):
-        raise AccessError(self.env._("The access log cannot be changed."))
+        if vals:
+            raise AccessError(self.env._("The access log cannot be changed."))
+        return super().write(vals)
 
     def unlink(self):
         if not self.env.context.get("family_access_log_purge"):
@@ -68,6 +89,50 @@ class FamilyAccessLog(models.Model):
                 for case in cases
             ]
         )
+
+    @api.model
+    def _log_form(self, cases, model):
+        """Log ``cases`` when a back-office form of ``model`` is opened."""
+        if cases and not self.env.su and self._is_call(model, FORM_METHODS):
+            self._log(cases, "form", model=model)
+
+    @api.model
+    def _log_rpc(self, cases, model):
+        """Log ``cases`` when records of ``model`` are read through RPC.
+
+        The external API (XML-RPC, JSON-RPC) always counts; the web client's
+        call_kw for read and search_read of ``model`` (a form's web_read is
+        logged as a form; a list shows no more than the case's name).
+        """
+        if not cases or self.env.su:
+            return
+        if (
+            self._is_call(model, RPC_READ_METHODS)
+            if request
+            else self._is_external_rpc()
+        ):
+            self._log(cases, "rpc", model=model)
+
+    @api.model
+    def _is_call(self, model, methods):
+        """True when the request calls one of ``methods`` of ``model``.
+
+        Server code without a request (tests, scripts) counts too, but not the
+        external API, which has its own channel.
+        """
+        if not request:
+            return not self._is_external_rpc()
+        if not request.httprequest.path.startswith("/web/dataset/call_kw"):
+            return False
+        params = request.params or {}
+        return params.get("model") == model and params.get("method") in methods
+
+    @api.model
+    def _is_external_rpc(self):
+        # odoo.http.dispatch_rpc hides the request while it runs; the thread
+        # still knows the URL it serves.
+        url = getattr(threading.current_thread(), "url", None) or ""
+        return urlsplit(url).path.startswith(("/xmlrpc/", "/jsonrpc"))
 
     @api.model
     def _is_logged_user(self, user):

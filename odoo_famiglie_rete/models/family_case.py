@@ -6,8 +6,9 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.http import request
 from odoo.tools import create_index, mute_logger
+
+from .family_access_log import logs_access
 
 _logger = logging.getLogger(__name__)
 
@@ -27,14 +28,6 @@ CLOSED_WRITABLE = {
     "date_closed",
     "anonymized",
 }
-
-
-def _is_rpc_call(model, method):
-    """True when the current HTTP request is an RPC call of ``model.method``."""
-    if not request or not getattr(request, "params", None):
-        return False
-    params = request.params
-    return params.get("model") == model and params.get("method") == method
 
 
 class FamilyCase(models.Model):
@@ -505,14 +498,25 @@ class FamilyCase(models.Model):
             return super()._search_display_name(operator, value)
         return [("reference", operator, value)]
 
+    @logs_access
     def web_read(self, specification):
-        self.env["family.access.log"]._log(self, "form")
+        self.env["family.access.log"]._log_form(self, self._name)
         return super().web_read(specification)
 
+    @logs_access
     def read(self, fields=None, load="_classic_read"):
-        if _is_rpc_call(self._name, "read"):
-            self.env["family.access.log"]._log(self, "rpc")
-        return super().read(fields, load)
+        return super().read(fields, load=load)
+
+    @api.model
+    @logs_access
+    def search_read(
+        self, domain=None, fields=None, offset=0, limit=None, order=None, **kw
+    ):
+        return super().search_read(domain, fields, offset, limit, order, **kw)
+
+    def _read_format(self, fnames, load="_classic_read"):
+        self.env["family.access.log"]._log_rpc(self, self._name)
+        return super()._read_format(fnames, load=load)
 
     def export_data(self, fields_to_export):
         self.env["family.access.log"]._log(self, "export")

@@ -4,6 +4,8 @@ from datetime import date
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .family_access_log import logs_access
+
 STATES = [
     ("planned", "Planned"),
     ("active", "Active"),
@@ -382,11 +384,25 @@ class FamilyIntervention(models.Model):
                 filter(None, [rec.type_id.name, rec.name, str(rec.date_start or "")])
             )
 
+    @logs_access
     def web_read(self, specification):
-        self.env["family.access.log"]._log(
-            self.case_id, "form", model="family.intervention"
-        )
+        self.env["family.access.log"]._log_form(self.case_id, self._name)
         return super().web_read(specification)
+
+    @logs_access
+    def read(self, fields=None, load="_classic_read"):
+        return super().read(fields, load=load)
+
+    @api.model
+    @logs_access
+    def search_read(
+        self, domain=None, fields=None, offset=0, limit=None, order=None, **kw
+    ):
+        return super().search_read(domain, fields, offset, limit, order, **kw)
+
+    def _read_format(self, fnames, load="_classic_read"):
+        self.env["family.access.log"]._log_rpc(self.case_id, self._name)
+        return super()._read_format(fnames, load=load)
 
     def export_data(self, fields_to_export):
         self.env["family.access.log"]._log(

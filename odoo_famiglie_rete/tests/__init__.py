@@ -13,3 +13,4 @@ from . import test_access
 from . import test_retention
 from . import test_share_views
 from . import test_gdpr
+from . import test_access_rpc
