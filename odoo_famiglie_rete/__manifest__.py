@@ -48,6 +48,7 @@
         "demo/res_users_demo.xml",
         "demo/family_protocol_demo.xml",
         "demo/family_case_demo.xml",
+        "demo/family_case_share_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

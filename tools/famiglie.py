@@ -45,6 +45,14 @@ DEMO_LOGINS = [
     ("Assistente sociale", "assistente", "assistente"),
     ("Assistente sociale (2)", "assistente2", "assistente2"),
     ("Ufficio amministrativo", "amministrativo", "amministrativo"),
+    ("Portale: referente San Vincenzo", "coord.sanvincenzo", "coord.sanvincenzo"),
+    ("Portale: volontario San Vincenzo", "vol.sanvincenzo", "vol.sanvincenzo"),
+    ("Portale: referente CAV", "coord.cav", "coord.cav"),
+    ("Portale: volontaria CAV", "vol.cav", "vol.cav"),
+    ("Portale: referente Auser", "coord.auser", "coord.auser"),
+    ("Portale: volontario Auser", "vol.auser", "vol.auser"),
+    ("Portale: referente Farsi Prossimo", "coord.farsiprossimo", "coord.farsiprossimo"),
+    ("Portale: volontario Farsi Prossimo", "vol.farsiprossimo", "vol.farsiprossimo"),
 ]
 
 

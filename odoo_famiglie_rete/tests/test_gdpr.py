@@ -137,6 +137,16 @@ class TestPersonalData(AccessCommon):
         ):
             self.assertIn(text, html)
 
+    def test_member_views_show_the_buttons_to_social_workers(self):
+        for view_type in ("form", "list"):
+            arch = (
+                self.env["family.case.member"]
+                .with_user(self.sw1)
+                .get_views([(False, view_type)])["views"][view_type]["arch"]
+            )
+            self.assertIn("action_export_personal_data", arch)
+            self.assertIn("action_print_personal_data", arch)
+
     def test_actions_are_bound_for_social_workers(self):
         server_action = self.env.ref(
             "odoo_famiglie_rete.family_case_member_action_export_personal_data"
