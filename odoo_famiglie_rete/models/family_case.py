@@ -709,10 +709,13 @@ class FamilyCase(models.Model):
         cases = self.filtered(lambda c: c.is_closed and not c.anonymized)
         if not cases:
             return
+        # The placeholders are written in the language of the Comune.
+        lang = cases.company_id[:1].partner_id.lang or self.env.lang
         env = self.env(
             su=True,
             context=dict(
                 self.env.context,
+                lang=lang,
                 active_test=False,
                 family_allow_closed=True,
                 family_plan_workflow=True,
