@@ -116,7 +116,9 @@ class TestFamilyIntervention(FamilyNetworkCommon):
         )
         italian = first.with_context(lang="it_IT")
         self.assertIn("Alimenti e beni", italian.overlap_warning)
-        self.assertIn("Food and Goods", first.with_context(lang="en_US").overlap_warning)
+        self.assertIn(
+            "Food and Goods", first.with_context(lang="en_US").overlap_warning
+        )
         self.case.invalidate_recordset(["has_overlap"])
         self.assertTrue(self.case.has_overlap)
         overlapping = self.env["family.intervention"].search(
