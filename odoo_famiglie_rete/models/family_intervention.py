@@ -118,7 +118,7 @@ class FamilyIntervention(models.Model):
     has_overlap = fields.Boolean(
         compute="_compute_overlap", store=True, index=True, string="Overlap"
     )
-    overlap_warning = fields.Char(compute="_compute_overlap", store=True)
+    overlap_warning = fields.Char(compute="_compute_overlap_warning")
 
     @api.model
     def _default_provider_id(self):
@@ -160,13 +160,31 @@ class FamilyIntervention(models.Model):
         live = self.filtered(
             lambda r: r.state in OVERLAP_STATES and r.case_id and r.category
         )
-        (self - live).update({"has_overlap": False, "overlap_warning": False})
+        (self - live).has_overlap = False
         if not live:
             return
         periods = self._overlap_periods(live)
-        found = {}
         for rec in live:
-            found[rec] = rec._overlap_providers(periods)
+            rec.has_overlap = bool(rec._overlap_providers(periods))
+
+    @api.depends(
+        "has_overlap",
+        "case_id",
+        "category",
+        "provider_id",
+        "date_start",
+        "date_end",
+        "state",
+    )
+    @api.depends_context("lang")
+    def _compute_overlap_warning(self):
+        """The warning, in the reader's language (it is not stored)."""
+        flagged = self.filtered("has_overlap")
+        (self - flagged).overlap_warning = False
+        if not flagged:
+            return
+        periods = self._overlap_periods(flagged)
+        found = {rec: rec._overlap_providers(periods) for rec in flagged}
         partners = self.env["res.partner"].browse(
             {pid for providers in found.values() for pid in providers}
         )
@@ -174,10 +192,8 @@ class FamilyIntervention(models.Model):
         categories = dict(self._fields["category"]._description_selection(self.env))
         for rec, providers in found.items():
             if not providers:
-                rec.has_overlap = False
                 rec.overlap_warning = False
                 continue
-            rec.has_overlap = True
             rec.overlap_warning = self.env._(
                 "In the same period, %(parties)s also gives this family help of "
                 "the category %(category)s.",
@@ -298,7 +314,6 @@ class FamilyIntervention(models.Model):
         neighbours = neighbours.exists()
         if neighbours:
             self.env.add_to_compute(self._fields["has_overlap"], neighbours)
-            self.env.add_to_compute(self._fields["overlap_warning"], neighbours)
 
     def _recompute_overlap_of_neighbours(self):
         """Other interventions of the same families may gain or lose the flag."""

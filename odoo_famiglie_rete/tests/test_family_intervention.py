@@ -108,6 +108,17 @@ class TestFamilyIntervention(FamilyNetworkCommon):
         self.assertIn(self.assoc_a.name, second.overlap_warning)
         self.assertIn(self.assoc_b.name, first.overlap_warning)
         self.assertIn("Food and Goods", first.overlap_warning)
+        # Regression: the warning speaks the reader's language, whoever
+        # triggered the check.
+        self.env["res.lang"]._activate_lang("it_IT")
+        self.env["ir.module.module"]._load_module_terms(
+            ["odoo_famiglie_rete"], ["it_IT"]
+        )
+        italian = first.with_context(lang="it_IT")
+        self.assertIn("Alimenti e beni", italian.overlap_warning)
+        self.assertIn(
+            "Food and Goods", first.with_context(lang="en_US").overlap_warning
+        )
         self.case.invalidate_recordset(["has_overlap"])
         self.assertTrue(self.case.has_overlap)
         overlapping = self.env["family.intervention"].search(
