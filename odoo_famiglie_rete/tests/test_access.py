@@ -444,3 +444,38 @@ class TestAccessLog(AccessCommon):
         self.env.company.family_access_log_months = 24
         self.env["family.access.log"]._cron_purge()
         self.assertEqual(self._entries(self.finance).case_id, self.case_b)
+
+
+@tagged("post_install", "-at_install")
+class TestReviewMeetingAccess(AccessCommon):
+    """The review's calendar meeting reveals nothing to those not invited."""
+
+    def test_meeting_hidden_from_the_uninvited(self):
+        coordinator_a = self.coord_a.partner_id
+        review = self.env["family.review"].create(
+            {
+                "case_id": self.case_a.id,
+                "date": fields.Datetime.now() + timedelta(days=7),
+                "partner_ids": [fields.Command.link(coordinator_a.id)],
+            }
+        )
+        event = review.event_id
+        self.assertIn(coordinator_a, event.partner_ids)
+        self.assertNotIn("Famiglia Alfa", event.name)
+        # another association's coordinator cannot open it
+        with self.assertRaises(AccessError):
+            event.with_user(self.coord_b).read(["name"])
+        self.assertFalse(
+            self.env["calendar.event"]
+            .with_user(self.coord_b)
+            .search([("id", "=", event.id)])
+        )
+        # a finance clerk sees a busy slot, not the meeting's details
+        values = event.with_user(self.finance).read(["name", "partner_ids"])[0]
+        self.assertNotIn(self.case_a.reference, values["name"])
+        self.assertNotIn(coordinator_a.id, values["partner_ids"])
+        # the invited coordinator sees the review of the shared family
+        self.assertEqual(
+            self.env["family.review"].with_user(self.coord_a).search([]), review
+        )
+        self.assertFalse(self.env["family.review"].with_user(self.coord_b).search([]))
