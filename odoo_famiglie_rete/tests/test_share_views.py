@@ -153,3 +153,18 @@ class TestShareViews(AccessCommon):
         with self.assertRaises(UserError):
             self.sw1.with_user(self.manager).action_family_role_coordinator()
         self.assertEqual(self.coord_b.family_portal_role, "coordinator")
+
+    def test_case_form_lists_its_shares_for_social_workers_only(self):
+        arch = self._check_views("family.case", self.sw1, ["form"])["views"]["form"][
+            "arch"
+        ]
+        self.assertIn('name="share_ids"', arch)
+        arch = self._check_views("family.case", self.finance, ["form"])["views"][
+            "form"
+        ]["arch"]
+        self.assertNotIn('name="share_ids"', arch)
+        with Form(self.case_b.with_user(self.sw1)) as form:
+            with form.share_ids.new() as share:
+                share.partner_id = self.assoc_a
+                share.legal_basis = "public_task"
+        self.assertIn(self.assoc_a, self.case_b.share_ids.partner_id)
