@@ -33,7 +33,11 @@ CLOSED_WRITABLE = {
 class FamilyCase(models.Model):
     _name = "family.case"
     _description = "Family Case"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "family.access.logged.mixin",
+    ]
     _order = "priority desc, date_intake desc, id desc"
     _rec_names_search = ["name", "reference"]
     _check_company_auto = True
@@ -503,24 +507,8 @@ class FamilyCase(models.Model):
         self.env["family.access.log"]._log_form(self, self._name)
         return super().web_read(specification)
 
-    @logs_access
-    def read(self, fields=None, load="_classic_read"):
-        return super().read(fields, load=load)
-
-    @api.model
-    @logs_access
-    def search_read(
-        self, domain=None, fields=None, offset=0, limit=None, order=None, **kw
-    ):
-        return super().search_read(domain, fields, offset, limit, order, **kw)
-
-    def _read_format(self, fnames, load="_classic_read"):
-        self.env["family.access.log"]._log_rpc(self, self._name)
-        return super()._read_format(fnames, load=load)
-
-    def export_data(self, fields_to_export):
-        self.env["family.access.log"]._log(self, "export")
-        return super().export_data(fields_to_export)
+    def _family_logged_cases(self):
+        return self
 
     def _check_not_closed(self):
         if self.env.context.get("family_allow_closed"):

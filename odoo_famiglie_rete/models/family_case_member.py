@@ -8,8 +8,6 @@ from stdnum.it import codicefiscale
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .family_access_log import logs_access
-
 RELATIONS = [
     ("reference", "Reference Person"),
     ("partner", "Spouse or Partner"),
@@ -25,6 +23,7 @@ RELATIONS = [
 
 class FamilyCaseMember(models.Model):
     _name = "family.case.member"
+    _inherit = ["family.access.logged.mixin"]
     _description = "Family Case Member"
     _order = "case_id, sequence, id"
     _check_company_auto = True
@@ -259,25 +258,6 @@ class FamilyCaseMember(models.Model):
         else:
             action.update(view_mode="list,form", domain=[("id", "in", cases.ids)])
         return action
-
-    @logs_access
-    def read(self, fields=None, load="_classic_read"):
-        return super().read(fields, load=load)
-
-    @api.model
-    @logs_access
-    def search_read(
-        self, domain=None, fields=None, offset=0, limit=None, order=None, **kw
-    ):
-        return super().search_read(domain, fields, offset, limit, order, **kw)
-
-    def _read_format(self, fnames, load="_classic_read"):
-        self.env["family.access.log"]._log_rpc(self.case_id, self._name)
-        return super()._read_format(fnames, load=load)
-
-    def export_data(self, fields_to_export):
-        self.env["family.access.log"]._log(self.case_id, "export", model=self._name)
-        return super().export_data(fields_to_export)
 
     # ------------------------------------------------------------------
     # A person's data (GDPR art. 15)

@@ -29,7 +29,7 @@ OVERLAP_FIELDS = {
 class FamilyIntervention(models.Model):
     _name = "family.intervention"
     _description = "Intervention"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "family.access.logged.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
@@ -403,27 +403,6 @@ class FamilyIntervention(models.Model):
     def web_read(self, specification):
         self.env["family.access.log"]._log_form(self.case_id, self._name)
         return super().web_read(specification)
-
-    @logs_access
-    def read(self, fields=None, load="_classic_read"):
-        return super().read(fields, load=load)
-
-    @api.model
-    @logs_access
-    def search_read(
-        self, domain=None, fields=None, offset=0, limit=None, order=None, **kw
-    ):
-        return super().search_read(domain, fields, offset, limit, order, **kw)
-
-    def _read_format(self, fnames, load="_classic_read"):
-        self.env["family.access.log"]._log_rpc(self.case_id, self._name)
-        return super()._read_format(fnames, load=load)
-
-    def export_data(self, fields_to_export):
-        self.env["family.access.log"]._log(
-            self.case_id, "export", model="family.intervention"
-        )
-        return super().export_data(fields_to_export)
 
     def action_start(self):
         self.write({"state": "active"})
