@@ -28,9 +28,7 @@ class FamilyAccessLoggedMixin(models.AbstractModel):
         return super().search_read(domain, fields, offset, limit, order, **kw)
 
     def _read_format(self, fnames, load="_classic_read"):
-        self.env["family.access.log"]._log_rpc(
-            self._family_logged_cases(), self._name
-        )
+        self.env["family.access.log"]._log_rpc(self._family_logged_cases(), self._name)
         return super()._read_format(fnames, load=load)
 
     def export_data(self, fields_to_export):
