@@ -389,6 +389,8 @@ def cmd_test(args):
     logfile = LOG_DIR / "test.log"
     if not shutil.which("chromium") and not shutil.which("google-chrome"):
         say("WARNING: Chromium not found: the browser tests are skipped.")
+    if not shutil.which("wkhtmltopdf"):
+        say("WARNING: wkhtmltopdf not found: the tests of PDF reports will fail.")
     pg_connect().close()
     tags = args.tags or f"/{ADDON}"
     cmd = odoo_cmd(
