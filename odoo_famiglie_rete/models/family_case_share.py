@@ -145,7 +145,7 @@ class FamilyCaseShare(models.Model):
         for share in shares:
             if share.case_id.is_closed:
                 raise UserError(self.env._("A closed case cannot be shared."))
-            if not share.partner_id._family_has_active_protocol():
+            if not share.partner_id._family_has_active_protocol(share.company_id):
                 raise ValidationError(
                     self.env._(
                         "%(association)s is not a member of an active protocol: the "
@@ -168,7 +168,7 @@ class FamilyCaseShare(models.Model):
         res = super().write(vals)
         if "partner_id" in vals:
             for share in self:
-                if not share.partner_id._family_has_active_protocol():
+                if not share.partner_id._family_has_active_protocol(share.company_id):
                     raise ValidationError(
                         self.env._(
                             "%(association)s is not a member of an active protocol.",

@@ -348,12 +348,12 @@ class FamilyIntervention(models.Model):
         return res
 
     def _check_provider_protocol(self):
-        """Only the Comune and the associations of an active protocol.
+        """Only the Comune and the associations of its active protocols.
 
-        Checked once per provider, not once per intervention.
+        Checked once per provider and Comune, not once per intervention.
         """
-        for provider in self.provider_id:
-            if not provider._family_has_active_protocol():
+        for provider, company in {(rec.provider_id, rec.company_id) for rec in self}:
+            if not provider._family_has_active_protocol(company):
                 raise ValidationError(
                     self.env._(
                         "%(provider)s has no active protocol: it cannot be given "

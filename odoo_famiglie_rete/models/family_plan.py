@@ -327,7 +327,7 @@ class FamilyPlan(models.Model):
             }
         )
         allowed = {
-            party: party._family_has_active_protocol()
+            party: party._family_has_active_protocol(self.company_id)
             for party in self.goal_ids.party_id
         }
         goals = self.goal_ids.filtered(lambda g: allowed[g.party_id])

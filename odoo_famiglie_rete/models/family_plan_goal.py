@@ -173,10 +173,11 @@ class FamilyPlanGoal(models.Model):
 
     def _check_party_protocol(self):
         allowed = {
-            party: party._family_has_active_protocol() for party in self.party_id
+            (party, company): party._family_has_active_protocol(company)
+            for party, company in {(goal.party_id, goal.company_id) for goal in self}
         }
         for goal in self:
-            if not allowed[goal.party_id]:
+            if not allowed[goal.party_id, goal.company_id]:
                 raise ValidationError(
                     self.env._(
                         "%(party)s has no active protocol: it cannot be given new "

@@ -82,23 +82,26 @@ class ResPartner(models.Model):
             self.env["res.company"].sudo().search_count([("partner_id", "=", self.id)])
         )
 
-    def _family_has_active_protocol(self):
+    def _family_has_active_protocol(self, company=None):
         """True when the partner may be given new interventions or goals.
 
         The Comune (a company's partner) always may; an association only while
-        it is a member of an active protocol.
+        it is a member of an active protocol. With ``company`` (the Comune of
+        the case), only that Comune and the members of its own protocols may:
+        several Comuni can share one database.
         """
         self.ensure_one()
-        if self._family_is_comune():
+        if company:
+            if self.commercial_partner_id == company.partner_id:
+                return True
+        elif self._family_is_comune():
             return True
+        domain = [
+            ("partner_id", "=", self.commercial_partner_id.id),
+            ("state", "=", "active"),
+        ]
+        if company:
+            domain.append(("company_id", "=", company.id))
         return bool(
-            self.env["family.protocol.party"]
-            .sudo()
-            .search_count(
-                [
-                    ("partner_id", "=", self.commercial_partner_id.id),
-                    ("protocol_id.state", "=", "active"),
-                ],
-                limit=1,
-            )
+            self.env["family.protocol.party"].sudo().search_count(domain, limit=1)
         )

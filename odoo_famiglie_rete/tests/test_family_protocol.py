@@ -176,6 +176,31 @@ class TestFamilyProtocol(FamilyNetworkCommon):
         with self.assertRaises(ValidationError):
             self._intervention(self.assoc_a, date(2024, 1, 1))
 
+    def test_protocol_of_another_comune_does_not_count(self):
+        """Several Comuni in one database: only the case's own protocols count."""
+        other = self.env["res.company"].create({"name": "Comune di Pioltello"})
+        self._protocol(
+            date(2020, 1, 1), date(2099, 12, 31), company_id=other.id
+        )  # assoc_c is a member in the other Comune only
+        self.assertTrue(self.assoc_c._family_has_active_protocol(other))
+        self.assertFalse(self.assoc_c._family_has_active_protocol(self.env.company))
+        self.assertTrue(self.assoc_a._family_has_active_protocol(self.env.company))
+        with self.assertRaises(ValidationError):
+            self._intervention(self.assoc_c, date(2024, 1, 1))
+        with self.assertRaises(ValidationError):
+            self._goal(self.assoc_c)
+        with self.assertRaises(ValidationError):
+            self.env["family.case.share"].create(
+                {
+                    "case_id": self.case.id,
+                    "partner_id": self.assoc_c.id,
+                    "legal_basis": "public_task",
+                }
+            )
+        # The other Comune is no provider of this Comune's cases either.
+        self.assertTrue(other.partner_id._family_has_active_protocol(other))
+        self.assertFalse(other.partner_id._family_has_active_protocol(self.env.company))
+
     def test_default_provider_is_the_comune(self):
         rec = (
             self.env["family.intervention"]
