@@ -39,10 +39,27 @@ class FamilyPortal(CustomerPortal):
         return request.env.user.family_portal_role == "coordinator"
 
     def _family_case_domain(self, search=None):
-        domain = []
-        if search:
-            domain = ["|", ("reference", "ilike", search), ("name", "ilike", search)]
-        return domain
+        """Search by reference, and by name only where the name is shared.
+
+        Searching the name of a family whose identity is not shared would
+        tell the association who the family is.
+        """
+        if not search:
+            return []
+        identity_shares = request.env["family.case.share"].search(
+            [
+                ("partner_id", "=", self._family_association().id),
+                ("state", "=", "active"),
+                ("share_identity", "=", True),
+            ]
+        )
+        return [
+            "|",
+            ("reference", "ilike", search),
+            "&",
+            ("name", "ilike", search),
+            ("id", "in", identity_shares.case_id.ids),
+        ]
 
     def _family_get_case(self, case_id):
         """The case, read as the portal user, or 404.

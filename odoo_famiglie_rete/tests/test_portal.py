@@ -1,5 +1,6 @@
 import re
 
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -42,6 +43,26 @@ class TestPortalRoutes(PortalCommon):
         self.assertIn(self.case_a2.reference, response.text)
         self.assertNotIn(self.case_a.reference, response.text)
         self.assertTrue(self._logs(self.coord_a, self.case_a))
+
+    def test_name_hidden_when_identity_not_shared(self):
+        self.share_a2.sudo().share_identity = False
+        self.authenticate("coord_alfa", "coord_alfa")
+        page = self.url_open("/my/famiglie").text
+        self.assertIn(self.case_a2.reference, page)
+        self.assertNotIn("Famiglia Gamma", page)
+        # nor can its name be guessed through the search
+        page = self.url_open("/my/famiglie?search=Gamma").text
+        self.assertNotIn(self.case_a2.reference, page)
+        page = self.url_open(f"/my/famiglie/{self.case_a2.id}").text
+        self.assertNotIn("Famiglia Gamma", page)
+
+    def test_portal_writes_only_the_progress_of_goals(self):
+        goal = self.goal_a.with_user(self.coord_a)
+        goal.write({"state": "in_progress", "current_value": "1"})
+        with self.assertRaises(AccessError):
+            goal.write({"target": "99"})
+        with self.assertRaises(AccessError):
+            self.goal_comune.with_user(self.coord_a).write({"state": "achieved"})
 
     def test_volunteer_sees_only_assigned_families(self):
         self.authenticate("vol_alfa", "vol_alfa")
