@@ -471,6 +471,17 @@ class FamilyPortal(CustomerPortal):
             try:
                 with request.env.cr.savepoint():
                     if intervention:
+                        if (
+                            "amount" in vals
+                            and vals["amount"] == intervention.amount
+                            and (
+                                vals.get("quantity") != intervention.quantity
+                                or vals.get("type_id") != intervention.type_id.id
+                            )
+                        ):
+                            # the amount shown was left as it was: let the
+                            # new quantity or type compute it again
+                            del vals["amount"]
                         intervention.write(vals)
                     else:
                         intervention = request.env["family.intervention"].create(

@@ -317,6 +317,18 @@ class TestPortalRoutes(PortalCommon):
         )
         self.assertEqual(response.status_code, 303)
         self.assertEqual((intervention.quantity, intervention.amount), (3.0, 250.0))
+        # the amount left as shown follows a new quantity
+        response = self._post(
+            edit,
+            {
+                "type_id": self.type_rent.id,
+                "date_start": "2026-01-10",
+                "quantity": "4",
+                "amount": "250.0",
+                "state": "done",
+            },
+        )
+        self.assertEqual((intervention.quantity, intervention.amount), (4.0, 400.0))
         self.assertEqual(intervention.state, "done")
         self.assertIn(
             "family.intervention",
