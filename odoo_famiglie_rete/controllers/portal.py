@@ -247,6 +247,7 @@ class FamilyPortal(CustomerPortal):
         type="http",
         auth="user",
         website=True,
+        methods=["GET"],
     )
     def portal_my_families(self, page=1, search=None, **kw):
         if not request.env.user.share:
@@ -295,7 +296,7 @@ class FamilyPortal(CustomerPortal):
         Intervention = request.env["family.intervention"]
         interventions = Intervention.search([("case_id", "=", case.id)])
         association = self._family_association()
-        today = fields.Date.context_today(case)
+        now = fields.Datetime.now()
         reviews = request.env["family.review"].search(
             [
                 ("case_id", "=", case.id),
@@ -320,10 +321,10 @@ class FamilyPortal(CustomerPortal):
                 "interventions": interventions,
                 "own_provider": association,
                 "reviews_upcoming": reviews.filtered(
-                    lambda r: r.state == "planned" and r.date.date() >= today
+                    lambda r: r.state == "planned" and r.date >= now
                 ).sorted("date"),
                 "reviews_past": reviews.filtered(
-                    lambda r: not (r.state == "planned" and r.date.date() >= today)
+                    lambda r: not (r.state == "planned" and r.date >= now)
                 ),
                 "documents": self._family_documents(case)
                 if flags["share_documents"]
@@ -340,7 +341,13 @@ class FamilyPortal(CustomerPortal):
         values.update(extra)
         return values
 
-    @http.route("/my/famiglie/<int:case_id>", type="http", auth="user", website=True)
+    @http.route(
+        "/my/famiglie/<int:case_id>",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET"],
+    )
     def portal_my_family(self, case_id, **kw):
         case = self._family_get_case(case_id)
         self._family_log(case)
@@ -642,6 +649,7 @@ class FamilyPortal(CustomerPortal):
         type="http",
         auth="user",
         website=True,
+        methods=["GET"],
     )
     def portal_family_document(self, case_id, attachment_id, **kw):
         case = self._family_get_case(case_id)
@@ -722,7 +730,9 @@ class FamilyPortal(CustomerPortal):
     # ------------------------------------------------------------------
     # Reviews
     # ------------------------------------------------------------------
-    @http.route("/my/verifiche", type="http", auth="user", website=True)
+    @http.route(
+        "/my/verifiche", type="http", auth="user", website=True, methods=["GET"]
+    )
     def portal_my_reviews(self, **kw):
         if not request.env.user.share:
             raise request.not_found()
@@ -747,7 +757,9 @@ class FamilyPortal(CustomerPortal):
         )
         return request.render("odoo_famiglie_rete.portal_my_reviews", values)
 
-    @http.route("/my/verifiche/<int:review_id>/ics", type="http", auth="user")
+    @http.route(
+        "/my/verifiche/<int:review_id>/ics", type="http", auth="user", methods=["GET"]
+    )
     def portal_review_ics(self, review_id, **kw):
         if not request.env.user.share:
             raise request.not_found()
@@ -790,7 +802,9 @@ class FamilyPortal(CustomerPortal):
             and "family.compensation" in request.env
         )
 
-    @http.route("/my/rendiconti", type="http", auth="user", website=True)
+    @http.route(
+        "/my/rendiconti", type="http", auth="user", website=True, methods=["GET"]
+    )
     def portal_my_statements(self, **kw):
         user = request.env.user
         if not user.share or user.family_portal_role != "coordinator":

@@ -232,6 +232,9 @@ class TestPortalRoutes(PortalCommon):
         )
         self.assertEqual(response.status_code, 303)
         self.assertEqual(self.share_a2.volunteer_user_ids, self.vol_a2)
+        self.assertIn(
+            "family.case.share", self._logs(self.coord_a, self.case_a2).mapped("model")
+        )
         # a user of another association cannot be assigned
         response = self._post(
             f"/my/famiglie/{self.case_a2.id}/volontari",
@@ -259,6 +262,9 @@ class TestPortalRoutes(PortalCommon):
         self.assertFalse(message.is_internal)
         # the social worker reads it
         self.assertTrue(message.with_user(self.worker).has_access("read"))
+        self.assertIn(
+            "mail.message", self._logs(self.vol_a, self.case_a).mapped("model")
+        )
 
     def test_goal_update_keeps_approval(self):
         self.plan_a.action_submit()
