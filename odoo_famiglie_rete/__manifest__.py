@@ -42,6 +42,7 @@
         "views/res_users_views.xml",
         "wizards/family_case_share_revoke_views.xml",
         "report/family_member_data_report.xml",
+        "views/family_portal_templates.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

@@ -404,6 +404,37 @@ class FamilyIntervention(models.Model):
         self.env["family.access.log"]._log_form(self.case_id, self._name)
         return super().web_read(specification)
 
+    def _family_is_compensated(self):
+        """True once the intervention is compensated to its provider.
+
+        The association may edit its intervention on the portal until then.
+        The compensation branch overrides it with the real state of the
+        statements; until it lands nothing is compensated.
+        """
+        self.ensure_one()
+        return False
+
+    def _portal_overlap_warning(self, show_parties=False):
+        """The overlap warning for an association's portal page.
+
+        It names the other parties only when ``show_parties`` (the share lets
+        the association see the other parties' interventions); otherwise it
+        tells only the category of the help.
+        """
+        self.ensure_one()
+        if not self.has_overlap:
+            return False
+        if show_parties:
+            # the other parties' names: the association may not read their
+            # contacts, but the share lets it know who they are
+            return self.sudo().overlap_warning
+        categories = dict(self._fields["category"]._description_selection(self.env))
+        return self.env._(
+            "In the same period, another party also gives this family help of "
+            "the category %(category)s.",
+            category=categories.get(self.category, self.category),
+        )
+
     def action_start(self):
         self.write({"state": "active"})
         return True

@@ -14,3 +14,5 @@ from . import test_retention
 from . import test_share_views
 from . import test_gdpr
 from . import test_access_rpc
+from . import test_portal
+from . import test_portal_tour
