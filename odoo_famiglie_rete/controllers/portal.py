@@ -306,6 +306,11 @@ class FamilyPortal(CustomerPortal):
         volunteers = request.env["res.users"]
         if self._family_is_coordinator():
             volunteers = self._family_volunteers()
+        goals = (
+            self._family_goals(case)
+            if flags["share_goals"]
+            else request.env["family.plan.goal"]
+        )
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -316,7 +321,10 @@ class FamilyPortal(CustomerPortal):
                 if flags["share_identity"] or flags["share_household"]
                 else request.env["family.case.member"],
                 "need_areas": case.need_area_ids if flags["share_needs"] else [],
-                "goals": self._family_goals(case) if flags["share_goals"] else [],
+                "goals": goals,
+                "goals_to_approve": self._family_goals_to_approve(goals)
+                if self._family_is_coordinator()
+                else [],
                 "goal_states": GOAL_STATES,
                 "interventions": interventions,
                 "own_provider": association,
@@ -600,6 +608,53 @@ class FamilyPortal(CustomerPortal):
                 form={
                     f"goal_{goal.id}": {"state": state, "current_value": current_value}
                 },
+            )
+            return request.render("odoo_famiglie_rete.portal_my_family", values)
+        return request.redirect(f"/my/famiglie/{case.id}?saved=1#goals")
+
+    @staticmethod
+    def _family_goals_to_approve(goals):
+        """The goals among ``goals`` that wait for the association's approval."""
+        return goals.filtered(
+            lambda g: g.plan_id.state == "approval" and g.approval_state == "pending"
+        )
+
+    @http.route(
+        "/my/famiglie/<int:case_id>/obiettivi/approva",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_family_goals_approve(self, case_id, **post):
+        """The coordinator approves the goals the plan assigns to the association."""
+        case = self._family_get_case(case_id)
+        if not self._family_is_coordinator():
+            raise request.not_found()
+        flags, _shares = self._family_share_flags(case)
+        if not flags["share_goals"]:
+            raise request.not_found()
+        self._family_log(case, model="family.plan.goal")
+        goals = self._family_goals_to_approve(self._family_goals(case))
+        if not goals:
+            values = self._family_page_values(
+                case,
+                errors={
+                    "approval": request.env._(
+                        "No goal of your association waits for approval."
+                    )
+                },
+            )
+            return request.render("odoo_famiglie_rete.portal_my_family", values)
+        try:
+            with request.env.cr.savepoint():
+                # The goals and their plans were read by the ORM as the
+                # coordinator; approving for the association's own party runs
+                # in sudo mode on those plans only (the user stays the author).
+                goals.plan_id.sudo().action_approve(party=self._family_association())
+        except (UserError, ValidationError, AccessError) as exc:
+            values = self._family_page_values(
+                case, errors={"approval": self._family_error_text(exc)}
             )
             return request.render("odoo_famiglie_rete.portal_my_family", values)
         return request.redirect(f"/my/famiglie/{case.id}?saved=1#goals")

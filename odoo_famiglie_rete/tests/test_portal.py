@@ -283,6 +283,42 @@ class TestPortalRoutes(PortalCommon):
         self.assertEqual(self.goal_a.approval_state, "approved")
         self.assertTrue(self._logs(self.coord_a, self.case_a))
 
+    def test_coordinator_approves_own_goals(self):
+        self.plan_a.action_submit()
+        url = f"/my/famiglie/{self.case_a.id}/obiettivi/approva"
+        # a volunteer sees no approval and cannot approve
+        self.authenticate("vol_alfa", "vol_alfa")
+        page = self.url_open(f"/my/famiglie/{self.case_a.id}").text
+        self.assertNotIn("o_family_goals_approve", page)
+        self.assertNotFound(self._post(url, {}))
+        self.assertEqual(self.goal_a.approval_state, "pending")
+        # another association's coordinator gets 404 on this family
+        self.authenticate("coord_beta", "coord_beta")
+        token = CSRF.search(self.url_open(f"/my/famiglie/{self.case_b.id}").text)
+        response = self.url_open(url, data={"csrf_token": token.group(1)})
+        self.assertNotFound(response)
+        self.assertEqual(self.goal_a.approval_state, "pending")
+        # the coordinator approves the association's goals, and only those
+        self.authenticate("coord_alfa", "coord_alfa")
+        page = self.url_open(f"/my/famiglie/{self.case_a.id}").text
+        self.assertIn("o_family_goals_approve", page)
+        response = self._post(url, {})
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(self.goal_a.approval_state, "approved")
+        self.assertEqual(self.goal_a.approved_by_id, self.coord_a)
+        self.assertEqual(self.goal_comune.approval_state, "pending")
+        self.assertEqual(self.plan_a.state, "approval")
+        self.assertIn(
+            "family.plan.goal", self._logs(self.coord_a, self.case_a).mapped("model")
+        )
+        # nothing left to approve: a message, nothing changed
+        response = self._post(url, {})
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("o_family_error", response.text)
+        # the Comune approves its own: the plan is agreed
+        self.plan_a.action_approve(party=self.comune)
+        self.assertEqual(self.plan_a.state, "active")
+
     def test_intervention_create_and_edit(self):
         self.authenticate("vol_alfa", "vol_alfa")
         url = f"/my/famiglie/{self.case_a.id}/interventi/nuovo"

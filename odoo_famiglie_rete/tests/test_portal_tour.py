@@ -57,6 +57,16 @@ class TestPortalTours(PortalCommon):
             (self.goal_a.state, self.goal_a.current_value), ("in_progress", "3")
         )
 
+    def test_goal_approval(self):
+        self.plan_a.action_submit()
+        self.start_tour(
+            self._family_url(),
+            "odoo_famiglie_rete_portal_goal_approval_tour",
+            login="coord_alfa",
+        )
+        self.assertEqual(self.goal_a.approval_state, "approved")
+        self.assertEqual(self.goal_comune.approval_state, "pending")
+
     def test_discussion(self):
         self.start_tour(
             self._family_url(),

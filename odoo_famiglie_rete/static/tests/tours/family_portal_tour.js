@@ -182,6 +182,28 @@ tours.add("odoo_famiglie_rete_portal_goal_tour", {
     ],
 });
 
+// The coordinator approves the goals assigned to the association.
+tours.add("odoo_famiglie_rete_portal_goal_approval_tour", {
+    steps: () => [
+        {
+            trigger: ".o_family_goal .o_family_goal_approval:contains(To Approve)",
+        },
+        {
+            trigger: ".o_family_goals_approve",
+            run: "click",
+        },
+        {
+            trigger: ".o_family_saved",
+        },
+        {
+            trigger: ".o_family_goal .o_family_goal_approval:contains(Approved)",
+        },
+        {
+            trigger: "body:not(:has(.o_family_goals_approve))",
+        },
+    ],
+});
+
 // Post in the shared discussion.
 tours.add("odoo_famiglie_rete_portal_discussion_tour", {
     steps: () => [
