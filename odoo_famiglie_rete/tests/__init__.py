@@ -14,3 +14,6 @@ from . import test_retention
 from . import test_share_views
 from . import test_gdpr
 from . import test_access_rpc
+from . import test_family_compensation
+from . import test_family_compensation_access
+from . import test_family_compensation_performance
