@@ -194,6 +194,11 @@ class FamilyIntervention(models.Model):
         self.ensure_one()
         return self.compensated
 
+    def _family_compensation_label(self):
+        """Type, date and case reference: no description (it may be personal)."""
+        self.ensure_one()
+        return f"{self.type_id.name} {self.date_start} ({self.case_id.reference})"
+
     def _check_compensation_lock(self, vals):
         """Nothing that was paid for changes after the approval."""
         locked = COMPENSATION_LOCKED_FIELDS & set(vals)
@@ -210,7 +215,7 @@ class FamilyIntervention(models.Model):
                             "The intervention %(intervention)s has been compensated "
                             "to the association: its %(field)s cannot change any "
                             "more.",
-                            intervention=rec.display_name,
+                            intervention=rec._family_compensation_label(),
                             field=field._description_string(self.env),
                         )
                     )
@@ -432,7 +437,7 @@ class FamilyIntervention(models.Model):
                 self.env._(
                     "The intervention %(intervention)s is in a compensation "
                     "statement: cancel it instead of deleting it.",
-                    intervention=in_statement[0].display_name,
+                    intervention=in_statement[0]._family_compensation_label(),
                 )
             )
         neighbours = self._overlap_neighbours()

@@ -356,6 +356,14 @@ class TestFamilyCompensation(CompensationCommon):
                 }
             )
 
+    def test_changing_the_period_drops_the_lines(self):
+        intervention = self._done(self.assoc_a, date(2024, 2, 1))
+        statement = self._statement(self.party_a)
+        self.assertTrue(statement.line_ids)
+        statement.date_from = date(2024, 3, 1)
+        self.assertFalse(statement.line_ids)
+        self.assertFalse(intervention.compensation_id)
+
     def test_statement_period_in_one_year(self):
         with self.assertRaisesRegex(ValidationError, "one calendar year"):
             self._statement(self.party_a, date(2023, 12, 1), date(2024, 1, 31))
