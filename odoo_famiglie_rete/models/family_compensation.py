@@ -212,6 +212,9 @@ class FamilyCompensation(models.Model):
             raise UserError(
                 self.env._("Only a draft statement can change association or period.")
             )
+        if {"party_id", "date_from", "date_to"} & set(vals):
+            # its lines were for the old association or period
+            self.line_ids.unlink()
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
@@ -366,7 +369,7 @@ class FamilyCompensation(models.Model):
                 SELECT %(statement)s, %(party)s, %(partner)s, %(company)s,
                        %(currency)s, %(state)s, i.id, i.type_id,
                        COALESCE(t.name->>%(lang)s, t.name->>'en_US'),
-                       i.date_start, c.reference, i.quantity,
+                       COALESCE(i.date_end, i.date_start), c.reference, i.quantity,
                        %(unit_price)s, %(amount)s,
                        %(uid)s, %(uid)s, %(now)s, %(now)s
                   FROM family_intervention i
@@ -375,7 +378,7 @@ class FamilyCompensation(models.Model):
              LEFT JOIN unnest(%(type_ids)s::int[], %(rates)s::numeric[])
                        AS r(type_id, rate) ON r.type_id = i.type_id
                  WHERE i.id IN %(interventions)s
-              ORDER BY i.date_start, i.id
+              ORDER BY COALESCE(i.date_end, i.date_start), i.id
              RETURNING id, intervention_id
                 """,
                 statement=self.id,
@@ -629,7 +632,7 @@ class FamilyCompensation(models.Model):
             by_type.items(), key=lambda item: item[0].name
         ):
             name = self.env._(
-                "%(type)s: %(count)s interventions (%(period)s)",
+                "%(type)s, %(period)s (interventions: %(count)s)",
                 type=type_.name,
                 count=count,
                 period=self._family_period_label(),
@@ -793,6 +796,13 @@ class FamilyCompensation(models.Model):
         of its chart (Italian or generic); without a chart nothing is made.
         """
         company = self.env.company
+        # The module's translations are loaded after its data: the demo's
+        # statements and bills are written in the associations' language.
+        langs = self.env["res.lang"].search([("active", "=", True)]).mapped("code")
+        if "it_IT" in langs:
+            self.env["ir.module.module"]._load_module_terms(
+                ["odoo_famiglie_rete"], ["it_IT"]
+            )
         if not company.chart_template:
             _logger.warning("No chart of accounts: no demo compensation statements")
             return False

@@ -61,7 +61,10 @@ class FamilyCompensationLine(models.Model):
         index=True,
     )
     name = fields.Char(string="Description", required=True)
-    date = fields.Date()
+    date = fields.Date(
+        help="When the intervention ended (or the instalment fell due): the "
+        "month the compensation belongs to."
+    )
     intervention_id = fields.Many2one(
         "family.intervention",
         string="Intervention",
