@@ -43,6 +43,9 @@
         "wizards/family_case_share_revoke_views.xml",
         "report/family_member_data_report.xml",
         "views/family_portal_templates.xml",
+        "data/family_compensation_data.xml",
+        "views/family_compensation_views.xml",
+        "report/family_compensation_report.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
@@ -50,6 +53,7 @@
         "demo/family_protocol_demo.xml",
         "demo/family_case_demo.xml",
         "demo/family_case_share_demo.xml",
+        "demo/family_compensation_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

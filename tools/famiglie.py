@@ -321,10 +321,13 @@ def cmd_run(_args):
     else:
         say(f"Creating the database {DEMO_DB} with {ADDON} and its demo data ...")
         # The Comune is Italian before accounting is installed, so that Odoo
-        # picks the Italian chart of accounts (l10n_it) in euros.
+        # picks the Italian chart of accounts (l10n_it) in euros. Accounting
+        # comes first, on its own: the chart is loaded at the end of its
+        # installation, and the addon's demo statements need it.
         steps = [
             ["-i", "base", "--load-language=it_IT"],
             "italian-company",
+            ["-i", "account"],
             ["-i", ADDON],
         ]
     for step in steps:

@@ -2,7 +2,7 @@ from collections import defaultdict
 from datetime import date
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .family_access_log import logs_access
 
@@ -15,6 +15,19 @@ STATES = [
 
 # Interventions that count for the overlap alert.
 OVERLAP_STATES = ("planned", "active")
+# What a compensation paid for: frozen once the intervention is compensated.
+COMPENSATION_LOCKED_FIELDS = {
+    "amount",
+    "quantity",
+    "unit_value",
+    "type_id",
+    "provider_id",
+    "date_start",
+    "date_end",
+    "case_id",
+    "state",
+    "compensable",
+}
 # Fields whose change moves the overlap flag of the other interventions.
 OVERLAP_FIELDS = {
     "case_id",
@@ -119,6 +132,27 @@ class FamilyIntervention(models.Model):
         compute="_compute_overlap", store=True, index=True, string="Overlap"
     )
     overlap_warning = fields.Char(compute="_compute_overlap_warning")
+    compensation_line_ids = fields.One2many(
+        "family.compensation.line",
+        "intervention_id",
+        string="Statement Lines",
+        groups="odoo_famiglie_rete.group_family_finance",
+    )
+    compensation_id = fields.Many2one(
+        "family.compensation",
+        string="Statement",
+        compute="_compute_compensation",
+        store=True,
+        index="btree_not_null",
+        groups="odoo_famiglie_rete.group_family_finance",
+        help="The statement, not cancelled, that pays this intervention.",
+    )
+    compensated = fields.Boolean(
+        compute="_compute_compensation",
+        store=True,
+        index=True,
+        help="In an approved, billed or paid statement: it can no longer change.",
+    )
 
     @api.model
     def _default_provider_id(self):
@@ -131,6 +165,60 @@ class FamilyIntervention(models.Model):
     def _compute_amount(self):
         for rec in self:
             rec.amount = rec.quantity * rec.unit_value
+
+    @api.depends("compensation_line_ids.state")
+    def _compute_compensation(self):
+        """One query for the whole batch (a statement holds thousands)."""
+        lines = (
+            self.env["family.compensation.line"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("intervention_id", "in", self._origin.ids),
+                    ("state", "!=", "cancelled"),
+                ],
+                ["intervention_id", "compensation_id", "state"],
+            )
+        )
+        found = {
+            line.intervention_id.id: (line.compensation_id.id, line.state)
+            for line in lines
+        }
+        for rec in self:
+            statement_id, state = found.get(rec._origin.id, (False, False))
+            rec.compensation_id = statement_id
+            rec.compensated = state in ("approved", "billed", "paid")
+
+    def _family_is_compensated(self):
+        """True once a statement approved, billed or paid includes it."""
+        self.ensure_one()
+        return self.compensated
+
+    def _family_compensation_label(self):
+        """Type, date and case reference: no description (it may be personal)."""
+        self.ensure_one()
+        return f"{self.type_id.name} {self.date_start} ({self.case_id.reference})"
+
+    def _check_compensation_lock(self, vals):
+        """Nothing that was paid for changes after the approval."""
+        locked = COMPENSATION_LOCKED_FIELDS & set(vals)
+        if not locked:
+            return
+        for rec in self.filtered("compensated"):
+            for fname in locked:
+                field = self._fields[fname]
+                if field.convert_to_cache(vals[fname], rec) != field.convert_to_cache(
+                    rec[fname], rec
+                ):
+                    raise UserError(
+                        self.env._(
+                            "The intervention %(intervention)s has been compensated "
+                            "to the association: its %(field)s cannot change any "
+                            "more.",
+                            intervention=rec._family_compensation_label(),
+                            field=field._description_string(self.env),
+                        )
+                    )
 
     @api.depends("type_id")
     def _compute_compensable(self):
@@ -328,6 +416,7 @@ class FamilyIntervention(models.Model):
         return records
 
     def write(self, vals):
+        self._check_compensation_lock(vals)
         self.case_id._check_not_closed()
         overlap_change = bool(OVERLAP_FIELDS & set(vals))
         # Neighbours before the change lose the flag if the family or the
@@ -342,6 +431,15 @@ class FamilyIntervention(models.Model):
 
     def unlink(self):
         self.case_id._check_not_closed()
+        in_statement = self.sudo().filtered("compensation_line_ids")
+        if in_statement:
+            raise UserError(
+                self.env._(
+                    "The intervention %(intervention)s is in a compensation "
+                    "statement: cancel it instead of deleting it.",
+                    intervention=in_statement[0]._family_compensation_label(),
+                )
+            )
         neighbours = self._overlap_neighbours()
         res = super().unlink()
         self._recompute_overlap(neighbours)
@@ -403,16 +501,6 @@ class FamilyIntervention(models.Model):
     def web_read(self, specification):
         self.env["family.access.log"]._log_form(self.case_id, self._name)
         return super().web_read(specification)
-
-    def _family_is_compensated(self):
-        """True once the intervention is compensated to its provider.
-
-        The association may edit its intervention on the portal until then.
-        The compensation branch overrides it with the real state of the
-        statements; until it lands nothing is compensated.
-        """
-        self.ensure_one()
-        return False
 
     def _portal_overlap_warning(self, show_parties=False):
         """The overlap warning for an association's portal page.

@@ -42,6 +42,9 @@ class FamilyProtocol(models.Model):
     document = fields.Binary(string="Signed Document", attachment=True, copy=False)
     document_name = fields.Char(copy=False)
     successor_count = fields.Integer(compute="_compute_successor_count")
+    compensation_count = fields.Integer(
+        compute="_compute_compensation_count", string="Statements"
+    )
 
     @api.depends("confirmed", "date_start", "date_end")
     def _compute_state(self):
@@ -67,6 +70,28 @@ class FamilyProtocol(models.Model):
     def _compute_successor_count(self):
         for protocol in self:
             protocol.successor_count = len(protocol.successor_ids)
+
+    def _compute_compensation_count(self):
+        if not self.env["family.compensation"].has_access("read"):
+            self.compensation_count = 0
+            return
+        counts = dict(
+            self.env["family.compensation"]._read_group(
+                [("protocol_id", "in", self.ids)], ["protocol_id"], ["__count"]
+            )
+        )
+        for protocol in self:
+            protocol.compensation_count = counts.get(protocol, 0)
+
+    def action_open_compensations(self):
+        """The protocol's statements by association and year."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "odoo_famiglie_rete.family_compensation_action_analysis"
+        )
+        action["domain"] = [("protocol_id", "=", self.id)]
+        action["context"] = {"search_default_not_cancelled": 1}
+        return action
 
     @api.constrains("date_start", "date_end")
     def _check_dates(self):

@@ -16,3 +16,6 @@ from . import test_gdpr
 from . import test_access_rpc
 from . import test_portal
 from . import test_portal_tour
+from . import test_family_compensation
+from . import test_family_compensation_access
+from . import test_family_compensation_performance

@@ -1,0 +1,856 @@
+import logging
+from collections import defaultdict
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import SQL
+
+_logger = logging.getLogger(__name__)
+
+STATES = [
+    ("draft", "Draft"),
+    ("to_approve", "To Approve"),
+    ("approved", "Approved"),
+    ("billed", "Billed"),
+    ("paid", "Paid"),
+    ("cancelled", "Cancelled"),
+]
+# The workflow's own steps; billed and paid follow the vendor bill.
+APPROVAL_STATES = [
+    ("draft", "Draft"),
+    ("to_approve", "To Approve"),
+    ("approved", "Approved"),
+    ("cancelled", "Cancelled"),
+]
+# Interventions of a statement in these states are compensated: locked.
+COMPENSATED_STATES = ("approved", "billed", "paid")
+
+
+class FamilyCompensation(models.Model):
+    _name = "family.compensation"
+    _description = "Compensation Statement"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_from desc, id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference",
+        required=True,
+        readonly=True,
+        copy=False,
+        index="trigram",
+        default=lambda self: self.env._("New"),
+    )
+    party_id = fields.Many2one(
+        "family.protocol.party",
+        string="Association Terms",
+        required=True,
+        index=True,
+        ondelete="restrict",
+        check_company=True,
+        tracking=True,
+        domain="[('compensation_mode', '!=', 'none')]",
+    )
+    partner_id = fields.Many2one(
+        related="party_id.partner_id",
+        string="Association",
+        store=True,
+        index=True,
+    )
+    protocol_id = fields.Many2one(
+        related="party_id.protocol_id", string="Protocol", store=True, index=True
+    )
+    protocol_state = fields.Selection(related="protocol_id.state")
+    compensation_mode = fields.Selection(
+        related="party_id.compensation_mode", string="Mode", store=True
+    )
+    company_id = fields.Many2one(
+        related="party_id.company_id", store=True, index=True, precompute=True
+    )
+    currency_id = fields.Many2one(
+        related="company_id.currency_id", store=True, precompute=True
+    )
+    date_from = fields.Date(
+        string="From", required=True, index=True, tracking=True, copy=False
+    )
+    date_to = fields.Date(string="To", required=True, tracking=True, copy=False)
+    date = fields.Date(
+        string="Statement Date",
+        required=True,
+        default=fields.Date.context_today,
+        copy=False,
+    )
+    line_ids = fields.One2many(
+        "family.compensation.line", "compensation_id", string="Lines", copy=False
+    )
+    line_count = fields.Integer(compute="_compute_line_count")
+    amount_total = fields.Monetary(
+        string="Total",
+        compute="_compute_amount_total",
+        store=True,
+        currency_field="currency_id",
+        tracking=True,
+    )
+    approval_state = fields.Selection(
+        APPROVAL_STATES, default="draft", required=True, copy=False, readonly=True
+    )
+    state = fields.Selection(
+        STATES,
+        string="Status",
+        compute="_compute_state",
+        store=True,
+        index=True,
+        tracking=True,
+        help="Draft, waiting for the manager (over budget), approved (draft bill), "
+        "billed (bill posted), paid (bill paid) or cancelled (the bill too).",
+    )
+    move_id = fields.Many2one(
+        "account.move",
+        string="Vendor Bill",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        ondelete="restrict",
+        check_company=True,
+    )
+    bill_reference = fields.Char(related="move_id.name", string="Bill Number")
+    payment_state = fields.Selection(
+        related="move_id.payment_state",
+        string="Payment Status",
+        store=True,
+        index=True,
+    )
+    budget = fields.Monetary(related="party_id.budget", string="Yearly Budget")
+    budget_committed = fields.Monetary(
+        compute="_compute_budget",
+        currency_field="currency_id",
+        string="Committed This Year",
+        help="The other statements of the year (waiting, approved, billed, paid) "
+        "and this one.",
+    )
+    over_budget = fields.Boolean(compute="_compute_budget")
+    notes = fields.Html()
+
+    @api.depends("line_ids")
+    def _compute_line_count(self):
+        counts = dict(
+            self.env["family.compensation.line"]._read_group(
+                [("compensation_id", "in", self.ids)],
+                ["compensation_id"],
+                ["__count"],
+            )
+        )
+        for rec in self:
+            rec.line_count = counts.get(rec, 0)
+
+    @api.depends("line_ids.amount")
+    def _compute_amount_total(self):
+        for rec in self:
+            rec.amount_total = sum(rec.line_ids.mapped("amount"))
+
+    @api.depends("approval_state", "move_id.state", "move_id.payment_state")
+    def _compute_state(self):
+        for rec in self:
+            move = rec.move_id
+            if rec.approval_state != "approved" or not move:
+                rec.state = rec.approval_state
+            elif move.state == "cancel" or move.payment_state == "reversed":
+                rec.state = "cancelled"
+            elif move.payment_state in ("paid", "in_payment"):
+                rec.state = "paid"
+            elif move.state == "posted":
+                rec.state = "billed"
+            else:
+                rec.state = "approved"
+
+    @api.depends("amount_total", "party_id.budget", "date_from", "state")
+    def _compute_budget(self):
+        for rec in self:
+            committed = rec.amount_total if rec.state != "cancelled" else 0.0
+            if rec.party_id and rec.date_from:
+                amounts = rec.party_id._family_budget_amounts(
+                    rec.date_from.year, exclude=rec._origin
+                )
+                committed += amounts.get(rec.party_id.id, (0.0, 0.0, 0.0))[0]
+            rec.budget_committed = committed
+            rec.over_budget = bool(
+                rec.budget
+                and rec.currency_id.compare_amounts(committed, rec.budget) > 0
+            )
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for rec in self:
+            if rec.date_to < rec.date_from:
+                raise ValidationError(
+                    self.env._("The end of the period cannot be before its start.")
+                )
+            if rec.date_to.year != rec.date_from.year:
+                raise ValidationError(
+                    self.env._(
+                        "A statement covers one calendar year at most: the budget "
+                        "is yearly."
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if not vals.get("name") or vals["name"] == self.env._("New"):
+                vals["name"] = self.env["ir.sequence"].next_by_code(
+                    "family.compensation"
+                ) or self.env._("New")
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if {"party_id", "date_from", "date_to"} & set(vals) and any(
+            rec.approval_state != "draft" for rec in self
+        ):
+            raise UserError(
+                self.env._("Only a draft statement can change association or period.")
+            )
+        if {"party_id", "date_from", "date_to"} & set(vals):
+            # its lines were for the old association or period
+            self.line_ids.unlink()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        if any(rec.state not in ("draft", "cancelled") or rec.move_id for rec in self):
+            raise UserError(
+                self.env._(
+                    "Only draft statements can be deleted; cancel an approved one."
+                )
+            )
+
+    @api.depends("name", "partner_id", "date_from", "date_to")
+    def _compute_display_name(self):
+        for rec in self:
+            rec.display_name = rec.name
+
+    # ------------------------------------------------------------------
+    # Building the lines
+    # ------------------------------------------------------------------
+
+    def _family_check_protocol(self):
+        """An expired or draft protocol pays nothing."""
+        for rec in self:
+            if rec.protocol_id.state != "active":
+                raise UserError(
+                    self.env._(
+                        "The protocol %(protocol)s is not active (it is draft or "
+                        "expired): its associations cannot be compensated.",
+                        protocol=rec.protocol_id.display_name,
+                    )
+                )
+            if rec.compensation_mode == "none":
+                raise UserError(
+                    self.env._(
+                        "%(association)s has no compensation terms in the protocol.",
+                        association=rec.partner_id.display_name,
+                    )
+                )
+
+    def _family_window(self):
+        """The part of the period inside the protocol's validity, or None."""
+        self.ensure_one()
+        start = max(self.date_from, self.protocol_id.date_start)
+        end = min(self.date_to, self.protocol_id.date_end)
+        return (start, end) if start <= end else None
+
+    def _family_intervention_domain(self):
+        """Done, compensable, not yet in a statement, inside period and validity.
+
+        An intervention belongs to the period in which it ends (its start date
+        when it has no end), and it must have started inside the protocol's
+        validity.
+        """
+        self.ensure_one()
+        start, end = self._family_window()
+        domain = [
+            ("provider_id", "=", self.partner_id.id),
+            ("company_id", "=", self.company_id.id),
+            ("state", "=", "done"),
+            ("compensable", "=", True),
+            ("compensation_id", "=", False),
+            ("date_start", ">=", self.protocol_id.date_start),
+            ("date_start", "<=", end),
+            "|",
+            "&",
+            ("date_end", "=", False),
+            ("date_start", ">=", start),
+            "&",
+            ("date_end", ">=", start),
+            ("date_end", "<=", end),
+        ]
+        if self.compensation_mode == "rate":
+            domain.append(("type_id", "in", self.party_id.rate_ids.type_id.ids))
+        return domain
+
+    def action_compute_lines(self):
+        """(Re)build the lines of draft statements.
+
+        Their descriptions are written in the association's language.
+        """
+        for rec in self:
+            if rec.approval_state != "draft":
+                raise UserError(
+                    self.env._("Only the lines of a draft statement can be computed.")
+                )
+        self._family_check_protocol()
+        self.line_ids.unlink()
+        vals_list = []
+        for rec in self:
+            if not rec._family_window():
+                continue
+            rec = rec.with_context(lang=rec.partner_id.lang or self.env.lang)
+            if rec.compensation_mode == "contribution":
+                common = rec._family_line_common_vals()
+                vals_list += [
+                    {**common, **vals} for vals in rec._family_instalment_line_vals()
+                ]
+            else:
+                rec._family_insert_intervention_lines()
+        self.env["family.compensation.line"].create(vals_list)
+        return True
+
+    def _family_line_common_vals(self):
+        self.ensure_one()
+        return {
+            "compensation_id": self.id,
+            "party_id": self.party_id.id,
+            "partner_id": self.partner_id.id,
+            "company_id": self.company_id.id,
+            "currency_id": self.currency_id.id,
+            "state": self.state,
+        }
+
+    def _family_insert_intervention_lines(self):
+        """One line per intervention, written in one INSERT ... SELECT.
+
+        A statement may hold 10,000 interventions: creating their lines one
+        by one through the ORM takes longer than the 5 s the design allows.
+        The interventions are searched through the ORM (record rules apply),
+        the values are copied in the database, and the ORM is then told what
+        changed. The exclusion constraint of the lines still guarantees that
+        no intervention is in two statements.
+        """
+        self.ensure_one()
+        Line = self.env["family.compensation.line"]
+        Intervention = self.env["family.intervention"]
+        Line.flush_model()
+        Intervention.flush_model()
+        interventions = Intervention._search(self._family_intervention_domain())
+        rates = self.party_id._family_rates()
+        if self.compensation_mode == "rate":
+            unit_price = SQL("r.rate")
+            amount = SQL(
+                "ROUND(i.quantity::numeric * r.rate, %s)",
+                self.currency_id.decimal_places,
+            )
+        else:
+            unit_price = SQL(
+                "CASE WHEN i.quantity <> 0 THEN i.amount / i.quantity::numeric "
+                "ELSE i.amount END"
+            )
+            amount = SQL("i.amount")
+        rows = self.env.execute_query(
+            SQL(
+                """
+                INSERT INTO family_compensation_line (
+                    compensation_id, party_id, partner_id, company_id, currency_id,
+                    state, intervention_id, type_id, name, date, case_reference,
+                    quantity, unit_price, amount,
+                    create_uid, write_uid, create_date, write_date
+                )
+                SELECT %(statement)s, %(party)s, %(partner)s, %(company)s,
+                       %(currency)s, %(state)s, i.id, i.type_id,
+                       COALESCE(t.name->>%(lang)s, t.name->>'en_US'),
+                       COALESCE(i.date_end, i.date_start), c.reference, i.quantity,
+                       %(unit_price)s, %(amount)s,
+                       %(uid)s, %(uid)s, %(now)s, %(now)s
+                  FROM family_intervention i
+                  JOIN family_case c ON c.id = i.case_id
+                  JOIN family_intervention_type t ON t.id = i.type_id
+             LEFT JOIN unnest(%(type_ids)s::int[], %(rates)s::numeric[])
+                       AS r(type_id, rate) ON r.type_id = i.type_id
+                 WHERE i.id IN %(interventions)s
+              ORDER BY COALESCE(i.date_end, i.date_start), i.id
+             RETURNING id, intervention_id
+                """,
+                statement=self.id,
+                party=self.party_id.id,
+                partner=self.partner_id.id,
+                company=self.company_id.id,
+                currency=self.currency_id.id,
+                state=self.state,
+                lang=self.env.lang or "en_US",
+                unit_price=unit_price,
+                amount=amount,
+                uid=self.env.uid,
+                now=self.env.cr.now(),
+                type_ids=list(rates),
+                rates=list(rates.values()),
+                interventions=interventions.subselect(),
+            )
+        )
+        # Tell the ORM: the statement's total, the interventions' link
+        self.invalidate_recordset(["line_ids"])
+        Intervention.invalidate_model(["compensation_line_ids"])
+        self.modified(["line_ids"])
+        Intervention.browse([row[1] for row in rows]).modified(
+            ["compensation_line_ids"]
+        )
+        return Line.browse([row[0] for row in rows])
+
+    def _family_instalments(self):
+        """[(year, number, last day, amount)] of the contribution in the window."""
+        self.ensure_one()
+        start, end = self._family_window()
+        count = int(self.party_id.instalments or 1)
+        months = 12 // count
+        annual = self.party_id.annual_contribution
+        share = self.currency_id.round(annual / count)
+        instalments = []
+        for year in range(start.year, end.year + 1):
+            for number in range(1, count + 1):
+                last_day = date(year, 1, 1) + relativedelta(
+                    months=months * number, days=-1
+                )
+                if not start <= last_day <= end:
+                    continue
+                amount = (
+                    self.currency_id.round(annual - share * (count - 1))
+                    if number == count
+                    else share
+                )
+                instalments.append((year, number, last_day, amount))
+        return instalments
+
+    def _family_instalment_line_vals(self):
+        """The instalments due in the period and not yet in another statement."""
+        self.ensure_one()
+        taken = {
+            (line.instalment_year, line.instalment_number)
+            for line in self.env["family.compensation.line"].search_fetch(
+                [
+                    ("party_id", "=", self.party_id.id),
+                    ("instalment_number", "!=", False),
+                    ("state", "!=", "cancelled"),
+                ],
+                ["instalment_year", "instalment_number"],
+            )
+        }
+        count = int(self.party_id.instalments or 1)
+        vals_list = []
+        for year, number, last_day, amount in self._family_instalments():
+            if (year, number) in taken:
+                continue
+            vals_list.append(
+                {
+                    "compensation_id": self.id,
+                    "party_id": self.party_id.id,
+                    "name": self.env._(
+                        "Contribution %(year)s, instalment %(number)s of %(count)s",
+                        year=year,
+                        number=number,
+                        count=count,
+                    ),
+                    "date": last_day,
+                    "instalment_year": year,
+                    "instalment_number": number,
+                    "quantity": 1.0,
+                    "unit_price": amount,
+                    "amount": amount,
+                }
+            )
+        return vals_list
+
+    # ------------------------------------------------------------------
+    # Workflow
+    # ------------------------------------------------------------------
+
+    def _family_is_manager(self):
+        return self.env.user.has_group("odoo_famiglie_rete.group_family_manager")
+
+    def _family_check_lines_current(self):
+        """The interventions still say what the lines were computed from."""
+        self.ensure_one()
+        lines = self.line_ids.filtered("intervention_id")
+        lines.intervention_id.fetch(["state", "type_id", "quantity", "amount"])
+        for line in lines:
+            intervention = line.intervention_id
+            if (
+                intervention.state != "done"
+                or intervention.type_id != line.type_id
+                or intervention.quantity != line.quantity
+                or (
+                    self.compensation_mode == "reimbursement"
+                    and self.currency_id.compare_amounts(
+                        intervention.amount, line.amount
+                    )
+                )
+            ):
+                raise UserError(
+                    self.env._(
+                        "An intervention of %(case)s changed after the statement "
+                        "was computed: compute the lines again.",
+                        case=line.case_reference,
+                    )
+                )
+
+    def action_approve(self):
+        """Approve, or send to the manager when the year's budget is exceeded.
+
+        The approval creates the vendor bill to the association.
+        """
+        is_manager = self._family_is_manager()
+        for rec in self:
+            if rec.approval_state == "to_approve" and not is_manager:
+                raise AccessError(
+                    self.env._(
+                        "%(name)s is over the association's yearly budget: only "
+                        "the social service manager can approve it.",
+                        name=rec.name,
+                    )
+                )
+            if rec.approval_state not in ("draft", "to_approve"):
+                raise UserError(
+                    self.env._("%(name)s is already approved.", name=rec.name)
+                )
+            rec._family_check_protocol()
+            if not rec.line_ids or rec.currency_id.is_zero(rec.amount_total):
+                raise UserError(
+                    self.env._(
+                        "%(name)s has nothing to pay: compute its lines first.",
+                        name=rec.name,
+                    )
+                )
+            rec._family_check_lines_current()
+            if rec.over_budget and not is_manager:
+                rec.approval_state = "to_approve"
+                rec.message_post(
+                    body=self.env._(
+                        "Over the yearly budget (%(committed)s committed of "
+                        "%(budget)s): the social service manager must approve it.",
+                        committed=rec.currency_id.format(rec.budget_committed),
+                        budget=rec.currency_id.format(rec.budget),
+                    )
+                )
+                continue
+            rec.approval_state = "approved"
+            rec._family_create_bill()
+        return True
+
+    def action_submit(self):
+        """Alias of the approval for the finance clerk's button."""
+        return self.action_approve()
+
+    def action_reset_draft(self):
+        for rec in self:
+            if rec.approval_state != "to_approve":
+                raise UserError(
+                    self.env._(
+                        "Only a statement waiting for approval goes back to draft."
+                    )
+                )
+        self.approval_state = "draft"
+        return True
+
+    def action_cancel(self):
+        """Cancel the statement and its bill: the interventions are free again."""
+        for rec in self:
+            move = rec.move_id
+            if move and move.payment_state in ("paid", "in_payment", "partial"):
+                raise UserError(
+                    self.env._(
+                        "The bill of %(name)s has payments: reverse it with a "
+                        "credit note instead.",
+                        name=rec.name,
+                    )
+                )
+            if move.state == "posted":
+                move.button_draft()
+            if move and move.state != "cancel":
+                move.button_cancel()
+        self.approval_state = "cancelled"
+        return True
+
+    # ------------------------------------------------------------------
+    # The vendor bill
+    # ------------------------------------------------------------------
+
+    def _family_journal(self):
+        self.ensure_one()
+        journal = self.party_id.journal_id or self.env["account.journal"].search(
+            [
+                *self.env["account.journal"]._check_company_domain(self.company_id),
+                ("type", "=", "purchase"),
+            ],
+            limit=1,
+        )
+        if not journal:
+            raise UserError(
+                self.env._(
+                    "Set the purchase journal in the compensation terms of "
+                    "%(association)s.",
+                    association=self.partner_id.display_name,
+                )
+            )
+        return journal
+
+    def _family_bill_line_vals(self, account):
+        """One bill line per intervention type, or per instalment."""
+        self.ensure_one()
+        analytic = (
+            {str(self.party_id.analytic_account_id.id): 100}
+            if self.party_id.analytic_account_id
+            else False
+        )
+        common = {
+            "account_id": account.id,
+            "analytic_distribution": analytic,
+            "tax_ids": [Command.clear()],
+        }
+        if self.compensation_mode == "contribution":
+            return [
+                {**common, "name": line.name, "quantity": 1, "price_unit": line.amount}
+                for line in self.line_ids.sorted("date")
+            ]
+        by_type = defaultdict(lambda: [0.0, 0.0, 0, set()])
+        for line in self.line_ids:
+            group = by_type[line.type_id]
+            group[0] += line.quantity
+            group[1] += line.amount
+            group[2] += 1
+            group[3].add(line.unit_price)
+        vals_list = []
+        for type_, (quantity, amount, count, prices) in sorted(
+            by_type.items(), key=lambda item: item[0].name
+        ):
+            name = self.env._(
+                "%(type)s, %(period)s (interventions: %(count)s)",
+                type=type_.name,
+                count=count,
+                period=self._family_period_label(),
+            )
+            price = prices.pop() if len(prices) == 1 else None
+            if (
+                price is not None
+                and self.compensation_mode == "rate"
+                and not self.currency_id.compare_amounts(quantity * price, amount)
+            ):
+                vals_list.append(
+                    {**common, "name": name, "quantity": quantity, "price_unit": price}
+                )
+            else:
+                vals_list.append(
+                    {**common, "name": name, "quantity": 1, "price_unit": amount}
+                )
+        return vals_list
+
+    def _family_period_label(self):
+        self.ensure_one()
+        return (
+            f"{fields.Date.to_string(self.date_from)} - "
+            f"{fields.Date.to_string(self.date_to)}"
+        )
+
+    def _family_create_bill(self):
+        self.ensure_one()
+        journal = self._family_journal()
+        account = self.party_id.expense_account_id or journal.default_account_id
+        if not account:
+            raise UserError(
+                self.env._(
+                    "Set the expense account in the compensation terms of "
+                    "%(association)s.",
+                    association=self.partner_id.display_name,
+                )
+            )
+        move = (
+            self.env["account.move"]
+            .with_company(self.company_id)
+            .create(
+                {
+                    "move_type": "in_invoice",
+                    "partner_id": self.partner_id.id,
+                    "journal_id": journal.id,
+                    "invoice_date": self.date,
+                    "ref": self.name,
+                    "invoice_origin": self.name,
+                    "currency_id": self.currency_id.id,
+                    "invoice_line_ids": [
+                        Command.create(vals)
+                        for vals in self.with_context(
+                            lang=self.partner_id.lang or self.env.lang
+                        )._family_bill_line_vals(account)
+                    ],
+                }
+            )
+        )
+        self.move_id = move
+        self._family_attach_statement(move)
+        return move
+
+    def _family_statement_file(self):
+        """The statement's PDF (HTML where wkhtmltopdf is not installed)."""
+        self.ensure_one()
+        report = "odoo_famiglie_rete.action_report_family_compensation"
+        Report = self.env["ir.actions.report"].with_context(
+            lang=self.partner_id.lang or self.env.lang
+        )
+        if Report.get_wkhtmltopdf_state() == "install":
+            _logger.info(
+                "wkhtmltopdf is missing: statement %s attached as HTML", self.id
+            )
+            content, kind = Report._render_qweb_html(report, self.ids)
+        else:
+            content, kind = Report._render_qweb_pdf(report, self.ids)
+        if kind == "pdf":
+            return f"{self.name}.pdf".replace("/", "_"), content, "application/pdf"
+        return f"{self.name}.html".replace("/", "_"), content, "text/html"
+
+    def _family_attach_statement(self, move):
+        self.ensure_one()
+        name, content, mimetype = self._family_statement_file()
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": name,
+                "raw": content,
+                "mimetype": mimetype,
+                "res_model": "account.move",
+                "res_id": move.id,
+            }
+        )
+        move.with_context(no_new_invoice=True).message_post(
+            body=self.env._("Compensation statement %(name)s", name=self.name),
+            attachment_ids=attachment.ids,
+        )
+        return attachment
+
+    def _family_report_summary(self):
+        """The statement's totals by intervention type, or its instalments."""
+        self.ensure_one()
+        if self.compensation_mode == "contribution":
+            return [
+                {
+                    "name": line.name,
+                    "count": 1,
+                    "quantity": 1,
+                    "amount": line.amount,
+                }
+                for line in self.line_ids.sorted("date")
+            ]
+        groups = self.env["family.compensation.line"]._read_group(
+            [("compensation_id", "=", self.id)],
+            ["type_id"],
+            ["__count", "quantity:sum", "amount:sum"],
+        )
+        return sorted(
+            (
+                {
+                    "name": type_.name,
+                    "count": count,
+                    "quantity": quantity,
+                    "amount": amount,
+                }
+                for type_, count, quantity, amount in groups
+            ),
+            key=lambda group: group["name"] or "",
+        )
+
+    def action_open_bill(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "account.move",
+            "res_id": self.move_id.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    def action_open_interventions(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Interventions"),
+            "res_model": "family.intervention",
+            "view_mode": "list,form",
+            "domain": [("id", "in", self.line_ids.intervention_id.ids)],
+            "context": {"create": False},
+        }
+
+    # ------------------------------------------------------------------
+    # Demo data
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _family_demo_statements(self):
+        """Last year's statements of the demo: one paid, one billed.
+
+        The terms get the company's purchase journal and an expense account
+        of its chart (Italian or generic); without a chart nothing is made.
+        """
+        company = self.env.company
+        # The module's translations are loaded after its data: the demo's
+        # statements and bills are written in the associations' language.
+        langs = self.env["res.lang"].search([("active", "=", True)]).mapped("code")
+        if "it_IT" in langs:
+            self.env["ir.module.module"]._load_module_terms(
+                ["odoo_famiglie_rete"], ["it_IT"]
+            )
+        if not company.chart_template:
+            _logger.warning("No chart of accounts: no demo compensation statements")
+            return False
+        Journal = self.env["account.journal"]
+        journal = Journal.search(
+            [*Journal._check_company_domain(company), ("type", "=", "purchase")],
+            limit=1,
+        )
+        Account = self.env["account.account"].with_company(company)
+        account = Account.search(
+            [*Account._check_company_domain(company), ("code", "=", "490900")], limit=1
+        ) or Account.create(
+            {
+                "code": "490900",
+                "name": "Contributi e compensi alle associazioni",
+                "account_type": "expense",
+            }
+        )
+        ref = self.env.ref
+        parties = (
+            ref("odoo_famiglie_rete.protocol_2018_party_san_vincenzo")
+            | ref("odoo_famiglie_rete.protocol_2018_party_cav")
+            | ref("odoo_famiglie_rete.protocol_2018_party_auser")
+            | ref("odoo_famiglie_rete.protocol_2018_party_farsi_prossimo")
+        )
+        parties.write({"journal_id": journal.id, "expense_account_id": account.id})
+        if self.search_count([("party_id", "in", parties.ids)]):
+            return False
+        year = fields.Date.context_today(self).year - 1
+        period = {
+            "date_from": date(year, 1, 1),
+            "date_to": date(year, 12, 31),
+            "date": date(year, 12, 31),
+        }
+        paid = self.create(
+            {"party_id": ref("odoo_famiglie_rete.protocol_2018_party_san_vincenzo").id}
+            | period
+        )
+        billed = self.create(
+            {"party_id": ref("odoo_famiglie_rete.protocol_2018_party_auser").id}
+            | period
+        )
+        statements = paid | billed
+        statements.action_compute_lines()
+        statements.filtered("line_ids").action_approve()
+        statements.move_id.action_post()
+        if paid.move_id:
+            self.env["account.payment.register"].with_context(
+                active_model="account.move", active_ids=paid.move_id.ids
+            ).create({})._create_payments()
+        return statements
