@@ -854,42 +854,80 @@ class FamilyPortal(CustomerPortal):
         return (
             request.env.user.share
             and request.env.user.family_portal_role == "coordinator"
-            and "family.compensation" in request.env
         )
 
     @http.route(
-        "/my/rendiconti", type="http", auth="user", website=True, methods=["GET"]
+        ["/my/rendiconti", "/my/rendiconti/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET"],
     )
-    def portal_my_statements(self, **kw):
-        user = request.env.user
-        if not user.share or user.family_portal_role != "coordinator":
+    def portal_my_statements(self, page=1, **kw):
+        if not self._family_statements_available():
             raise request.not_found()
-        statements = []
-        states = {}
-        payment_states = {}
-        if "family.compensation" in request.env:
-            Compensation = request.env["family.compensation"]
-            statements = Compensation.search(
-                [("partner_id", "=", self._family_association().id)]
-                if "partner_id" in Compensation._fields
-                else [],
-                order="date_from desc, id desc",
-                limit=200,
-            )
-            states = dict(
-                Compensation._fields["state"]._description_selection(request.env)
-            )
-            if "payment_state" in Compensation._fields:
-                field = Compensation._fields["payment_state"]
-                if field.type == "selection":
-                    payment_states = dict(field._description_selection(request.env))
+        # read as the coordinator: the record rule keeps to the association's
+        # approved, billed and paid statements
+        Compensation = request.env["family.compensation"]
+        domain = [("partner_id", "=", self._family_association().id)]
+        pager = portal_pager(
+            url="/my/rendiconti",
+            total=Compensation.search_count(domain),
+            page=page,
+            step=PAGE_SIZE,
+        )
+        statements = Compensation.search(
+            domain,
+            order="date_from desc, id desc",
+            limit=PAGE_SIZE,
+            offset=pager["offset"],
+        )
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "statements": statements,
-                "states": states,
-                "payment_states": payment_states,
+                "states": dict(
+                    Compensation._fields["state"]._description_selection(request.env)
+                ),
+                "payment_states": dict(
+                    Compensation._fields["payment_state"]._description_selection(
+                        request.env
+                    )
+                ),
+                "pager": pager,
                 "page_name": "family_statements",
             }
         )
         return request.render("odoo_famiglie_rete.portal_my_statements", values)
+
+    @http.route(
+        "/my/rendiconti/<int:statement_id>/pdf",
+        type="http",
+        auth="user",
+        methods=["GET"],
+    )
+    def portal_statement_pdf(self, statement_id, **kw):
+        """The PDF of one statement of the coordinator's association."""
+        if not self._family_statements_available():
+            raise request.not_found()
+        statement = request.env["family.compensation"].search(
+            [
+                ("id", "=", statement_id),
+                ("partner_id", "=", self._family_association().id),
+            ],
+            limit=1,
+        )
+        if not statement:
+            raise request.not_found()
+        # The statement was found by the ORM as the coordinator: its one
+        # document is rendered in sudo mode (the report reads the lines'
+        # types and case references, which portal users do not read directly).
+        name, content, mimetype = statement.sudo()._family_statement_file()
+        return request.make_response(
+            content,
+            [
+                ("Content-Type", mimetype),
+                ("Content-Length", len(content)),
+                ("Content-Disposition", http.content_disposition(name)),
+            ],
+        )

@@ -84,11 +84,6 @@ class TestPortalTours(PortalCommon):
             "/my", "odoo_famiglie_rete_portal_reviews_tour", login="coord_alfa"
         )
 
-    def test_statements(self):
-        self.start_tour(
-            "/my", "odoo_famiglie_rete_portal_statements_tour", login="coord_alfa"
-        )
-
     def test_volunteer_assignment(self):
         self.start_tour(
             self._family_url(self.case_a2),

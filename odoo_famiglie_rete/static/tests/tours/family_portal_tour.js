@@ -251,7 +251,11 @@ tours.add("odoo_famiglie_rete_portal_statements_tour", {
             run: "click",
         },
         {
-            trigger: ".o_family_no_statement, .o_family_statement",
+            content: "The association's approved statement, with its PDF",
+            trigger: ".o_family_statement .o_family_statement_pdf",
+        },
+        {
+            trigger: "body:not(:has(.o_family_no_statement))",
         },
     ],
 });
