@@ -146,9 +146,11 @@ class FamilyReview(models.Model):
         return {
             # The case reference, not the family's name: calendars are
             # shared and synchronised outside Odoo.
-            "name": self.env._(
-                "Joint review %(case)s", case=self.case_id.reference or ""
-            ),
+            # Written in the Comune's language, whoever plans the review:
+            # the meeting is the same for every invited party.
+            "name": self.with_context(
+                lang=self.case_id.company_id.partner_id.lang or self.env.lang
+            ).env._("Joint review %(case)s", case=self.case_id.reference or ""),
             "start": start,
             "stop": start + timedelta(hours=self.duration or 1.0),
             "location": self.location,

@@ -67,6 +67,19 @@ class TestFamilyReview(FamilyPlanCommon):
         action = review.action_open_event()
         self.assertEqual(action["res_id"], event.id)
 
+    def test_meeting_named_in_the_comune_language(self):
+        """Whoever plans it, the meeting is named in the Comune's language."""
+        self.env["res.lang"]._activate_lang("it_IT")
+        self.env["ir.module.module"]._load_module_terms(
+            ["odoo_famiglie_rete"], ["it_IT"], overwrite=True
+        )
+        self.env.company.partner_id.lang = "it_IT"
+        self.worker.lang = "en_US"
+        review = self._review()
+        self.assertEqual(
+            review.event_id.name, f"Verifica congiunta {self.case.reference}"
+        )
+
     def test_meeting_follows_the_review(self):
         review = self._review(partner_ids=[Command.set(self.partner_a.ids)])
         event = review.event_id
