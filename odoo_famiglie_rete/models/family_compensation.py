@@ -6,7 +6,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 _logger = logging.getLogger(__name__)
 
@@ -653,10 +653,11 @@ class FamilyCompensation(models.Model):
         return vals_list
 
     def _family_period_label(self):
+        """The period, with dates in the reader's language (01/01/2026)."""
         self.ensure_one()
         return (
-            f"{fields.Date.to_string(self.date_from)} - "
-            f"{fields.Date.to_string(self.date_to)}"
+            f"{format_date(self.env, self.date_from)} - "
+            f"{format_date(self.env, self.date_to)}"
         )
 
     def _family_create_bill(self):

@@ -64,6 +64,8 @@ class TestFamilyCompensation(CompensationCommon):
             ],
         )
         self.assertEqual(lines.account_id, self.expense_account)
+        # the period in the user's date format, not ISO
+        self.assertIn("01/01/2024 - 12/31/2024", lines[0].name)
         for line in lines:
             self.assertEqual(line.analytic_distribution, {str(self.analytic.id): 100})
         attachment = self.env["ir.attachment"].search(
