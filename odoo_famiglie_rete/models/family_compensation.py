@@ -532,6 +532,7 @@ class FamilyCompensation(models.Model):
             rec._family_check_lines_current()
             if rec.over_budget and not is_manager:
                 rec.approval_state = "to_approve"
+                rec._family_ask_managers()
                 rec.message_post(
                     body=self.env._(
                         "Over the yearly budget (%(committed)s committed of "
@@ -543,7 +544,29 @@ class FamilyCompensation(models.Model):
                 continue
             rec.approval_state = "approved"
             rec._family_create_bill()
+        self._family_managers_answered()
         return True
+
+    def _family_ask_managers(self):
+        """A to-do for the managers of the Comune: the statement waits for them."""
+        self.ensure_one()
+        managers = self.env.ref("odoo_famiglie_rete.group_family_manager").users
+        managers = managers.filtered(
+            lambda u: not u._is_superuser()
+            and u._is_internal()
+            and self.company_id in u.company_ids
+        )
+        for manager in managers:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=manager.id,
+                summary=self.env._("Over budget: approve the statement"),
+            )
+
+    def _family_managers_answered(self):
+        """The managers' to-dos end once the statement leaves *To Approve*."""
+        done = self.filtered(lambda rec: rec.approval_state != "to_approve")
+        done.activity_unlink(["mail.mail_activity_data_todo"])
 
     def action_submit(self):
         """Alias of the approval for the finance clerk's button."""
@@ -558,6 +581,7 @@ class FamilyCompensation(models.Model):
                     )
                 )
         self.approval_state = "draft"
+        self._family_managers_answered()
         return True
 
     def action_cancel(self):
@@ -577,6 +601,7 @@ class FamilyCompensation(models.Model):
             if move and move.state != "cancel":
                 move.button_cancel()
         self.approval_state = "cancelled"
+        self._family_managers_answered()
         return True
 
     # ------------------------------------------------------------------

@@ -230,10 +230,14 @@ class TestFamilyCompensation(CompensationCommon):
         statement.action_approve()
         self.assertEqual(statement.state, "to_approve")
         self.assertFalse(statement.move_id)
+        # the manager is asked, with a to-do
+        self.assertIn(self.manager, statement.activity_ids.user_id)
+        self.assertNotIn(self.finance, statement.activity_ids.user_id)
         with self.assertRaises(AccessError):
             statement.action_approve()
         statement.with_user(self.manager).action_approve()
         self.assertEqual(statement.state, "approved")
+        self.assertFalse(statement.activity_ids, "answered: no to-do left")
         self.assertEqual(statement.move_id.amount_total, 60.0)
         # the budget's use shows on the protocol's member
         party = self.party_a.with_context(family_budget_year=2024)
