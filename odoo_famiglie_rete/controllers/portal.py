@@ -520,6 +520,16 @@ class FamilyPortal(CustomerPortal):
             )
         return request.redirect(f"/my/famiglie/{case.id}?saved=1#interventions")
 
+    def _family_intervention_page(self, case, intervention, post):
+        """The form of a new (``intervention`` None) or existing intervention."""
+        self._family_log(case, model="family.intervention")
+        if request.httprequest.method == "POST":
+            return self._family_save_intervention(case, intervention, post)
+        values = self._family_intervention_values(
+            case, intervention, self._family_intervention_form(intervention), {}
+        )
+        return request.render("odoo_famiglie_rete.portal_family_intervention", values)
+
     @http.route(
         "/my/famiglie/<int:case_id>/interventi/nuovo",
         type="http",
@@ -529,13 +539,7 @@ class FamilyPortal(CustomerPortal):
     )
     def portal_family_intervention_new(self, case_id, **post):
         case = self._family_get_case(case_id)
-        self._family_log(case, model="family.intervention")
-        if request.httprequest.method == "POST":
-            return self._family_save_intervention(case, None, post)
-        values = self._family_intervention_values(
-            case, None, self._family_intervention_form(None), {}
-        )
-        return request.render("odoo_famiglie_rete.portal_family_intervention", values)
+        return self._family_intervention_page(case, None, post)
 
     @http.route(
         "/my/famiglie/<int:case_id>/interventi/<int:intervention_id>",
@@ -555,13 +559,7 @@ class FamilyPortal(CustomerPortal):
         )
         if intervention._family_is_compensated():
             raise request.not_found()
-        self._family_log(case, model="family.intervention")
-        if request.httprequest.method == "POST":
-            return self._family_save_intervention(case, intervention, post)
-        values = self._family_intervention_values(
-            case, intervention, self._family_intervention_form(intervention), {}
-        )
-        return request.render("odoo_famiglie_rete.portal_family_intervention", values)
+        return self._family_intervention_page(case, intervention, post)
 
     # ------------------------------------------------------------------
     # Goals
