@@ -46,19 +46,22 @@ class FamilyPortal(CustomerPortal):
         """
         if not search:
             return []
-        identity_shares = request.env["family.case.share"].search(
-            [
-                ("partner_id", "=", self._family_association().id),
-                ("state", "=", "active"),
-                ("share_identity", "=", True),
-            ]
-        )
+        # a sub-query on the shares (their record rules apply), not a list of
+        # ids: an association may follow thousands of families
         return [
             "|",
             ("reference", "ilike", search),
             "&",
             ("name", "ilike", search),
-            ("id", "in", identity_shares.case_id.ids),
+            (
+                "share_ids",
+                "any",
+                [
+                    ("partner_id", "=", self._family_association().id),
+                    ("state", "=", "active"),
+                    ("share_identity", "=", True),
+                ],
+            ),
         ]
 
     def _family_get_case(self, case_id):
@@ -263,9 +266,10 @@ class FamilyPortal(CustomerPortal):
             page=page,
             step=PAGE_SIZE,
         )
+        # the cases' default order (priority, then the newest intake), which
+        # an index serves: no sort of every shared family for one page
         cases = Case.search(
             domain,
-            order="reference desc, id desc",
             limit=PAGE_SIZE,
             offset=pager["offset"],
         )
