@@ -368,6 +368,11 @@ class FamilyPortal(CustomerPortal):
             values["saved"] = True
         return request.render("odoo_famiglie_rete.portal_my_family", values)
 
+    def _family_page_with_errors(self, case, errors, form=None):
+        """The family page again, with the messages of a refused form."""
+        values = self._family_page_values(case, errors=errors, form=form or {})
+        return request.render("odoo_famiglie_rete.portal_my_family", values)
+
     # ------------------------------------------------------------------
     # Interventions
     # ------------------------------------------------------------------
@@ -604,14 +609,13 @@ class FamilyPortal(CustomerPortal):
             except (UserError, ValidationError, AccessError) as exc:
                 errors[f"goal_{goal.id}"] = self._family_error_text(exc)
         if errors:
-            values = self._family_page_values(
+            return self._family_page_with_errors(
                 case,
-                errors=errors,
+                errors,
                 form={
                     f"goal_{goal.id}": {"state": state, "current_value": current_value}
                 },
             )
-            return request.render("odoo_famiglie_rete.portal_my_family", values)
         return request.redirect(f"/my/famiglie/{case.id}?saved=1#goals")
 
     @staticmethod
@@ -639,15 +643,14 @@ class FamilyPortal(CustomerPortal):
         self._family_log(case, model="family.plan.goal")
         goals = self._family_goals_to_approve(self._family_goals(case))
         if not goals:
-            values = self._family_page_values(
+            return self._family_page_with_errors(
                 case,
-                errors={
+                {
                     "approval": request.env._(
                         "No goal of your association waits for approval."
                     )
                 },
             )
-            return request.render("odoo_famiglie_rete.portal_my_family", values)
         try:
             with request.env.cr.savepoint():
                 # The goals and their plans were read by the ORM as the
@@ -655,10 +658,9 @@ class FamilyPortal(CustomerPortal):
                 # in sudo mode on those plans only (the user stays the author).
                 goals.plan_id.sudo().action_approve(party=self._family_association())
         except (UserError, ValidationError, AccessError) as exc:
-            values = self._family_page_values(
-                case, errors={"approval": self._family_error_text(exc)}
+            return self._family_page_with_errors(
+                case, {"approval": self._family_error_text(exc)}
             )
-            return request.render("odoo_famiglie_rete.portal_my_family", values)
         return request.redirect(f"/my/famiglie/{case.id}?saved=1#goals")
 
     # ------------------------------------------------------------------
@@ -681,10 +683,9 @@ class FamilyPortal(CustomerPortal):
         elif len(text) > 5000:
             error = request.env._("The message is too long (at most 5000 characters).")
         if error:
-            values = self._family_page_values(
-                case, errors={"message": error}, form={"message": text}
+            return self._family_page_with_errors(
+                case, {"message": error}, form={"message": text}
             )
-            return request.render("odoo_famiglie_rete.portal_my_family", values)
         body = Markup("<br/>").join(escape(line) for line in text.splitlines())
         # The case was read by the ORM as the user just above; the post runs
         # in sudo on that single record (associations only read cases) and is
@@ -762,15 +763,14 @@ class FamilyPortal(CustomerPortal):
         }
         unknown = wanted - set(volunteers.ids)
         if unknown:
-            values = self._family_page_values(
+            return self._family_page_with_errors(
                 case,
-                errors={
+                {
                     "volunteers": request.env._(
                         "Choose only volunteers of your association."
                     )
                 },
             )
-            return request.render("odoo_famiglie_rete.portal_my_family", values)
         chosen = volunteers.filtered(lambda u: u.id in wanted)
         try:
             with request.env.cr.savepoint():
@@ -778,10 +778,9 @@ class FamilyPortal(CustomerPortal):
                 # assigned volunteers of their association's active shares
                 shares.write({"volunteer_user_ids": [fields.Command.set(chosen.ids)]})
         except (UserError, ValidationError, AccessError) as exc:
-            values = self._family_page_values(
-                case, errors={"volunteers": self._family_error_text(exc)}
+            return self._family_page_with_errors(
+                case, {"volunteers": self._family_error_text(exc)}
             )
-            return request.render("odoo_famiglie_rete.portal_my_family", values)
         return request.redirect(f"/my/famiglie/{case.id}?saved=1#volunteers")
 
     # ------------------------------------------------------------------
