@@ -3,6 +3,7 @@ from datetime import date
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
 
 from .family_access_log import logs_access
 
@@ -197,7 +198,10 @@ class FamilyIntervention(models.Model):
     def _family_compensation_label(self):
         """Type, date and case reference: no description (it may be personal)."""
         self.ensure_one()
-        return f"{self.type_id.name} {self.date_start} ({self.case_id.reference})"
+        return (
+            f"{self.type_id.name} {format_date(self.env, self.date_start)} "
+            f"({self.case_id.reference})"
+        )
 
     def _check_compensation_lock(self, vals):
         """Nothing that was paid for changes after the approval."""

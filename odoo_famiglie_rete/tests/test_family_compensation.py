@@ -314,6 +314,9 @@ class TestFamilyCompensation(CompensationCommon):
         ):
             with self.assertRaisesRegex(UserError, "compensated"):
                 worker_view.write(vals)
+        # the message names it by type and date in the user's format
+        with self.assertRaisesRegex(UserError, "02/01/2024"):
+            worker_view.write({"quantity": 9.0})
         worker_view.write({"quantity": 3.0, "notes": "Consegnato"})
         with self.assertRaisesRegex(UserError, "compensation statement"):
             intervention.unlink()
