@@ -453,7 +453,8 @@ def cmd_test(args):
     if result:
         run = int(result.group("run"))
         failed = int(result.group("failed")) + int(result.group("errors"))
-        passed = run - failed
+        # an error in a class's setUpClass counts as failed before any test ran
+        passed = max(run - failed, 0)
     else:
         passed, failed = 0, 1
         say("Odoo stopped before reporting test results (see the log).")

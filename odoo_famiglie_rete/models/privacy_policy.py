@@ -1,0 +1,218 @@
+"""The privacy policy of the family network, declared once.
+
+For every model of the addon, and for the fields the addon adds to Odoo's own
+models: which role reads which records and which fields, and, for the
+associations, which category of their share opens the records.
+
+The ORM enforces it: ACLs (``security/ir.model.access.csv``), record rules
+(``security/family_rules.xml``, and ``models/ir_rule.py`` for Odoo's own
+models), field ``groups``, and projection models that hold apart what a share
+category opens per family (``family.case.identity``, ``family.case.needs``,
+``family.case.household``, ``family.intervention.summary``). This module does
+not enforce anything itself: ``tests/test_privacy_matrix.py`` enumerates every
+field of every model at run time and checks, over HTTP, for every role and
+share state, that what each role reads is exactly what is declared here, no
+more. A field added later without a place here fails that test as soon as a
+role outside the social service can read it; the README's privacy section is
+written from this table.
+
+Roles:
+
+- ``manager``: the social service manager (every case of the Comune);
+- ``social_worker``: the Comune's social workers (not the restricted cases of
+  other case managers);
+- ``finance``: the finance clerks (group_family_finance without the social
+  service);
+- ``association``: the portal users of an association: the coordinator for
+  every family actively shared with the association, a volunteer for the
+  families whose share names them.
+
+For each model and role the value is ``None`` (the role reads no record), the
+string ``"all"`` (every field), or a set of field names. For the association,
+``opens`` names what decides which records: ``"always"`` (any active share of
+the case), a share category field (``share_identity``, ...), and ``own`` adds
+a condition on the record itself: ``provider`` (its own interventions),
+``party`` (its own goals and their outcomes), ``invited`` (the reviews it is
+invited to), ``partner`` (its own shares), ``statement`` (its own approved,
+billed or paid statements: coordinators only).
+"""
+
+# Fields every model has (the magic fields): who reads a record reads them.
+META = frozenset(
+    {"id", "display_name", "create_date", "create_uid", "write_date", "write_uid"}
+)
+
+# Odoo's discussion and activity fields (mail.thread, mail.activity.mixin):
+# who reads them reads the discussion through mail.message's own access
+# (associations: the shared discussion only; finance: nothing of a family).
+THREAD = "thread"
+
+CATEGORIES = (
+    "share_identity",
+    "share_household",
+    "share_needs",
+    "share_goals",
+    "share_other_interventions",
+    "share_documents",
+)
+
+ROLES = ("manager", "social_worker", "finance", "association")
+
+
+def policy(
+    manager="all",
+    social_worker="all",
+    finance=None,
+    association=None,
+    opens=None,
+    own=None,
+):
+    return {
+        "manager": manager,
+        "social_worker": social_worker,
+        "finance": finance,
+        "association": association,
+        "opens": opens,
+        "own": own,
+    }
+
+
+CASE_FOR_ASSOCIATION = {
+    "reference",
+    "stage_id",
+    "user_id",
+    "company_id",
+    "active",
+    "is_closed",
+}
+CASE_FOR_FINANCE = {
+    "reference",
+    "stage_id",
+    "company_id",
+    "currency_id",
+    "active",
+    "is_closed",
+    "amount_total",
+    "intervention_ids",
+}
+INTERVENTION_PRIVATE = {"name", "notes", "member_id", "goal_id", "overlap_warning"}
+CONFIG = policy(finance="all", association="all", opens="always")
+
+POLICY = {
+    # The case: the associations read the reference, stage and case manager
+    # of the families actively shared with them; the rest is the Comune's.
+    "family.case": policy(
+        finance=CASE_FOR_FINANCE, association=CASE_FOR_ASSOCIATION, opens="always"
+    ),
+    # Projections: one per share category that opens a part of the family.
+    "family.case.identity": policy(association="all", opens="share_identity"),
+    "family.case.needs": policy(association="all", opens="share_needs"),
+    "family.case.household": policy(association="all", opens="share_household"),
+    "family.intervention.summary": policy(
+        association="all", opens="share_other_interventions"
+    ),
+    # Members are the family's identity: names, codici fiscali, birth dates,
+    # contacts. Never the social worker's notes.
+    "family.case.member": policy(
+        association={
+            "case_id",
+            "company_id",
+            "name",
+            "partner_id",
+            "fiscal_code",
+            "birthdate",
+            "age",
+            "is_minor",
+            "active",
+            "sequence",
+            "phone",
+            "email",
+            "street",
+            "zip",
+            "city",
+        },
+        opens="share_identity",
+    ),
+    "family.intervention": policy(
+        social_worker={"all-but": {"compensation_id", "compensation_line_ids"}},
+        finance={"all-but": INTERVENTION_PRIVATE},
+        association={
+            "all-but": {"overlap_warning", "compensation_id", "compensation_line_ids"}
+        },
+        opens="always",
+        own="provider",
+    ),
+    "family.plan": policy(
+        association={
+            "case_id",
+            "company_id",
+            "state",
+            "version",
+            "date_start",
+            "date_end",
+            "date_agreed",
+            "is_latest_version",
+            "is_case_closed",
+            "goal_ids",
+            "can_approve",
+            "previous_plan_id",
+        },
+        opens="share_goals",
+    ),
+    "family.plan.goal": policy(association="all", opens="share_goals", own="party"),
+    "family.review": policy(association="all", opens="always", own="invited"),
+    "family.review.outcome": policy(association="all", opens="always", own="party"),
+    "family.referral": policy(),
+    "family.case.share": policy(
+        association={
+            "case_id",
+            "company_id",
+            "partner_id",
+            "state",
+            "date_start",
+            "date_end",
+            "volunteer_user_ids",
+            *CATEGORIES,
+        },
+        opens="always",
+        own="partner",
+    ),
+    "family.case.share.revoke": policy(),
+    "family.access.log": policy(social_worker=None),
+    # Configuration: read by everyone who works with the cases.
+    "family.case.stage": CONFIG,
+    "family.need.area": CONFIG,
+    "family.intervention.type": CONFIG,
+    "family.protocol": policy(finance="all"),
+    "family.protocol.party": policy(finance="all"),
+    "family.protocol.party.rate": policy(finance="all"),
+    # Compensation: the finance office's; associations read their own
+    # approved statements (coordinators only).
+    "family.compensation": policy(
+        social_worker=None,
+        finance="all",
+        association="all",
+        opens="always",
+        own="statement",
+    ),
+    "family.compensation.line": policy(
+        social_worker=None,
+        finance="all",
+        association="all",
+        opens="always",
+        own="statement",
+    ),
+}
+
+# Fields the addon adds to Odoo's own models, and who reads them.
+ODOO_MODEL_FIELDS = {
+    "res.partner": {
+        "is_family_network_member": ROLES,
+        "is_family_external_service": ROLES,
+        "is_family_person": ROLES,
+        "family_member_ids": ("manager", "social_worker"),
+        "family_protocol_party_ids": ROLES,
+        "family_protocol_count": ("manager", "social_worker", "finance"),
+    },
+    "res.users": {"family_portal_role": ROLES},
+}
