@@ -19,6 +19,7 @@ from . import family_case_share
 from . import family_access_log
 from . import res_users
 from . import mail_message
+from . import mail_activity
 from . import family_protocol_party_rate
 from . import family_compensation
 from . import family_compensation_line

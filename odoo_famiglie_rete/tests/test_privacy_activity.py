@@ -1,0 +1,48 @@
+from odoo.tests import HttpCase, tagged
+from odoo.tests.common import JsonRpcException
+from odoo.tools import mute_logger
+
+from .test_access import AccessCommon
+
+
+@tagged("post_install", "-at_install")
+class TestActivityPrivacy(AccessCommon, HttpCase):
+    """The social service's to-dos on a family are never a finance clerk's,
+    even one assigned to them by mistake."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.finance.password = "finance-password"
+        cls.activity = cls.case_b.activity_schedule(
+            "mail.mail_activity_data_todo",
+            summary="Chiamare la famiglia Beta",
+            user_id=cls.finance.id,
+        )
+        cls.other = cls.env["res.partner"].create({"name": "Fornitore"})
+        cls.own = cls.other.activity_schedule(
+            "mail.mail_activity_data_todo", summary="Fattura", user_id=cls.finance.id
+        )
+
+    def _call(self, model, method, *args, **kwargs):
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+        )
+
+    @mute_logger("odoo.http")
+    def test_finance_reads_no_family_activity(self):
+        self.authenticate(self.finance.login, "finance-password")
+        rows = self._call("mail.activity", "search_read", [], ["summary", "res_model"])
+        self.assertEqual([row["id"] for row in rows], self.own.ids)
+        with self.assertRaisesRegex(JsonRpcException, "AccessError"):
+            self._call("mail.activity", "read", self.activity.ids, ["summary"])
+        groups = self._call(
+            "mail.activity", "read_group", [], ["__count"], ["res_model"]
+        )
+        self.assertEqual([g["res_model"] for g in groups], ["res.partner"])
+
+    def test_social_worker_still_reads_it(self):
+        activity = self.activity.with_user(self.sw1)
+        self.assertEqual(activity.summary, "Chiamare la famiglia Beta")
+        self.assertIn(activity, self.case_b.with_user(self.sw1).activity_ids)
