@@ -22,3 +22,4 @@ from . import test_family_compensation_performance
 from . import test_portal_statements
 from . import test_privacy_matrix
 from . import test_privacy_activity
+from . import test_privacy_district
