@@ -41,28 +41,43 @@ class FamilyPortal(CustomerPortal):
     def _family_case_domain(self, search=None):
         """Search by reference, and by name only where the name is shared.
 
-        Searching the name of a family whose identity is not shared would
-        tell the association who the family is.
+        The name is searched in ``family.case.identity``, whose record rules
+        open only the families whose share opens the identity: searching the
+        name of any other family would tell the association who it is.
         """
         if not search:
             return []
-        # a sub-query on the shares (their record rules apply), not a list of
-        # ids: an association may follow thousands of families
-        return [
-            "|",
-            ("reference", "ilike", search),
-            "&",
-            ("name", "ilike", search),
-            (
-                "share_ids",
-                "any",
-                [
-                    ("partner_id", "=", self._family_association().id),
-                    ("state", "=", "active"),
-                    ("share_identity", "=", True),
-                ],
-            ),
-        ]
+        # a sub-query on the identities (their record rules apply), not a list
+        # of ids: an association may follow thousands of families
+        names = request.env["family.case.identity"]._search([("name", "ilike", search)])
+        return ["|", ("reference", "ilike", search), ("id", "in", names)]
+
+    @staticmethod
+    def _family_names(cases):
+        """{case id: family name} of ``cases`` whose share opens the identity.
+
+        Read as the user from ``family.case.identity``: the record rules
+        return only the names the association may see.
+        """
+        identities = request.env["family.case.identity"].search(
+            [("id", "in", cases.ids)]
+        )
+        return {identity.id: identity.name for identity in identities}
+
+    @staticmethod
+    def _family_next_reviews(cases):
+        """{case id: date} of the next review of ``cases`` the user is invited to."""
+        groups = request.env["family.review"]._read_group(
+            [
+                ("case_id", "in", cases.ids),
+                ("partner_ids", "in", request.env.user.partner_id.ids),
+                ("state", "=", "planned"),
+                ("date", ">=", fields.Datetime.now()),
+            ],
+            ["case_id"],
+            ["date:min"],
+        )
+        return {case.id: date for case, date in groups}
 
     def _family_get_case(self, case_id):
         """The case, read as the portal user, or 404.
@@ -273,20 +288,13 @@ class FamilyPortal(CustomerPortal):
             limit=PAGE_SIZE,
             offset=pager["offset"],
         )
-        shares = request.env["family.case.share"].search(
-            [
-                ("case_id", "in", cases.ids),
-                ("partner_id", "=", self._family_association().id),
-                ("state", "=", "active"),
-            ]
-        )
-        identity = {share.case_id.id for share in shares if share.share_identity}
         self._family_log(cases)
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "cases": cases,
-                "identity_case_ids": identity,
+                "family_names": self._family_names(cases),
+                "next_reviews": self._family_next_reviews(cases),
                 "pager": pager,
                 "search": search,
                 "page_name": "family_cases",
@@ -324,7 +332,12 @@ class FamilyPortal(CustomerPortal):
                 "members": self._family_members(case)
                 if flags["share_identity"] or flags["share_household"]
                 else request.env["family.case.member"],
-                "need_areas": case.need_area_ids if flags["share_needs"] else [],
+                "family_name": self._family_names(case).get(case.id),
+                # read as the user: the record rules open the needs only where
+                # the share does
+                "need_areas": request.env["family.case.needs"]
+                .search([("id", "=", case.id)])
+                .need_area_ids,
                 "goals": goals,
                 "goals_to_approve": self._family_goals_to_approve(goals)
                 if self._family_is_coordinator()

@@ -30,6 +30,12 @@ CLOSED_WRITABLE = {
 }
 
 
+# What only the Comune's social service reads on a case (the manager's group
+# implies it). Associations read the name through family.case.identity and the
+# need areas through family.case.needs, where the shares' categories decide.
+SOCIAL_SERVICE = "odoo_famiglie_rete.group_family_social_worker"
+
+
 class FamilyCase(models.Model):
     _name = "family.case"
     _description = "Family Case"
@@ -37,8 +43,13 @@ class FamilyCase(models.Model):
         "mail.thread",
         "mail.activity.mixin",
         "family.access.logged.mixin",
+        "family.field.guard.mixin",
     ]
-    _order = "priority desc, date_intake desc, id desc"
+    # Not the priority and the report date: associations and finance users may
+    # not read them, and a search as them sorts by the default order. The
+    # social service's lists sort by priority and report date (the views'
+    # default_order, served by family_case_list_order_index).
+    _order = "id desc"
     _rec_names_search = ["name", "reference"]
     _check_company_auto = True
 
@@ -52,7 +63,7 @@ class FamilyCase(models.Model):
     name = fields.Char(
         string="Family",
         required=True,
-        groups="odoo_famiglie_rete.group_family_social_worker,base.group_portal",
+        groups=SOCIAL_SERVICE,
         tracking=True,
         index="trigram",
         help="How the family unit is called, e.g. the reference person's surname.",
@@ -93,107 +104,138 @@ class FamilyCase(models.Model):
         ],
     )
     priority = fields.Selection(
-        [("0", "Normal"), ("1", "Urgent")], default="0", index=True
+        [("0", "Normal"), ("1", "Urgent")],
+        default="0",
+        index=True,
+        groups=SOCIAL_SERVICE,
     )
-    color = fields.Integer()
+    color = fields.Integer(groups=SOCIAL_SERVICE)
     restricted = fields.Boolean(
         index=True,
+        groups=SOCIAL_SERVICE,
         tracking=True,
         help="Court orders, violence: only the case manager and the manager see it.",
     )
     need_area_ids = fields.Many2many(
         "family.need.area",
         string="Need Areas",
-        groups="odoo_famiglie_rete.group_family_social_worker,base.group_portal",
+        groups=SOCIAL_SERVICE,
     )
     risk_level = fields.Selection(
         RISK_LEVELS,
         default="low",
         tracking=True,
         index=True,
-        groups="odoo_famiglie_rete.group_family_social_worker",
+        groups=SOCIAL_SERVICE,
     )
     isee_value = fields.Monetary(
         string="ISEE Value",
         currency_field="currency_id",
-        groups="odoo_famiglie_rete.group_family_social_worker",
+        groups=SOCIAL_SERVICE,
     )
     isee_expiry = fields.Date(
         string="ISEE Expiry",
         index="btree_not_null",
-        groups="odoo_famiglie_rete.group_family_social_worker",
+        groups=SOCIAL_SERVICE,
     )
     isee_expired = fields.Boolean(
         string="ISEE Expired",
         compute="_compute_isee_expired",
         search="_search_isee_expired",
+        groups=SOCIAL_SERVICE,
     )
     date_intake = fields.Date(
         string="Report Date",
         default=fields.Date.context_today,
         required=True,
         index=True,
+        groups=SOCIAL_SERVICE,
     )
     report_source = fields.Char(
         string="Reported By",
-        groups="odoo_famiglie_rete.group_family_social_worker",
+        groups=SOCIAL_SERVICE,
         help="Who reported the family (the 'segnalazione').",
     )
-    description = fields.Html(
-        string="Situation", groups="odoo_famiglie_rete.group_family_social_worker"
+    description = fields.Html(string="Situation", groups=SOCIAL_SERVICE)
+    date_closed = fields.Date(
+        readonly=True, copy=False, index="btree_not_null", groups=SOCIAL_SERVICE
     )
-    date_closed = fields.Date(readonly=True, copy=False, index="btree_not_null")
-    anonymized = fields.Boolean(readonly=True, copy=False, index=True)
+    anonymized = fields.Boolean(
+        readonly=True, copy=False, index=True, groups=SOCIAL_SERVICE
+    )
 
     member_ids = fields.One2many(
         "family.case.member",
         "case_id",
         string="Members",
-        groups="odoo_famiglie_rete.group_family_social_worker,base.group_portal",
+        groups=SOCIAL_SERVICE,
     )
     share_ids = fields.One2many(
         "family.case.share",
         "case_id",
         string="Shares",
-        groups="odoo_famiglie_rete.group_family_social_worker",
+        groups=SOCIAL_SERVICE,
     )
-    member_count = fields.Integer(compute="_compute_counts", string="# Members")
-    plan_ids = fields.One2many("family.plan", "case_id", string="Plans")
+    member_count = fields.Integer(
+        compute="_compute_counts", string="# Members", groups=SOCIAL_SERVICE
+    )
+    plan_ids = fields.One2many(
+        "family.plan", "case_id", string="Plans", groups=SOCIAL_SERVICE
+    )
     current_plan_id = fields.Many2one(
         "family.plan",
         compute="_compute_current_plan_id",
         store=True,
         index=True,
         string="Current Plan",
+        groups=SOCIAL_SERVICE,
     )
+    # Associations whose share opens the goals read the plan's state on the
+    # plan itself (family.plan), not here.
     current_plan_state = fields.Selection(
-        related="current_plan_id.state", string="Plan Status"
+        related="current_plan_id.state", string="Plan Status", groups=SOCIAL_SERVICE
     )
     goal_ids = fields.One2many(
-        related="current_plan_id.goal_ids", string="Current Goals", readonly=True
+        related="current_plan_id.goal_ids",
+        string="Current Goals",
+        readonly=True,
+        groups=SOCIAL_SERVICE,
     )
     intervention_ids = fields.One2many(
-        "family.intervention", "case_id", string="Interventions"
+        "family.intervention",
+        "case_id",
+        string="Interventions",
+        groups=SOCIAL_SERVICE,
     )
-    intervention_count = fields.Integer(compute="_compute_counts")
-    review_ids = fields.One2many("family.review", "case_id", string="Reviews")
-    review_count = fields.Integer(compute="_compute_counts")
-    referral_ids = fields.One2many("family.referral", "case_id", string="Referrals")
-    referral_count = fields.Integer(compute="_compute_counts")
+    intervention_count = fields.Integer(
+        compute="_compute_counts", groups=SOCIAL_SERVICE
+    )
+    review_ids = fields.One2many(
+        "family.review", "case_id", string="Reviews", groups=SOCIAL_SERVICE
+    )
+    review_count = fields.Integer(compute="_compute_counts", groups=SOCIAL_SERVICE)
+    referral_ids = fields.One2many(
+        "family.referral", "case_id", string="Referrals", groups=SOCIAL_SERVICE
+    )
+    referral_count = fields.Integer(compute="_compute_counts", groups=SOCIAL_SERVICE)
     next_review_date = fields.Date(
         compute="_compute_next_review_date",
         store=True,
         index=True,
+        groups=SOCIAL_SERVICE,
         help="Date of the next joint review, planned or agreed at the last one.",
     )
     review_overdue = fields.Boolean(
-        compute="_compute_review_overdue", search="_search_review_overdue"
+        compute="_compute_review_overdue",
+        search="_search_review_overdue",
+        groups=SOCIAL_SERVICE,
     )
     amount_total = fields.Monetary(
         compute="_compute_amount_total",
         store=True,
         currency_field="currency_id",
         string="Total Value",
+        groups=SOCIAL_SERVICE,
     )
     provider_ids = fields.Many2many(
         "res.partner",
@@ -204,15 +246,20 @@ class FamilyCase(models.Model):
         column1="case_id",
         column2="partner_id",
         help="The network members with interventions for this family.",
+        groups=SOCIAL_SERVICE,
     )
     has_overlap = fields.Boolean(
         compute="_compute_has_overlap",
         search="_search_has_overlap",
         string="Overlapping Help",
         help="Two parties give the same kind of help in the same period.",
+        groups=SOCIAL_SERVICE,
     )
     totals_html = fields.Html(
-        compute="_compute_totals_html", string="Totals", sanitize=False
+        compute="_compute_totals_html",
+        string="Totals",
+        sanitize=False,
+        groups=SOCIAL_SERVICE,
     )
 
     _sql_constraints = [
@@ -491,10 +538,12 @@ class FamilyCase(models.Model):
 
     @api.model
     def _may_see_personal_data(self):
-        """Finance users see the reference of a case, never the family's name."""
-        return self.env.user.has_groups(
-            "odoo_famiglie_rete.group_family_social_worker,base.group_portal"
-        )
+        """Only the social service reads the family's name on the case.
+
+        Finance users never see it; associations read it through
+        ``family.case.identity``, where their share opens it.
+        """
+        return self.env.user.has_groups(SOCIAL_SERVICE)
 
     @api.model
     def _search_display_name(self, operator, value):

@@ -23,7 +23,7 @@ RELATIONS = [
 
 class FamilyCaseMember(models.Model):
     _name = "family.case.member"
-    _inherit = ["family.access.logged.mixin"]
+    _inherit = ["family.access.logged.mixin", "family.field.guard.mixin"]
     _description = "Family Case Member"
     _order = "case_id, sequence, id"
     _check_company_auto = True

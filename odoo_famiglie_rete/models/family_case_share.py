@@ -15,7 +15,7 @@ SHARE_CATEGORIES = (
 class FamilyCaseShare(models.Model):
     _name = "family.case.share"
     _description = "Case Sharing and Consent"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "family.field.guard.mixin"]
     _order = "case_id, date_start desc, id desc"
     _check_company_auto = True
 

@@ -43,7 +43,11 @@ OVERLAP_FIELDS = {
 class FamilyIntervention(models.Model):
     _name = "family.intervention"
     _description = "Intervention"
-    _inherit = ["mail.thread", "family.access.logged.mixin"]
+    _inherit = [
+        "mail.thread",
+        "family.access.logged.mixin",
+        "family.field.guard.mixin",
+    ]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 

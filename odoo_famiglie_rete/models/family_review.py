@@ -20,7 +20,7 @@ EVENT_FIELDS = {
 class FamilyReview(models.Model):
     _name = "family.review"
     _description = "Joint Review"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "family.field.guard.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
@@ -90,7 +90,9 @@ class FamilyReview(models.Model):
                 date=fields.Date.to_string(fields.Datetime.to_datetime(review.date))
                 if review.date
                 else "",
-                case=review.case_id.name or "",
+                # the reference: whoever reads the review may not read the
+                # family's name
+                case=review.case_id.reference or "",
             )
 
     @api.constrains("date", "next_review_date")

@@ -23,3 +23,4 @@ from . import test_portal_statements
 from . import test_privacy_matrix
 from . import test_privacy_activity
 from . import test_privacy_district
+from . import test_privacy_case

@@ -235,7 +235,14 @@ class TestAssociationAccess(AccessCommon):
         groups = Case.read_group([], ["stage_id"], ["stage_id"])
         self.assertEqual(sum(g["stage_id_count"] for g in groups), 1)
         self.assertFalse(Case.name_search("Beta"))
-        self.assertTrue(Case.name_search("Alfa"))
+        # the family's name is not searchable on the case by an association
+        # (it reads it in family.case.identity): the reference is
+        self.assertFalse(Case.name_search("Alfa"))
+        self.assertEqual(
+            Case.name_search(self.case_a.reference),
+            [(self.case_a.id, self.case_a.reference)],
+        )
+        self.assertFalse(Case.name_search(self.case_b.reference))
 
     def test_other_association_cannot_reach_messages_and_attachments(self):
         Message = self.env["mail.message"].with_user(self.coord_a)

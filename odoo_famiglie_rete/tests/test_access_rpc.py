@@ -29,9 +29,9 @@ class TestAccessLogRpc(AccessCommon, HttpCase):
 
     def test_portal_search_read_is_logged(self):
         rows = self._rpc(
-            self.coord_a, "family.case", "search_read", [], fields=["name"]
+            self.coord_a, "family.case", "search_read", [], fields=["reference"]
         )
-        self.assertEqual([row["name"] for row in rows], ["Famiglia Alfa"])
+        self.assertEqual([row["reference"] for row in rows], [self.case_a.reference])
         entry = self._entries(self.coord_a)
         self.assertEqual(
             (entry.case_id, entry.channel, entry.partner_id),
@@ -41,6 +41,14 @@ class TestAccessLogRpc(AccessCommon, HttpCase):
             self.coord_a, "family.case.member", "search_read", [], fields=["name"]
         )
         self.assertIn("family.case.member", self._entries(self.coord_a).mapped("model"))
+        # the family's name, read where the share opens it, is logged too
+        rows = self._rpc(
+            self.coord_a, "family.case.identity", "search_read", [], fields=["name"]
+        )
+        self.assertEqual([row["name"] for row in rows], ["Famiglia Alfa"])
+        self.assertIn(
+            "family.case.identity", self._entries(self.coord_a).mapped("model")
+        )
         self._rpc(
             self.coord_a, "family.intervention", "read", [self.int_a.id], ["amount"]
         )
