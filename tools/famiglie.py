@@ -534,6 +534,10 @@ def cmd_pot(_args):
     """Export the addon's translation template with Odoo's own exporter."""
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     logfile = LOG_DIR / "pot.log"
+    # Odoo empties the file it exports to before it starts: export into var/
+    # (the name must end in .pot), so that a failed export leaves the
+    # template as it was.
+    part = LOG_DIR / f"{ADDON}.pot"
     db = f"famiglie_pot_{os.getpid()}"
     pg_connect().close()
     copy_db(base_template(), db)
@@ -542,17 +546,21 @@ def cmd_pot(_args):
     try:
         for step in (
             ["-i", ADDON, "--without-demo=all", "--max-cron-threads=0"],
-            [f"--i18n-export={POT}", f"--modules={ADDON}", "--language="],
+            [f"--i18n-export={part}", f"--modules={ADDON}", "--language="],
         ):
             res = subprocess.run(
                 odoo_cmd(*common, *step, "--stop-after-init"), check=False
             )
             if res.returncode != 0:
-                raise UserError(f"Exporting the translation template failed: see {logfile}")
+                raise UserError(
+                    f"Exporting the translation template failed: see {logfile}"
+                )
     finally:
         drop_db(db)
-    POT.write_text(POT_DATES.sub("", POT.read_text(encoding="utf-8")), encoding="utf-8")
-    entries = POT.read_text(encoding="utf-8").count("\nmsgid ") - 1
+    text = POT_DATES.sub("", part.read_text(encoding="utf-8"))
+    POT.write_text(text, encoding="utf-8")
+    part.unlink()
+    entries = text.count("\nmsgid ") - 1
     say(f"{POT.relative_to(REPO)}: {entries} strings; database {db} dropped.")
     return 0
 
