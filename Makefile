@@ -1,13 +1,14 @@
 # Rete Famiglie: the README's commands.
 PYTHON ?= python3
 
-.PHONY: run test lint setup help
+.PHONY: run test lint setup pot help
 
 help:
 	@echo "make run   - install/upgrade the demo database famiglie_demo and serve it on http://127.0.0.1:8069"
 	@echo "make test  - run the addon's tests in a throw-away database"
 	@echo "make lint  - run pre-commit (ruff, pylint-odoo, oca-checks-odoo-module, XML/CSV checks)"
 	@echo "make setup - only find or install Odoo 18.0 and the Python requirements"
+	@echo "make pot   - regenerate odoo_famiglie_rete/i18n/odoo_famiglie_rete.pot with Odoo's exporter"
 
 run:
 	@$(PYTHON) tools/famiglie.py run
@@ -17,6 +18,9 @@ test:
 
 setup:
 	@$(PYTHON) tools/famiglie.py setup
+
+pot:
+	@$(PYTHON) tools/famiglie.py pot
 
 lint:
 	@$(PYTHON) tools/lint.py

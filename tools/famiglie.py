@@ -524,6 +524,47 @@ def copy_db(template, name):
         shutil.copytree(src, DATA_DIR / "filestore" / name)
 
 
+POT = REPO / ADDON / "i18n" / f"{ADDON}.pot"
+# Odoo stamps these on every export; without them a new template differs from
+# the old one only where a string changed (as OCA's templates do).
+POT_DATES = re.compile(r'^"(POT-Creation-Date|PO-Revision-Date): .*\\n"\n', re.M)
+
+
+def cmd_pot(_args):
+    """Export the addon's translation template with Odoo's own exporter."""
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    logfile = LOG_DIR / "pot.log"
+    # Odoo empties the file it exports to before it starts: export into var/
+    # (the name must end in .pot), so that a failed export leaves the
+    # template as it was.
+    part = LOG_DIR / f"{ADDON}.pot"
+    db = f"famiglie_pot_{os.getpid()}"
+    pg_connect().close()
+    copy_db(base_template(), db)
+    say(f"Exporting {POT.relative_to(REPO)} from the throw-away database {db} ...")
+    common = ("-d", db, "--log-level=warn", f"--logfile={logfile}")
+    try:
+        for step in (
+            ["-i", ADDON, "--without-demo=all", "--max-cron-threads=0"],
+            [f"--i18n-export={part}", f"--modules={ADDON}", "--language="],
+        ):
+            res = subprocess.run(
+                odoo_cmd(*common, *step, "--stop-after-init"), check=False
+            )
+            if res.returncode != 0:
+                raise UserError(
+                    f"Exporting the translation template failed: see {logfile}"
+                )
+    finally:
+        drop_db(db)
+    text = POT_DATES.sub("", part.read_text(encoding="utf-8"))
+    POT.write_text(text, encoding="utf-8")
+    part.unlink()
+    entries = text.count("\nmsgid ") - 1
+    say(f"{POT.relative_to(REPO)}: {entries} strings; database {db} dropped.")
+    return 0
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -563,6 +604,7 @@ def main():
         help="start from a kept database holding the dependencies (quicker)",
     )
     sub.add_parser("setup", help="only find or install Odoo 18.0")
+    sub.add_parser("pot", help="regenerate the addon's translation template (.pot)")
     req = sub.add_parser("check-requirements")
     req.add_argument("file")
     args = parser.parse_args()
@@ -577,7 +619,7 @@ def main():
             env = dict(os.environ, **{INNER: "1"})
             argv = [python, str(Path(__file__).resolve())] + sys.argv[1:]
             os.execve(argv[0], argv, env)
-        return {"run": cmd_run, "test": cmd_test}[args.command](args)
+        return {"run": cmd_run, "test": cmd_test, "pot": cmd_pot}[args.command](args)
     except UserError as exc:
         print(f"ERROR: {exc}", file=sys.stderr, flush=True)
         return 2
