@@ -6,8 +6,10 @@ from . import family_case_stage
 from . import family_access_logged_mixin
 from . import family_case
 from . import family_case_member
+from . import family_case_household
 from . import family_intervention_type
 from . import family_intervention
+from . import family_intervention_summary
 from . import family_plan
 from . import family_plan_goal
 from . import family_review

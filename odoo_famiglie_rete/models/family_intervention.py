@@ -132,7 +132,12 @@ class FamilyIntervention(models.Model):
     has_overlap = fields.Boolean(
         compute="_compute_overlap", store=True, index=True, string="Overlap"
     )
-    overlap_warning = fields.Char(compute="_compute_overlap_warning")
+    # names the other parties: the Comune's social service only (an
+    # association reads ``_portal_overlap_warning``)
+    overlap_warning = fields.Char(
+        compute="_compute_overlap_warning",
+        groups="odoo_famiglie_rete.group_family_social_worker",
+    )
     compensation_line_ids = fields.One2many(
         "family.compensation.line",
         "intervention_id",
@@ -509,22 +514,47 @@ class FamilyIntervention(models.Model):
     def _portal_overlap_warning(self, show_parties=False):
         """The overlap warning for an association's portal page.
 
-        It names the other parties only when ``show_parties`` (the share lets
-        the association see the other parties' interventions); otherwise it
-        tells only the category of the help.
+        It names the other parties only when ``show_parties`` and the user
+        reads their overlapping interventions on ``family.intervention.summary``
+        (the share opens the other parties' interventions: the record rules
+        decide, no superuser read); otherwise it tells only the category of
+        the help.
         """
         self.ensure_one()
         if not self.has_overlap:
             return False
-        if show_parties:
-            # the other parties' names: the association may not read their
-            # contacts, but the share lets it know who they are
-            return self.sudo().overlap_warning
         categories = dict(self._fields["category"]._description_selection(self.env))
+        category = categories.get(self.category, self.category)
+        if show_parties:
+            domain = [
+                ("case_id", "=", self.case_id.id),
+                ("category", "=", self.category),
+                ("state", "in", list(OVERLAP_STATES)),
+                ("provider_id", "!=", self.provider_id.id),
+                ("id", "!=", self.id),
+                "|",
+                ("date_end", "=", False),
+                ("date_end", ">=", self.date_start),
+            ]
+            if self.date_end:
+                domain.append(("date_start", "<=", self.date_end))
+            # the provider's name as the ORM gives it with the summary's
+            # many2one (associations do not read other parties' contacts)
+            rows = self.env["family.intervention.summary"].search_read(
+                domain, ["provider_id"]
+            )
+            names = sorted({row["provider_id"][1] for row in rows})
+            if names:
+                return self.env._(
+                    "In the same period, %(parties)s also gives this family help "
+                    "of the category %(category)s.",
+                    parties=", ".join(names),
+                    category=category,
+                )
         return self.env._(
             "In the same period, another party also gives this family help of "
             "the category %(category)s.",
-            category=categories.get(self.category, self.category),
+            category=category,
         )
 
     def action_start(self):
