@@ -106,7 +106,46 @@ class FamilyPortal(CustomerPortal):
         return request.env["family.intervention.type"].search([])
 
     def _family_members(self, case):
+        """The members of the case, read as the user: none unless the share
+        opens the family's identity (the record rules decide)."""
         return request.env["family.case.member"].search([("case_id", "=", case.id)])
+
+    def _family_household(self, case):
+        """The household's rows, one per member, joined by id.
+
+        Each row is ``(member, composition)``: the member (name, contacts)
+        where the share opens the identity, the composition (relation, age
+        band, sex, minor) where it opens the household; either may be empty.
+        Both are read as the user, and the record rules decide.
+        """
+        members = self._family_members(case)
+        composition = request.env["family.case.household"].search(
+            [("case_id", "=", case.id)]
+        )
+        by_id = {row.id: row for row in composition}
+        rows = [(member, by_id.pop(member.id, None)) for member in members]
+        rows += [(None, row) for row in composition if row.id in by_id]
+        return rows
+
+    def _family_other_interventions(self, case):
+        """Other parties' interventions: type, dates, quantity and provider.
+
+        Read on ``family.intervention.summary`` as the user: nothing unless
+        the share opens the other parties' interventions. The providers'
+        names come with the many2one as the ORM reads it (associations do not
+        read other parties' contacts).
+        """
+        summaries = request.env["family.intervention.summary"].search(
+            [
+                ("case_id", "=", case.id),
+                ("provider_id", "!=", self._family_association().id),
+            ]
+        )
+        names = {
+            row["id"]: row["provider_id"] and row["provider_id"][1]
+            for row in summaries.read(["provider_id"])
+        }
+        return [(summary, names.get(summary.id)) for summary in summaries]
 
     def _family_goals(self, case):
         """Goals of the case assigned to the user's association (current plans)."""
@@ -321,9 +360,7 @@ class FamilyPortal(CustomerPortal):
                 "case": case,
                 "flags": flags,
                 "shares": shares,
-                "members": self._family_members(case)
-                if flags["share_identity"] or flags["share_household"]
-                else request.env["family.case.member"],
+                "household": self._family_household(case),
                 "need_areas": case.need_area_ids if flags["share_needs"] else [],
                 "goals": goals,
                 "goals_to_approve": self._family_goals_to_approve(goals)
@@ -331,6 +368,10 @@ class FamilyPortal(CustomerPortal):
                 else [],
                 "goal_states": GOAL_STATES,
                 "interventions": interventions,
+                "other_interventions": self._family_other_interventions(case),
+                "intervention_categories": dict(
+                    Intervention._fields["category"]._description_selection(request.env)
+                ),
                 "own_provider": association,
                 "reviews_upcoming": reviews.filtered(
                     lambda r: r.state == "planned" and r.date >= now
@@ -383,9 +424,7 @@ class FamilyPortal(CustomerPortal):
             case=case,
             intervention=intervention,
             types=self._family_types(),
-            members=self._family_members(case)
-            if flags["share_identity"] or flags["share_household"]
-            else request.env["family.case.member"],
+            members=self._family_members(case),
             goals=self._family_goals(case)
             if flags["share_goals"]
             else request.env["family.plan.goal"],
