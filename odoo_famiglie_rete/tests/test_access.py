@@ -276,9 +276,15 @@ class TestAssociationAccess(AccessCommon):
 
     def test_interventions_of_other_parties_hidden_unless_shared(self):
         Intervention = self.env["family.intervention"].with_user(self.coord_a)
+        Summary = self.env["family.intervention.summary"].with_user(self.coord_a)
         self.assertEqual(Intervention.search([]), self.int_a)
+        self.assertFalse(Summary.search([]))
         self.share_a.share_other_interventions = True
-        self.assertEqual(Intervention.search([]), self.int_a | self.int_comune)
+        # the other parties' interventions only as a summary, never whole
+        self.assertEqual(Intervention.search([]), self.int_a)
+        self.assertEqual(
+            sorted(Summary.search([]).ids), sorted((self.int_a | self.int_comune).ids)
+        )
 
     def test_portal_writes_only_own_interventions(self):
         self.share_a.share_other_interventions = True
