@@ -369,6 +369,9 @@ class FamilyPortal(CustomerPortal):
                 "goal_states": GOAL_STATES,
                 "interventions": interventions,
                 "other_interventions": self._family_other_interventions(case),
+                "overlap_warnings": interventions._portal_overlap_warnings(
+                    flags["share_other_interventions"]
+                ),
                 "intervention_categories": dict(
                     Intervention._fields["category"]._description_selection(request.env)
                 ),
@@ -482,13 +485,16 @@ class FamilyPortal(CustomerPortal):
         if amount is not None:
             vals["amount"] = amount
         member_id = self._family_parse_id(post.get("member_id"))
+        members = self._family_members(case)
         if member_id:
-            members = self._family_members(case).filtered(lambda m: m.id == member_id)
+            members = members.filtered(lambda m: m.id == member_id)
             if not members:
                 errors["member_id"] = _("Choose a member of this family.")
             vals["member_id"] = members.id or False
-        else:
+        elif members:
             vals["member_id"] = False
+        # else the identity is not shared: the form offers no beneficiary, and
+        # the one the Comune may have set stays as it is
         goal_id = self._family_parse_id(post.get("goal_id"))
         if goal_id:
             flags, _shares = self._family_share_flags(case)

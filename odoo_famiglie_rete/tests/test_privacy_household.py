@@ -497,6 +497,34 @@ class TestPrivacyOtherInterventions(HouseholdCommon):
             "Comune di Prova", intervention._portal_overlap_warning(show_parties=False)
         )
 
+    def test_overlap_warnings_in_one_search(self):
+        """The page's warnings cost the same for one intervention or many."""
+        self.share_a.share_other_interventions = True
+        own = self.int_a | self.env["family.intervention"].create(
+            [
+                {
+                    "case_id": self.case_a.id,
+                    "provider_id": self.assoc_a.id,
+                    "type_id": self.type_parcel.id,
+                    "date_start": self.today,
+                }
+                for _i in range(4)
+            ]
+        )
+        self.env.flush_all()
+
+        def queries(records):
+            self.env.invalidate_all()
+            records = records.with_user(self.coord_a)
+            before = self.env.cr.sql_log_count
+            warnings = records._portal_overlap_warnings(show_parties=True)
+            self.assertEqual(len(warnings), len(records))
+            self.assertIn("Comune di Prova", warnings[records[0].id])
+            return self.env.cr.sql_log_count - before
+
+        queries(own)  # warm the caches of the rules and the registry
+        self.assertEqual(queries(own[:1]), queries(own))
+
     def test_family_page(self):
         self.authenticate("coord_alfa", "coord_alfa")
         page = self.url_open(f"/my/famiglie/{self.case_h.id}").text
