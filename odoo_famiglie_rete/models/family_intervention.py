@@ -489,7 +489,9 @@ class FamilyIntervention(models.Model):
 
     @api.constrains("member_id", "goal_id", "case_id")
     def _check_same_case(self):
-        for rec in self:
+        # an integrity check, as superuser: an association may keep on its
+        # intervention a beneficiary whose identity it is not shown
+        for rec in self.sudo():
             if rec.member_id and rec.member_id.case_id != rec.case_id:
                 raise ValidationError(
                     self.env._("The beneficiary must be a member of the same family.")

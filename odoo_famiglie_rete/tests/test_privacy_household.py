@@ -9,6 +9,7 @@ amounts.
 """
 
 import json
+import re
 
 from dateutil.relativedelta import relativedelta
 from stdnum.it import codicefiscale
@@ -344,6 +345,43 @@ class TestPrivacyHousehold(HouseholdCommon):
             "family.intervention", "read", self.int_a.ids, ["member_id"]
         )
         self.assertEqual(rows[0]["member_id"][1], "Mario Alfa")
+
+    def test_intervention_form_keeps_a_beneficiary_it_may_not_see(self):
+        intervention = self.env["family.intervention"].create(
+            {
+                "case_id": self.case_h.id,
+                "provider_id": self.assoc_a.id,
+                "type_id": self.type_parcel.id,
+                "member_id": self.lucia.id,
+            }
+        )
+        self.authenticate("coord_alfa", "coord_alfa")
+        url = f"/my/famiglie/{self.case_h.id}/interventi/{intervention.id}"
+        page = self.url_open(url).text
+        self.assertNotIn('name="member_id"', page)
+        self.assertNotIn("Lucia", page)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        response = self.url_open(
+            url,
+            data={
+                "csrf_token": token,
+                "type_id": self.type_parcel.id,
+                "date_start": str(self.today),
+                "quantity": "3",
+                "state": "active",
+            },
+            allow_redirects=False,
+        )
+        self.assertNotIn("o_family_error", response.text)
+        self.assertEqual(response.status_code, 303)
+        self.assertEqual(intervention.quantity, 3)
+        self.assertEqual(intervention.member_id, self.lucia)
+        # with the identity, the members are offered
+        page = self.url_open(
+            f"/my/famiglie/{self.case_a.id}/interventi/{self.int_a.id}"
+        ).text
+        self.assertIn('name="member_id"', page)
+        self.assertIn("Mario Alfa", page)
 
     def test_age_bands(self):
         today = fields.Date.today()
