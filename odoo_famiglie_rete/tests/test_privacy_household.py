@@ -205,6 +205,11 @@ class TestPrivacyHousehold(HouseholdCommon):
         )
         self.assertFalse(IDENTITY_FIELDS & set(rows[0]))
         self.assertNoSecret(rows, "Paolo", "Lucia", CF_PAOLO, NOTE)
+        # the family's data was opened: the access log says so
+        entry = self.env["family.access.log"].search(
+            [("user_id", "=", self.coord_a.id), ("model", "=", "family.case.household")]
+        )
+        self.assertEqual((entry.case_id, entry.channel), (self.case_h, "rpc"))
         fields_, error = self._call("family.case.household", "fields_get")
         self.assertFalse(IDENTITY_FIELDS & set(fields_))
         self.assertFalse(
