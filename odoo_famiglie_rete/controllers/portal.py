@@ -121,7 +121,46 @@ class FamilyPortal(CustomerPortal):
         return request.env["family.intervention.type"].search([])
 
     def _family_members(self, case):
+        """The members of the case, read as the user: none unless the share
+        opens the family's identity (the record rules decide)."""
         return request.env["family.case.member"].search([("case_id", "=", case.id)])
+
+    def _family_household(self, case):
+        """The household's rows, one per member, joined by id.
+
+        Each row is ``(member, composition)``: the member (name, contacts)
+        where the share opens the identity, the composition (relation, age
+        band, sex, minor) where it opens the household; either may be empty.
+        Both are read as the user, and the record rules decide.
+        """
+        members = self._family_members(case)
+        composition = request.env["family.case.household"].search(
+            [("case_id", "=", case.id)]
+        )
+        by_id = {row.id: row for row in composition}
+        rows = [(member, by_id.pop(member.id, None)) for member in members]
+        rows += [(None, row) for row in composition if row.id in by_id]
+        return rows
+
+    def _family_other_interventions(self, case):
+        """Other parties' interventions: type, dates, quantity and provider.
+
+        Read on ``family.intervention.summary`` as the user: nothing unless
+        the share opens the other parties' interventions. The providers'
+        names come with the many2one as the ORM reads it (associations do not
+        read other parties' contacts).
+        """
+        summaries = request.env["family.intervention.summary"].search(
+            [
+                ("case_id", "=", case.id),
+                ("provider_id", "!=", self._family_association().id),
+            ]
+        )
+        names = {
+            row["id"]: row["provider_id"] and row["provider_id"][1]
+            for row in summaries.read(["provider_id"])
+        }
+        return [(summary, names.get(summary.id)) for summary in summaries]
 
     def _family_goals(self, case):
         """Goals of the case assigned to the user's association (current plans)."""
@@ -329,9 +368,7 @@ class FamilyPortal(CustomerPortal):
                 "case": case,
                 "flags": flags,
                 "shares": shares,
-                "members": self._family_members(case)
-                if flags["share_identity"] or flags["share_household"]
-                else request.env["family.case.member"],
+                "household": self._family_household(case),
                 "family_name": self._family_names(case).get(case.id),
                 # read as the user: the record rules open the needs only where
                 # the share does
@@ -344,6 +381,13 @@ class FamilyPortal(CustomerPortal):
                 else [],
                 "goal_states": GOAL_STATES,
                 "interventions": interventions,
+                "other_interventions": self._family_other_interventions(case),
+                "overlap_warnings": interventions._portal_overlap_warnings(
+                    flags["share_other_interventions"]
+                ),
+                "intervention_categories": dict(
+                    Intervention._fields["category"]._description_selection(request.env)
+                ),
                 "own_provider": association,
                 "reviews_upcoming": reviews.filtered(
                     lambda r: r.state == "planned" and r.date >= now
@@ -396,9 +440,7 @@ class FamilyPortal(CustomerPortal):
             case=case,
             intervention=intervention,
             types=self._family_types(),
-            members=self._family_members(case)
-            if flags["share_identity"] or flags["share_household"]
-            else request.env["family.case.member"],
+            members=self._family_members(case),
             goals=self._family_goals(case)
             if flags["share_goals"]
             else request.env["family.plan.goal"],
@@ -456,13 +498,16 @@ class FamilyPortal(CustomerPortal):
         if amount is not None:
             vals["amount"] = amount
         member_id = self._family_parse_id(post.get("member_id"))
+        members = self._family_members(case)
         if member_id:
-            members = self._family_members(case).filtered(lambda m: m.id == member_id)
+            members = members.filtered(lambda m: m.id == member_id)
             if not members:
                 errors["member_id"] = _("Choose a member of this family.")
             vals["member_id"] = members.id or False
-        else:
+        elif members:
             vals["member_id"] = False
+        # else the identity is not shared: the form offers no beneficiary, and
+        # the one the Comune may have set stays as it is
         goal_id = self._family_parse_id(post.get("goal_id"))
         if goal_id:
             flags, _shares = self._family_share_flags(case)

@@ -9,8 +9,10 @@ from . import family_case
 from . import family_case_identity
 from . import family_case_needs
 from . import family_case_member
+from . import family_case_household
 from . import family_intervention_type
 from . import family_intervention
+from . import family_intervention_summary
 from . import family_plan
 from . import family_plan_goal
 from . import family_review

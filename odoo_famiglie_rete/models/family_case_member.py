@@ -19,6 +19,10 @@ RELATIONS = [
     ("relative", "Other Relative"),
     ("other", "Other Cohabitant"),
 ]
+GENDERS = [("male", "Male"), ("female", "Female")]
+# What only the Comune's social service reads on a member; an association
+# reads the composition through ``family.case.household`` instead.
+SOCIAL_WORKER = "odoo_famiglie_rete.group_family_social_worker"
 
 
 class FamilyCaseMember(models.Model):
@@ -44,10 +48,27 @@ class FamilyCaseMember(models.Model):
         index=True,
         ondelete="restrict",
         check_company=True,
+        groups=SOCIAL_WORKER,
     )
     name = fields.Char(related="partner_id.name", store=True, index="trigram")
+    # The person's contacts, for the associations the identity is shared
+    # with: they never read the family persons' contacts (res.partner).
+    phone = fields.Char(related="partner_id.phone", string="Phone")
+    email = fields.Char(related="partner_id.email", string="Email")
+    contact_address = fields.Char(
+        related="partner_id.contact_address", string="Address"
+    )
     relation = fields.Selection(
-        RELATIONS, string="Relation to the Reference Person", default="other"
+        RELATIONS,
+        string="Relation to the Reference Person",
+        default="other",
+        groups=SOCIAL_WORKER,
+    )
+    gender = fields.Selection(
+        GENDERS,
+        string="Sex",
+        groups=SOCIAL_WORKER,
+        help="Filled from the codice fiscale when it can be read.",
     )
     birthdate = fields.Date(string="Date of Birth", index="btree_not_null")
     age = fields.Integer(compute="_compute_age")
@@ -63,9 +84,10 @@ class FamilyCaseMember(models.Model):
         "family.case",
         compute="_compute_other_case_ids",
         string="Also in Open Cases",
+        groups=SOCIAL_WORKER,
         help="Other open cases with a member of the same codice fiscale or person.",
     )
-    notes = fields.Text()
+    notes = fields.Text(groups=SOCIAL_WORKER)
 
     @api.depends("birthdate")
     def _compute_age(self):
@@ -112,26 +134,56 @@ class FamilyCaseMember(models.Model):
             case_id = member.case_id._origin.id
             partner_id = member.partner_id._origin.id
             member.other_case_ids = others.filtered(
-                lambda o, m=member, c=case_id, p=partner_id: o.case_id.id != c
-                and (
-                    (m.fiscal_code and o.fiscal_code == m.fiscal_code)
-                    or (p and o.partner_id.id == p)
+                lambda o, m=member, c=case_id, p=partner_id: (
+                    o.case_id.id != c
+                    and (
+                        (m.fiscal_code and o.fiscal_code == m.fiscal_code)
+                        or (p and o.partner_id.id == p)
+                    )
                 )
             ).case_id
 
+    @api.depends("name")
+    @api.depends_context("uid")
+    def _compute_display_name(self):
+        """The person's name, for who may read the member.
+
+        Odoo reads the display name of a many2one's value as superuser (e.g.
+        the beneficiary of an association's own intervention); the user stays
+        the same, so the member's record rules still decide whether an
+        association sees the name (only where the identity is shared).
+        """
+        hidden = self.browse()
+        if self.env.user.share:
+            saved = self.filtered(lambda m: isinstance(m.id, int))
+            hidden = saved - saved.with_env(self.env(su=False))._filtered_access("read")
+        for member in self:
+            member.display_name = (
+                self.env._("Family member") if member in hidden else member.name
+            )
+
+    @staticmethod
+    def _gender_from_fiscal_code(code):
+        """The sex read from a valid codice fiscale (day of birth + 40: female)."""
+        if not code or not codicefiscale.is_valid(code):
+            return False
+        with suppress(StdnumValidationError, ValueError):
+            return "female" if codicefiscale.get_gender(code) == "F" else "male"
+        return False
+
     @api.onchange("fiscal_code", "partner_id")
     def _onchange_fiscal_code(self):
-        """Fill the date of birth from the code; warn if the person is in charge."""
+        """Fill the date of birth and the sex from the code; warn if in charge."""
         if self.fiscal_code:
             self.fiscal_code = codicefiscale.compact(self.fiscal_code)
-            if (
-                not self.birthdate
-                and len(self.fiscal_code) == 16
-                and codicefiscale.is_valid(self.fiscal_code)
-            ):
-                # A code that passes the check may still hold an impossible date.
-                with suppress(StdnumValidationError, ValueError):
-                    self.birthdate = codicefiscale.get_birth_date(self.fiscal_code)
+            if len(self.fiscal_code) == 16 and codicefiscale.is_valid(self.fiscal_code):
+                if not self.birthdate:
+                    # A code that passes the check may still hold an impossible
+                    # date.
+                    with suppress(StdnumValidationError, ValueError):
+                        self.birthdate = codicefiscale.get_birth_date(self.fiscal_code)
+                if not self.gender:
+                    self.gender = self._gender_from_fiscal_code(self.fiscal_code)
         if not (self.fiscal_code or self.partner_id):
             return None
         others = self.other_case_ids
@@ -155,6 +207,8 @@ class FamilyCaseMember(models.Model):
         for vals in vals_list:
             if vals.get("fiscal_code"):
                 vals["fiscal_code"] = codicefiscale.compact(vals["fiscal_code"])
+                if not vals.get("gender"):
+                    vals["gender"] = self._gender_from_fiscal_code(vals["fiscal_code"])
         members = super().create(vals_list)
         members._check_case_not_closed()
         return members

@@ -136,7 +136,12 @@ class FamilyIntervention(models.Model):
     has_overlap = fields.Boolean(
         compute="_compute_overlap", store=True, index=True, string="Overlap"
     )
-    overlap_warning = fields.Char(compute="_compute_overlap_warning")
+    # names the other parties: the Comune's social service only (an
+    # association reads ``_portal_overlap_warning``)
+    overlap_warning = fields.Char(
+        compute="_compute_overlap_warning",
+        groups="odoo_famiglie_rete.group_family_social_worker",
+    )
     compensation_line_ids = fields.One2many(
         "family.compensation.line",
         "intervention_id",
@@ -488,7 +493,9 @@ class FamilyIntervention(models.Model):
 
     @api.constrains("member_id", "goal_id", "case_id")
     def _check_same_case(self):
-        for rec in self:
+        # an integrity check, as superuser: an association may keep on its
+        # intervention a beneficiary whose identity it is not shown
+        for rec in self.sudo():
             if rec.member_id and rec.member_id.case_id != rec.case_id:
                 raise ValidationError(
                     self.env._("The beneficiary must be a member of the same family.")
@@ -511,25 +518,69 @@ class FamilyIntervention(models.Model):
         return super().web_read(specification)
 
     def _portal_overlap_warning(self, show_parties=False):
-        """The overlap warning for an association's portal page.
-
-        It names the other parties only when ``show_parties`` (the share lets
-        the association see the other parties' interventions); otherwise it
-        tells only the category of the help.
-        """
+        """The overlap warning of one intervention for the portal (see below)."""
         self.ensure_one()
-        if not self.has_overlap:
-            return False
-        if show_parties:
-            # the other parties' names: the association may not read their
-            # contacts, but the share lets it know who they are
-            return self.sudo().overlap_warning
+        return self._portal_overlap_warnings(show_parties).get(self.id, False)
+
+    def _portal_overlap_warnings(self, show_parties=False):
+        """The overlap warnings for an association's portal page, by id.
+
+        A warning names the other parties only when ``show_parties`` and the
+        user reads their overlapping interventions on
+        ``family.intervention.summary`` (the share opens the other parties'
+        interventions: the record rules decide, no superuser read); otherwise
+        it tells only the category of the help. One search for the batch.
+        """
+        flagged = self.filtered("has_overlap")
+        if not flagged:
+            return {}
         categories = dict(self._fields["category"]._description_selection(self.env))
-        return self.env._(
-            "In the same period, another party also gives this family help of "
-            "the category %(category)s.",
-            category=categories.get(self.category, self.category),
-        )
+        Summary = self.env["family.intervention.summary"]
+        others, names = Summary, {}
+        if show_parties:
+            others = Summary.search_fetch(
+                [
+                    ("case_id", "in", flagged.case_id.ids),
+                    ("category", "in", list(set(flagged.mapped("category")))),
+                    ("state", "in", list(OVERLAP_STATES)),
+                ],
+                ["case_id", "category", "provider_id", "date_start", "date_end"],
+            )
+            # the providers' names as the ORM gives them with the summary's
+            # many2one (associations do not read other parties' contacts)
+            names = {
+                row["id"]: row["provider_id"][1] for row in others.read(["provider_id"])
+            }
+        warnings = {}
+        for rec in flagged:
+            start, end = rec.date_start, rec.date_end or date.max
+            parties = sorted(
+                {
+                    names[other.id]
+                    for other in others
+                    if other.id != rec.id
+                    and other.case_id == rec.case_id
+                    and other.category == rec.category
+                    and other.provider_id.id != rec.provider_id.id
+                    and other.date_start <= end
+                    and start <= (other.date_end or date.max)
+                }
+            )
+            category = categories.get(rec.category, rec.category)
+            if parties:
+                warnings[rec.id] = self.env._(
+                    "In the same period, %(parties)s also gives this family help "
+                    "of the category %(category)s.",
+                    parties=", ".join(parties),
+                    category=category,
+                )
+            else:
+                warnings[rec.id] = self.env._(
+                    "In the same period, another party also gives this family "
+                    "help of the category %(category)s.",
+                    category=category,
+                )
+        return warnings
 
     def action_start(self):
         self.write({"state": "active"})

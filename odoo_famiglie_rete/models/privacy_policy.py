@@ -77,23 +77,16 @@ def policy(
     }
 
 
-CASE_FOR_ASSOCIATION = {
+# What of the case itself the associations and finance read: the reference
+# (its display name for them), the stage and the case manager as contact.
+CASE_OUTSIDE_COMUNE = {
     "reference",
     "stage_id",
     "user_id",
     "company_id",
-    "active",
-    "is_closed",
-}
-CASE_FOR_FINANCE = {
-    "reference",
-    "stage_id",
-    "company_id",
     "currency_id",
     "active",
     "is_closed",
-    "amount_total",
-    "intervention_ids",
 }
 INTERVENTION_PRIVATE = {"name", "notes", "member_id", "goal_id", "overlap_warning"}
 CONFIG = policy(finance="all", association="all", opens="always")
@@ -102,7 +95,7 @@ POLICY = {
     # The case: the associations read the reference, stage and case manager
     # of the families actively shared with them; the rest is the Comune's.
     "family.case": policy(
-        finance=CASE_FOR_FINANCE, association=CASE_FOR_ASSOCIATION, opens="always"
+        finance=CASE_OUTSIDE_COMUNE, association=CASE_OUTSIDE_COMUNE, opens="always"
     ),
     # Projections: one per share category that opens a part of the family.
     "family.case.identity": policy(association="all", opens="share_identity"),

@@ -126,8 +126,10 @@ class ReportFamilyMemberData(models.AbstractModel):
         )
         names = {n.lower() for n in (member.name or "").split() if len(n) > 2}
         goals = case.plan_ids.goal_ids.filtered(
-            lambda g: g in interventions.goal_id
-            or names & set((g.name or "").lower().split())
+            lambda g: (
+                g in interventions.goal_id
+                or names & set((g.name or "").lower().split())
+            )
         )
         reviews = case.review_ids.filtered(
             lambda r: names & set(tools.html2plaintext(r.minutes or "").lower().split())
@@ -150,6 +152,7 @@ class ReportFamilyMemberData(models.AbstractModel):
                 "case_manager": case.user_id.name or None,
             },
             "relation": self._selection(member, "relation"),
+            "gender": self._selection(member, "gender"),
             "birthdate": self._date(member.birthdate),
             "fiscal_code": member.fiscal_code or None,
             "active": member.active,

@@ -24,3 +24,4 @@ from . import test_privacy_matrix
 from . import test_privacy_activity
 from . import test_privacy_district
 from . import test_privacy_case
+from . import test_privacy_household

@@ -25,6 +25,8 @@ MODELS = [
     "family.access.log",
     "family.need.area",
     "family.case.stage",
+    "family.case.household",
+    "family.intervention.summary",
 ]
 
 # role -> model -> the operations allowed by the ACLs (r, w, c, u)
@@ -45,6 +47,8 @@ MATRIX = {
         "family.access.log": "",
         "family.need.area": "r",
         "family.case.stage": "r",
+        "family.case.household": "r",
+        "family.intervention.summary": "r",
     },
     "finance": {
         "family.case": "r",
@@ -62,8 +66,16 @@ MATRIX = {
         "family.access.log": "",
         "family.need.area": "r",
         "family.case.stage": "r",
+        # no member, no household, no summary: the interventions themselves
+        "family.case.household": "",
+        "family.intervention.summary": "",
     },
-    "manager": {model: "rwcu" for model in MODELS} | {"family.access.log": "r"},
+    "manager": {model: "rwcu" for model in MODELS}
+    | {
+        "family.access.log": "r",
+        "family.case.household": "r",
+        "family.intervention.summary": "r",
+    },
     "portal": {
         "family.case": "r",
         "family.case.member": "r",
@@ -80,6 +92,8 @@ MATRIX = {
         "family.access.log": "",
         "family.need.area": "r",
         "family.case.stage": "r",
+        "family.case.household": "r",
+        "family.intervention.summary": "r",
     },
 }
 OPERATIONS = {"r": "read", "w": "write", "c": "create", "u": "unlink"}
@@ -283,9 +297,15 @@ class TestAssociationAccess(AccessCommon):
 
     def test_interventions_of_other_parties_hidden_unless_shared(self):
         Intervention = self.env["family.intervention"].with_user(self.coord_a)
+        Summary = self.env["family.intervention.summary"].with_user(self.coord_a)
         self.assertEqual(Intervention.search([]), self.int_a)
+        self.assertFalse(Summary.search([]))
         self.share_a.share_other_interventions = True
-        self.assertEqual(Intervention.search([]), self.int_a | self.int_comune)
+        # the other parties' interventions only as a summary, never whole
+        self.assertEqual(Intervention.search([]), self.int_a)
+        self.assertEqual(
+            sorted(Summary.search([]).ids), sorted((self.int_a | self.int_comune).ids)
+        )
 
     def test_portal_writes_only_own_interventions(self):
         self.share_a.share_other_interventions = True

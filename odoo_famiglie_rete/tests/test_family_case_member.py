@@ -97,6 +97,31 @@ class TestFamilyCaseMember(FamilyCaseCommon):
         self.assertEqual(member.other_case_ids, self.case)
 
     # ------------------------------------------------------------------
+    # Sex, read from the codice fiscale (day of birth + 40: female)
+    # ------------------------------------------------------------------
+    def test_gender_from_fiscal_code_on_create(self):
+        mario = self._member(self.case, self.partner_a, CF_MARIO)
+        anna = self._member(self.case, self.partner_b, CF_ANNA.lower())
+        self.assertEqual((mario.gender, anna.gender), ("male", "female"))
+        # a value given is kept; no code, no guess
+        luca = self._member(self.other_case, self.partner_c, CF_LUCA, gender="female")
+        self.assertEqual(luca.gender, "female")
+        self.assertFalse(self._member(self.other_case, self.partner_a).gender)
+
+    def test_gender_from_fiscal_code_onchange(self):
+        new = self.Member.new(
+            {"case_id": self.case.id, "partner_id": self.partner_b.id}
+        )
+        new.fiscal_code = CF_ANNA
+        new._onchange_fiscal_code()
+        self.assertEqual(new.gender, "female")
+        self.assertEqual(str(new.birthdate), "1985-08-01")
+        # an invalid code tells nothing
+        new = self.Member.new({"case_id": self.case.id, "fiscal_code": "RSSNNA85M41"})
+        new._onchange_fiscal_code()
+        self.assertFalse(new.gender)
+
+    # ------------------------------------------------------------------
     # Warning at intake: the person is already in another open case
     # ------------------------------------------------------------------
     def test_other_open_case_warning_onchange(self):

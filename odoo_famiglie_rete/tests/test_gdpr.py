@@ -22,6 +22,7 @@ class TestPersonalData(AccessCommon):
             {
                 "fiscal_code": "RSSMRA80A01F205X",
                 "relation": "reference",
+                "gender": "male",
                 "notes": "Disoccupato da due anni",
             }
         )
@@ -75,6 +76,7 @@ class TestPersonalData(AccessCommon):
         membership = by_case[self.case_a.reference]
         self.assertEqual(membership["notes"], "Disoccupato da due anni")
         self.assertEqual(membership["relation"], "Reference Person")
+        self.assertEqual(membership["gender"], "Male")
         # only the interventions where the person is the beneficiary
         self.assertEqual(len(membership["interventions"]), 1)
         self.assertEqual(membership["interventions"][0]["provider"], "Associazione A")

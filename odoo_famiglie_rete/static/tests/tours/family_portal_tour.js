@@ -55,6 +55,14 @@ tours.add("odoo_famiglie_rete_portal_family_tour", {
             trigger: ".o_family_members:contains(Mario Alfa)",
         },
         {
+            content: "The household's composition, from its own projection",
+            trigger: ".o_family_member .o_family_composition:contains(Reference Person)",
+        },
+        {
+            content: "Other parties' interventions are not shared",
+            trigger: "#interventions:not(:has(.o_family_other_intervention))",
+        },
+        {
             content: "Only my association's goals",
             trigger: ".o_family_goal:contains(Spesa mensile garantita)",
         },
