@@ -31,7 +31,7 @@ def check_case_open(records, vals=None):
 class FamilyPlan(models.Model):
     _name = "family.plan"
     _description = "Integrated Plan"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "family.access.logged.mixin"]
     _order = "case_id, version desc"
     _check_company_auto = True
 

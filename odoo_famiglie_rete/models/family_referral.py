@@ -7,7 +7,7 @@ from .family_plan import check_case_open
 class FamilyReferral(models.Model):
     _name = "family.referral"
     _description = "Referral to Another Service"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "family.access.logged.mixin"]
     _order = "date_sent desc, id desc"
     _check_company_auto = True
 
