@@ -48,3 +48,30 @@ class MailMessage(models.Model):
             )
             forbidden += self.browse(internal.ids)
         return forbidden
+
+    def _portal_message_format(self, properties_names, options=None):
+        """The portal's chatter lists only the attachments the user may be
+        served (``ir.attachment._family_portal_readable``): on a family's
+        discussion, the share must open the documents."""
+        with_attachments = "attachment_ids" in properties_names
+        vals_list = super()._portal_message_format(properties_names, options=options)
+        user = self.env.user
+        if not with_attachments or user._is_internal():
+            return vals_list
+        # also when the chatter is read in sudo mode (a record's token)
+        family_ids = [
+            att["id"]
+            for vals in vals_list
+            if vals.get("model") in FAMILY_MODELS
+            for att in vals.get("attachment_ids") or []
+        ]
+        if not family_ids:
+            return vals_list
+        Attachment = self.env["ir.attachment"].sudo(False)
+        readable = set(Attachment.browse(family_ids)._family_portal_readable().ids)
+        for vals in vals_list:
+            if vals.get("model") in FAMILY_MODELS:
+                vals["attachment_ids"] = [
+                    att for att in vals["attachment_ids"] if att["id"] in readable
+                ]
+        return vals_list
