@@ -46,7 +46,10 @@ class FamilyAccessLoggedMixin(models.AbstractModel):
 
     @logs_access
     def web_read(self, specification):
-        self.env["family.access.log"]._log_form(self._family_logged_cases(), self._name)
+        if not self.env.context.get("family_access_listing"):
+            self.env["family.access.log"]._log_form(
+                self._family_logged_cases(), self._name
+            )
         return super().web_read(specification)
 
     @api.model
@@ -54,7 +57,9 @@ class FamilyAccessLoggedMixin(models.AbstractModel):
     def web_search_read(
         self, domain, specification, offset=0, limit=None, order=None, count_limit=None
     ):
-        return super().web_search_read(
+        # the list's records are read by web_read: no form opened
+        listing = self.with_context(family_access_listing=True)
+        return super(FamilyAccessLoggedMixin, listing).web_search_read(
             domain,
             specification,
             offset=offset,
