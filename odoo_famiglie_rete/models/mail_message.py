@@ -75,3 +75,34 @@ class MailMessage(models.Model):
                     att for att in vals["attachment_ids"] if att["id"] in readable
                 ]
         return vals_list
+
+    def _to_store(self, store, /, **kwargs):
+        """The discuss chatter's data (``/mail/thread/messages`` and co.)
+        carries, for an association, only the attachments it may be served:
+        Odoo adds a readable message's files in sudo mode."""
+        super()._to_store(store, **kwargs)
+        if not self.env.user._is_internal():
+            self._family_hide_attachments(store)
+
+    def _family_hide_attachments(self, store):
+        messages = self.sudo().filtered(lambda m: m.model in FAMILY_MODELS)
+        attachments = messages.attachment_ids
+        if not attachments:
+            return
+        Attachment = self.env["ir.attachment"].sudo(False)
+        readable = Attachment.browse(attachments.ids)._family_portal_readable()
+        hidden = set(attachments.ids) - set(readable.ids)
+        if not hidden:
+            return
+        stored_messages = store.data.get("mail.message", {})
+        for message_id in messages.ids:
+            values = stored_messages.get((message_id,))
+            if values and "attachment_ids" in values:
+                values["attachment_ids"] = [
+                    att
+                    for att in values["attachment_ids"]
+                    if (att.get("id") if isinstance(att, dict) else att) not in hidden
+                ]
+        stored_attachments = store.data.get("ir.attachment", {})
+        for attachment_id in hidden:
+            stored_attachments.pop((attachment_id,), None)

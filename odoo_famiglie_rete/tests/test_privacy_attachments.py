@@ -339,6 +339,24 @@ class TestPrivacyAttachments(PortalCommon):
 
         self.assertEqual(fetch(self.case_a), set(self.shared_file.ids))
         self.assertEqual(fetch(self.case_a2), set())
+
+        def thread_messages(case):
+            data = self.make_jsonrpc_request(
+                "/mail/thread/messages",
+                {"thread_model": "family.case", "thread_id": case.id},
+            )["data"]
+            listed = {
+                att_id
+                for message in data.get("mail.message", [])
+                for att_id in message.get("attachment_ids", [])
+            }
+            return listed, {att["name"] for att in data.get("ir.attachment", [])}
+
+        self.assertEqual(
+            thread_messages(self.case_a),
+            (set(self.shared_file.ids), {self.shared_file.name}),
+        )
+        self.assertEqual(thread_messages(self.case_a2), (set(), set()))
         # the page's documents: the case's files, not the messages'
         page = self.url_open(f"/my/famiglie/{self.case_a.id}").text
         self.assertIn(self.document_a.name, page)
