@@ -8,7 +8,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import create_index, mute_logger
 
-
 _logger = logging.getLogger(__name__)
 
 RISK_LEVELS = [
