@@ -203,7 +203,10 @@ class FamilyPortal(CustomerPortal):
             domain.append(("id", "not in", message_attachments))
         if attachment_id is not None:
             domain.append(("id", "=", attachment_id))
-        return Attachment.search(domain, order="create_date desc, id desc")
+        documents = Attachment.search(domain, order="create_date desc, id desc")
+        # the data layer has the last word (the share, the messages' rules)
+        readable = documents.sudo(False)._family_portal_readable()
+        return documents.filtered(lambda doc: doc.id in readable.ids)
 
     def _family_messages(self, case):
         """The shared discussion: public comments of the case.

@@ -29,3 +29,6 @@ from . import family_protocol_party_rate
 from . import family_compensation
 from . import family_compensation_line
 from . import account_move
+from . import ir_attachment
+from . import ir_binary
+from . import ir_actions_report

@@ -6,10 +6,21 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 from odoo.http import request
+from odoo.tools import SQL
 
 # The web client's calls that open a form, and those that read records' data.
 FORM_METHODS = ("web_read", "web_save")
 RPC_READ_METHODS = ("read", "search_read")
+LIST_METHODS = ("web_search_read",)
+GROUP_METHODS = ("read_group", "web_read_group")
+SEARCH_METHODS = ("name_search",)
+
+# The channel of each method the web client calls (/web/dataset/call_kw).
+WEB_CHANNELS = dict.fromkeys(FORM_METHODS, "form")
+WEB_CHANNELS.update(dict.fromkeys(RPC_READ_METHODS, "rpc"))
+WEB_CHANNELS.update(dict.fromkeys(LIST_METHODS, "list"))
+WEB_CHANNELS.update(dict.fromkeys(GROUP_METHODS, "group"))
+WEB_CHANNELS.update(dict.fromkeys(SEARCH_METHODS, "search"))
 
 
 def logs_access(method):
@@ -28,6 +39,10 @@ CHANNELS = [
     ("rpc", "RPC Read"),
     ("report", "Report"),
     ("export", "Export"),
+    ("list", "Back-office List"),
+    ("group", "Grouped View"),
+    ("search", "Name Search"),
+    ("download", "Document Download"),
 ]
 
 
@@ -69,49 +84,90 @@ class FamilyAccessLog(models.Model):
     def _log(self, cases, channel, model=None):
         """Record that the current user opened ``cases`` through ``channel``.
 
+        ``cases`` is a recordset of ``family.case`` (or their ids), or an
+        ``SQL`` query selecting the cases' ids (e.g. the cases behind the
+        groups of a ``read_group``): either way the entries are written by
+        one ``INSERT`` whatever their number, with the cases' references read
+        in the same query.
+
         Only association (portal) users and finance users are logged; the
         Comune's social workers are the cases' owners.
         """
         user = self.env.user
-        if not cases or self.env.su or not self._is_logged_user(user):
+        if self.env.su or not self._is_logged_user(user):
             return
+        if isinstance(cases, SQL):
+            case_filter = SQL("c.id IN (%s)", cases)
+        else:
+            ids = list(cases.ids if isinstance(cases, models.BaseModel) else cases)
+            if not ids:
+                return
+            case_filter = SQL("c.id = ANY(%s)", sorted(set(ids)))
         association = user.commercial_partner_id if user.share else False
-        self.sudo().create(
-            [
-                {
-                    "user_id": user.id,
-                    "partner_id": association and association.id,
-                    "case_id": case.id,
-                    "case_reference": case.sudo().reference,
-                    "channel": channel,
-                    "model": model or "family.case",
-                }
-                for case in cases
-            ]
+        self.env["family.case"].flush_model(["reference"])
+        query = SQL(
+            """
+            INSERT INTO family_access_log
+                   (date, user_id, partner_id, case_id, case_reference, channel, model)
+            SELECT %s, %s, %s, c.id, c.reference, %s, %s
+              FROM family_case c
+             WHERE %s
+            """,
+            fields.Datetime.now(),
+            user.id,
+            association.id if association else None,
+            channel,
+            model or "family.case",
+            case_filter,
         )
+        self.env.flush_query(query)
+        self.env.cr.execute(query)
+
+    @api.model
+    def _call_channel(self, model, methods, server=None, external="rpc"):
+        """The channel of the running call to one of ``methods`` of ``model``.
+
+        - the web client's ``/web/dataset/call_kw`` of one of ``methods`` on
+          ``model``: the method's channel (``WEB_CHANNELS``); a call of another
+          method or model (a record read inside another call) is not logged;
+        - the external API (XML-RPC, JSON-RPC): ``external``;
+        - server code without a request (tests, scripts): ``server``;
+        - any other request: ``None`` (the portal, reports and downloads log
+          themselves).
+        """
+        if not request:
+            return external if self._is_external_rpc() else server
+        if not request.httprequest.path.startswith("/web/dataset/call_kw"):
+            return None
+        params = request.params or {}
+        method = params.get("method")
+        if params.get("model") != model or method not in methods:
+            return None
+        return WEB_CHANNELS[method]
 
     @api.model
     def _log_form(self, cases, model):
         """Log ``cases`` when a back-office form of ``model`` is opened."""
-        if cases and not self.env.su and self._is_call(model, FORM_METHODS):
-            self._log(cases, "form", model=model)
+        if self.env.su:
+            return
+        channel = self._call_channel(model, FORM_METHODS, server="form", external=None)
+        if channel:
+            self._log(cases, channel, model=model)
 
     @api.model
     def _log_rpc(self, cases, model):
-        """Log ``cases`` when records of ``model`` are read through RPC.
+        """Log ``cases`` when records of ``model`` are read.
 
         The external API (XML-RPC, JSON-RPC) always counts; the web client's
-        call_kw for read and search_read of ``model`` (a form's web_read is
-        logged as a form; a list shows no more than the case's name).
+        call_kw of read and search_read (channel RPC) and of web_search_read
+        (the list, channel List) of ``model``; a form's web_read is logged as
+        a form.
         """
-        if not cases or self.env.su:
+        if self.env.su:
             return
-        if (
-            self._is_call(model, RPC_READ_METHODS)
-            if request
-            else self._is_external_rpc()
-        ):
-            self._log(cases, "rpc", model=model)
+        channel = self._call_channel(model, RPC_READ_METHODS + LIST_METHODS)
+        if channel:
+            self._log(cases, channel, model=model)
 
     @api.model
     def _is_call(self, model, methods):
@@ -136,6 +192,8 @@ class FamilyAccessLog(models.Model):
 
     @api.model
     def _is_logged_user(self, user):
+        if user._is_public():
+            return False
         if user.share:
             return True
         return user.has_group(

@@ -8,8 +8,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import create_index, mute_logger
 
-from .family_access_log import logs_access
-
 _logger = logging.getLogger(__name__)
 
 RISK_LEVELS = [
@@ -551,10 +549,7 @@ class FamilyCase(models.Model):
             return super()._search_display_name(operator, value)
         return [("reference", operator, value)]
 
-    @logs_access
-    def web_read(self, specification):
-        self.env["family.access.log"]._log_form(self, self._name)
-        return super().web_read(specification)
+    _family_case_field = "id"
 
     def _family_logged_cases(self):
         return self

@@ -15,7 +15,7 @@ SHARE_CATEGORIES = (
 class FamilyCaseShare(models.Model):
     _name = "family.case.share"
     _description = "Case Sharing and Consent"
-    _inherit = ["mail.thread", "family.field.guard.mixin"]
+    _inherit = ["mail.thread", "family.field.guard.mixin", "family.access.logged.mixin"]
     _order = "case_id, date_start desc, id desc"
     _check_company_auto = True
 
@@ -43,8 +43,15 @@ class FamilyCaseShare(models.Model):
         tracking=True,
     )
     consent_date = fields.Date(string="Consent Given On", tracking=True)
-    consent_document = fields.Binary(string="Signed Consent", attachment=True)
-    consent_document_name = fields.Char()
+    # the signed consent names the family: the social service's document only
+    consent_document = fields.Binary(
+        string="Signed Consent",
+        attachment=True,
+        groups="odoo_famiglie_rete.group_family_social_worker",
+    )
+    consent_document_name = fields.Char(
+        groups="odoo_famiglie_rete.group_family_social_worker"
+    )
     share_identity = fields.Boolean(string="Identity and Contacts", default=True)
     share_household = fields.Boolean(string="Household Composition", default=True)
     share_needs = fields.Boolean(string="Needs", default=True)

@@ -226,6 +226,10 @@ class FamilyCompensation(models.Model):
                 )
             )
 
+    def _family_logged_cases(self):
+        """The cases the statement's lines name (printing it is logged)."""
+        return self.sudo().line_ids._family_logged_cases()
+
     @api.depends("name", "partner_id", "date_from", "date_to")
     def _compute_display_name(self):
         for rec in self:

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from .family_compensation import STATES
 
@@ -7,6 +8,8 @@ from .family_compensation import STATES
 class FamilyCompensationLine(models.Model):
     _name = "family.compensation.line"
     _description = "Compensation Statement Line"
+    # a line names its family by the case's reference: reading it is logged
+    _inherit = ["family.access.logged.mixin"]
     _order = "compensation_id, date, id"
 
     compensation_id = fields.Many2one(
@@ -104,6 +107,17 @@ class FamilyCompensationLine(models.Model):
             "An instalment can be in one statement only (unless it is cancelled).",
         ),
     ]
+
+    def _family_logged_cases(self):
+        # instalments of a yearly contribution name no family
+        return self.sudo().intervention_id.case_id
+
+    @api.model
+    def _family_cases_sql(self, query):
+        return SQL(
+            "SELECT case_id FROM family_intervention WHERE id IN (%s)",
+            query.select(SQL.identifier(self._table, "intervention_id")),
+        )
 
     @api.depends(
         "compensation_id.party_id",

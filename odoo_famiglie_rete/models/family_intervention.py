@@ -5,8 +5,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import format_date
 
-from .family_access_log import logs_access
-
 STATES = [
     ("planned", "Planned"),
     ("active", "Active"),
@@ -511,11 +509,6 @@ class FamilyIntervention(models.Model):
             rec.display_name = " - ".join(
                 filter(None, [rec.type_id.name, rec.name, str(rec.date_start or "")])
             )
-
-    @logs_access
-    def web_read(self, specification):
-        self.env["family.access.log"]._log_form(self.case_id, self._name)
-        return super().web_read(specification)
 
     def _portal_overlap_warning(self, show_parties=False):
         """The overlap warning of one intervention for the portal (see below)."""

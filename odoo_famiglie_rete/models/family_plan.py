@@ -31,7 +31,7 @@ def check_case_open(records, vals=None):
 class FamilyPlan(models.Model):
     _name = "family.plan"
     _description = "Integrated Plan"
-    _inherit = ["mail.thread", "family.field.guard.mixin"]
+    _inherit = ["mail.thread", "family.field.guard.mixin", "family.access.logged.mixin"]
     _order = "case_id, version desc"
     _check_company_auto = True
 
@@ -276,8 +276,9 @@ class FamilyPlan(models.Model):
             ):
                 plan._workflow_write({"state": "active", "date_agreed": today})
                 older = plan.case_id.plan_ids.filtered(
-                    lambda p, cur=plan: p.version < cur.version
-                    and p.state != "superseded"
+                    lambda p, cur=plan: (
+                        p.version < cur.version and p.state != "superseded"
+                    )
                 )
                 older._workflow_write({"state": "superseded"})
 

@@ -23,7 +23,7 @@ PORTAL_FIELDS = {"state", "current_value"}
 class FamilyPlanGoal(models.Model):
     _name = "family.plan.goal"
     _description = "Plan Goal"
-    _inherit = ["mail.thread", "family.field.guard.mixin"]
+    _inherit = ["mail.thread", "family.field.guard.mixin", "family.access.logged.mixin"]
     _order = "plan_id, sequence, id"
 
     plan_id = fields.Many2one(

@@ -7,7 +7,7 @@ from .family_plan import check_case_open
 class FamilyReferral(models.Model):
     _name = "family.referral"
     _description = "Referral to Another Service"
-    _inherit = ["mail.thread", "family.field.guard.mixin"]
+    _inherit = ["mail.thread", "family.field.guard.mixin", "family.access.logged.mixin"]
     _order = "date_sent desc, id desc"
     _check_company_auto = True
 
@@ -84,8 +84,7 @@ class FamilyReferral(models.Model):
             if answer and end and end < answer:
                 raise ValidationError(
                     self.env._(
-                        "The referral cannot be completed before the service "
-                        "answered."
+                        "The referral cannot be completed before the service answered."
                     )
                 )
 

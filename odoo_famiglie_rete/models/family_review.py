@@ -20,7 +20,12 @@ EVENT_FIELDS = {
 class FamilyReview(models.Model):
     _name = "family.review"
     _description = "Joint Review"
-    _inherit = ["mail.thread", "mail.activity.mixin", "family.field.guard.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "family.field.guard.mixin",
+        "family.access.logged.mixin",
+    ]
     _order = "date desc, id desc"
     _check_company_auto = True
 

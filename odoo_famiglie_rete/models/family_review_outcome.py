@@ -7,7 +7,7 @@ from .family_plan import check_case_open
 class FamilyReviewOutcome(models.Model):
     _name = "family.review.outcome"
     _description = "Joint Review Outcome"
-    _inherit = ["family.field.guard.mixin"]
+    _inherit = ["family.field.guard.mixin", "family.access.logged.mixin"]
     _order = "review_id, id"
 
     review_id = fields.Many2one(

@@ -48,3 +48,61 @@ class MailMessage(models.Model):
             )
             forbidden += self.browse(internal.ids)
         return forbidden
+
+    def _portal_message_format(self, properties_names, options=None):
+        """The portal's chatter lists only the attachments the user may be
+        served (``ir.attachment._family_portal_readable``): on a family's
+        discussion, the share must open the documents."""
+        with_attachments = "attachment_ids" in properties_names
+        vals_list = super()._portal_message_format(properties_names, options=options)
+        user = self.env.user
+        if not with_attachments or user._is_internal():
+            return vals_list
+        # also when the chatter is read in sudo mode (a record's token)
+        family_ids = [
+            att["id"]
+            for vals in vals_list
+            if vals.get("model") in FAMILY_MODELS
+            for att in vals.get("attachment_ids") or []
+        ]
+        if not family_ids:
+            return vals_list
+        Attachment = self.env["ir.attachment"].sudo(False)
+        readable = set(Attachment.browse(family_ids)._family_portal_readable().ids)
+        for vals in vals_list:
+            if vals.get("model") in FAMILY_MODELS:
+                vals["attachment_ids"] = [
+                    att for att in vals["attachment_ids"] if att["id"] in readable
+                ]
+        return vals_list
+
+    def _to_store(self, store, /, **kwargs):
+        """The discuss chatter's data (``/mail/thread/messages`` and co.)
+        carries, for an association, only the attachments it may be served:
+        Odoo adds a readable message's files in sudo mode."""
+        super()._to_store(store, **kwargs)
+        if not self.env.user._is_internal():
+            self._family_hide_attachments(store)
+
+    def _family_hide_attachments(self, store):
+        messages = self.sudo().filtered(lambda m: m.model in FAMILY_MODELS)
+        attachments = messages.attachment_ids
+        if not attachments:
+            return
+        Attachment = self.env["ir.attachment"].sudo(False)
+        readable = Attachment.browse(attachments.ids)._family_portal_readable()
+        hidden = set(attachments.ids) - set(readable.ids)
+        if not hidden:
+            return
+        stored_messages = store.data.get("mail.message", {})
+        for message_id in messages.ids:
+            values = stored_messages.get((message_id,))
+            if values and "attachment_ids" in values:
+                values["attachment_ids"] = [
+                    att
+                    for att in values["attachment_ids"]
+                    if (att.get("id") if isinstance(att, dict) else att) not in hidden
+                ]
+        stored_attachments = store.data.get("ir.attachment", {})
+        for attachment_id in hidden:
+            stored_attachments.pop((attachment_id,), None)

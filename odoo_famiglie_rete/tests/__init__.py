@@ -25,3 +25,5 @@ from . import test_privacy_activity
 from . import test_privacy_district
 from . import test_privacy_case
 from . import test_privacy_household
+from . import test_privacy_attachments
+from . import test_access_log_channels

@@ -73,15 +73,24 @@ class TestAccessLogRpc(AccessCommon, HttpCase):
 
     def test_web_client_reads_are_logged(self):
         self.authenticate(self.finance.login, f"{self.finance.login}-password")
+        # a list opens the cases it shows: one entry per case (channel list)
         self._call_kw("family.case", "web_search_read", [], {"reference": {}})
+        lists = self._entries(self.finance)
+        self.assertEqual(
+            lists.case_id, self.case_a | self.case_b | self.case_restricted
+        )
+        self.assertEqual(set(lists.mapped("channel")), {"list"})
         self._call_kw("family.intervention", "web_search_read", [], {"case_id": {}})
-        self.assertFalse(self._entries(self.finance))  # lists open no case
+        lists = self._entries(self.finance) - lists
+        self.assertEqual(lists.case_id, self.case_a | self.case_b)
+        self.assertEqual(set(lists.mapped("model")), {"family.intervention"})
+        done = self._entries(self.finance)
         self._call_kw("family.case", "web_read", [self.case_a.id], {"reference": {}})
-        entry = self._entries(self.finance)
+        entry = self._entries(self.finance) - done
         self.assertEqual((entry.case_id, entry.channel), (self.case_a, "form"))
         rows = self._call_kw("family.case", "read", [self.case_b.id], ["reference"])
         self.assertEqual(rows[0]["reference"], self.case_b.reference)
-        entry = self._entries(self.finance) - entry
+        entry = self._entries(self.finance) - done - entry
         self.assertEqual((entry.case_id, entry.channel), (self.case_b, "rpc"))
         self._call_kw(
             "family.intervention", "web_read", [self.int_b.id], {"case_id": {}}

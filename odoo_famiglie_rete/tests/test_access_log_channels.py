@@ -1,0 +1,212 @@
+from odoo.tests import new_test_user, tagged
+
+from .common_portal import PortalCommon
+
+REPORT = "odoo_famiglie_rete.test_report_family_case"
+
+
+@tagged("post_install", "-at_install")
+class TestAccessLogChannels(PortalCommon):
+    """Every channel through which an association or finance user opens a
+    family's data writes the access log: who, which family, which channel.
+
+    Each test goes over real HTTP, as the web client or a script would.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.finance = new_test_user(
+            cls.env,
+            login="fin_log",
+            password="fin_log",
+            groups="odoo_famiglie_rete.group_family_finance,base.group_allow_export",
+        )
+        cls.worker.password = "portal_sw"
+        # a report on family cases, as an addon would declare it
+        cls.env["ir.ui.view"].create(
+            {
+                "name": "test_report_family_case",
+                "type": "qweb",
+                "key": REPORT,
+                "arch": """<t t-name="odoo_famiglie_rete.test_report_family_case">
+                    <t t-foreach="docs" t-as="case">
+                        <p class="ref" t-out="case.reference"/>
+                    </t>
+                </t>""",
+            }
+        )
+        cls.env["ir.actions.report"].create(
+            {
+                "name": "Case summary (test)",
+                "model": "family.case",
+                "report_type": "qweb-pdf",
+                "report_name": REPORT,
+            }
+        )
+
+    def _call_kw(self, model, method, args, kwargs=None):
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
+        )
+
+    def _entries(self, user, channel):
+        return self.env["family.access.log"].search(
+            [("user_id", "=", user.id), ("channel", "=", channel)]
+        )
+
+    def assertEntries(self, user, channel, cases, model):
+        entries = self._entries(user, channel)
+        self.assertEqual(entries.case_id, cases)
+        self.assertEqual(set(entries.mapped("model")), {model})
+        association = self.assoc_a if user == self.coord_a else self.env["res.partner"]
+        self.assertEqual(entries.partner_id, association)
+        self.assertEqual(
+            entries.mapped("case_reference"), entries.case_id.mapped("reference")
+        )
+        return entries
+
+    # ------------------------------------------------------------------
+    def test_form(self):
+        self.authenticate("coord_alfa", "coord_alfa")
+        self._call_kw("family.plan.goal", "web_read", [self.goal_a.ids, {"name": {}}])
+        self.assertEntries(self.coord_a, "form", self.case_a, "family.plan.goal")
+
+    def test_list(self):
+        self.authenticate("fin_log", "fin_log")
+        result = self._call_kw(
+            "family.intervention",
+            "web_search_read",
+            [],
+            {"domain": [], "specification": {"case_id": {}, "amount": {}}},
+        )
+        self.assertEqual(result["length"], 3)
+        self.assertEntries(
+            self.finance, "list", self.case_a | self.case_b, "family.intervention"
+        )
+
+    def test_list_of_reviews_as_coordinator(self):
+        self.authenticate("coord_alfa", "coord_alfa")
+        self._call_kw(
+            "family.review",
+            "web_search_read",
+            [],
+            {"domain": [], "specification": {"date": {}}},
+        )
+        self.assertEntries(self.coord_a, "list", self.case_a, "family.review")
+
+    def test_rpc_read_and_search_read(self):
+        self.authenticate("coord_alfa", "coord_alfa")
+        self._call_kw("family.review", "read", [self.review_a.ids, ["date"]])
+        self.assertEntries(self.coord_a, "rpc", self.case_a, "family.review")
+        self._call_kw("family.plan", "search_read", [[]], {"fields": ["state"]})
+        models = set(self._entries(self.coord_a, "rpc").mapped("model"))
+        self.assertEqual(models, {"family.review", "family.plan"})
+
+    def test_group_by_case(self):
+        """Grouped by case: the cases of the groups."""
+        self.authenticate("fin_log", "fin_log")
+        result = self._call_kw(
+            "family.intervention",
+            "web_read_group",
+            [],
+            {"domain": [], "fields": ["amount:sum"], "groupby": ["case_id"]},
+        )
+        self.assertEqual(len(result["groups"]), 2)
+        self.assertEntries(
+            self.finance, "group", self.case_a | self.case_b, "family.intervention"
+        )
+
+    def test_group_by_other_field(self):
+        """Grouped by anything else: the cases behind the groups."""
+        self.authenticate("fin_log", "fin_log")
+        result = self._call_kw(
+            "family.intervention",
+            "read_group",
+            [[("case_id", "=", self.case_b.id)], ["amount:sum"], ["state"]],
+        )
+        self.assertEqual(sum(group["state_count"] for group in result), 1)
+        self.assertEntries(self.finance, "group", self.case_b, "family.intervention")
+
+    def test_name_search(self):
+        self.authenticate("coord_alfa", "coord_alfa")
+        results = self._call_kw("family.case", "name_search", [], {"name": ""})
+        self.assertEqual({row[0] for row in results}, {self.case_a.id, self.case_a2.id})
+        self.assertEntries(
+            self.coord_a, "search", self.case_a | self.case_a2, "family.case"
+        )
+
+    def test_export(self):
+        self.authenticate("fin_log", "fin_log")
+        self._call_kw(
+            "family.intervention", "export_data", [self.int_b.ids, ["amount"]]
+        )
+        self.assertEntries(self.finance, "export", self.case_b, "family.intervention")
+
+    def test_report_html_and_pdf(self):
+        self.authenticate("fin_log", "fin_log")
+        response = self.url_open(f"/report/html/{REPORT}/{self.case_b.id}")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(self.case_b.reference, response.text)
+        self.assertNotIn("Famiglia Beta", response.text)
+        self.assertEntries(self.finance, "report", self.case_b, "family.case")
+        response = self.url_open(f"/report/pdf/{REPORT}/{self.case_a.id}")
+        self.assertEqual(response.status_code, 200)
+        entries = self.assertEntries(
+            self.finance, "report", self.case_a | self.case_b, "family.case"
+        )
+        self.assertEqual(len(entries), 2)  # the PDF made from HTML: one entry
+
+    def test_download(self):
+        self.authenticate("coord_alfa", "coord_alfa")
+        response = self.url_open(f"/web/content/{self.document_a.id}?download=true")
+        self.assertEqual(response.status_code, 200)
+        self.assertEntries(self.coord_a, "download", self.case_a, "ir.attachment")
+
+    def test_portal_page_and_calendar_file(self):
+        self.authenticate("coord_alfa", "coord_alfa")
+        self.assertEqual(
+            self.url_open(f"/my/famiglie/{self.case_a.id}").status_code, 200
+        )
+        self.assertEntries(self.coord_a, "portal", self.case_a, "family.case")
+        response = self.url_open(f"/my/verifiche/{self.review_a.id}/ics")
+        self.assertEqual(response.status_code, 200)
+        entries = self._entries(self.coord_a, "portal")
+        self.assertIn("family.review", entries.mapped("model"))
+        self.assertEqual(entries.case_id, self.case_a)
+
+    def test_social_worker_is_not_logged(self):
+        self.authenticate("portal_sw", "portal_sw")
+        self._call_kw(
+            "family.intervention",
+            "web_search_read",
+            [],
+            {"domain": [], "specification": {"case_id": {}}},
+        )
+        self._call_kw(
+            "family.intervention",
+            "web_read_group",
+            [],
+            {"domain": [], "fields": [], "groupby": ["case_id"]},
+        )
+        self.assertFalse(
+            self.env["family.access.log"].search([("user_id", "=", self.worker.id)])
+        )
+
+    def test_one_insert_per_call(self):
+        """The log of many cases costs one query, whatever their number."""
+        cases = self.env["family.case"].create(
+            [{"name": f"Famiglia {n}", "user_id": self.worker.id} for n in range(30)]
+        )
+        Log = self.env["family.access.log"].with_user(self.finance)
+        Log._log(cases[:1], "list")  # the user's groups are now cached
+        self.env.flush_all()
+        with self.assertQueryCount(1):
+            Log._log(cases, "list")
+        Intervention = self.env["family.intervention"].with_user(self.finance)
+        cases_sql = Intervention._family_cases_sql(Intervention._search([]))
+        with self.assertQueryCount(1):
+            Log._log(cases_sql, "group")
+        entries = self._entries(self.finance, "group")
+        self.assertEqual(entries.case_id, self.case_a | self.case_b)
