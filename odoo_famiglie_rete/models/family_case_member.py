@@ -23,7 +23,7 @@ RELATIONS = [
 
 class FamilyCaseMember(models.Model):
     _name = "family.case.member"
-    _inherit = ["family.access.logged.mixin"]
+    _inherit = ["family.access.logged.mixin", "family.case.child.mixin"]
     _description = "Family Case Member"
     _order = "case_id, sequence, id"
     _check_company_auto = True
@@ -155,28 +155,12 @@ class FamilyCaseMember(models.Model):
         for vals in vals_list:
             if vals.get("fiscal_code"):
                 vals["fiscal_code"] = codicefiscale.compact(vals["fiscal_code"])
-        members = super().create(vals_list)
-        members._check_case_not_closed()
-        return members
+        return super().create(vals_list)
 
     def write(self, vals):
         if vals.get("fiscal_code"):
             vals["fiscal_code"] = codicefiscale.compact(vals["fiscal_code"])
-        self._check_case_not_closed()
-        res = super().write(vals)
-        if "case_id" in vals:
-            # Moved to another case: that one must be open too.
-            self._check_case_not_closed()
-        return res
-
-    def unlink(self):
-        self._check_case_not_closed()
-        return super().unlink()
-
-    def _check_case_not_closed(self):
-        """The members of a closed case cannot change (except for retention)."""
-        if not self.env.context.get("family_allow_closed"):
-            self.case_id._check_not_closed()
+        return super().write(vals)
 
     @api.constrains("fiscal_code")
     def _check_fiscal_code(self):

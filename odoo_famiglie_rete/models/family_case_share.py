@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, ValidationError
 
 # The categories of data a share can open to an association.
 SHARE_CATEGORIES = (
@@ -15,7 +15,7 @@ SHARE_CATEGORIES = (
 class FamilyCaseShare(models.Model):
     _name = "family.case.share"
     _description = "Case Sharing and Consent"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "family.case.child.mixin"]
     _order = "case_id, date_start desc, id desc"
     _check_company_auto = True
 
@@ -143,8 +143,6 @@ class FamilyCaseShare(models.Model):
     def create(self, vals_list):
         shares = super().create(vals_list)
         for share in shares:
-            if share.case_id.is_closed:
-                raise UserError(self.env._("A closed case cannot be shared."))
             if not share.partner_id._family_has_active_protocol(share.company_id):
                 raise ValidationError(
                     self.env._(

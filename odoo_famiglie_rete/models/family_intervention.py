@@ -43,7 +43,11 @@ OVERLAP_FIELDS = {
 class FamilyIntervention(models.Model):
     _name = "family.intervention"
     _description = "Intervention"
-    _inherit = ["mail.thread", "family.access.logged.mixin"]
+    _inherit = [
+        "mail.thread",
+        "family.access.logged.mixin",
+        "family.case.child.mixin",
+    ]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
@@ -414,14 +418,12 @@ class FamilyIntervention(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         records = super().create(vals_list)
-        records.case_id._check_not_closed()
         records._check_provider_protocol()
         records._recompute_overlap_of_neighbours()
         return records
 
     def write(self, vals):
         self._check_compensation_lock(vals)
-        self.case_id._check_not_closed()
         overlap_change = bool(OVERLAP_FIELDS & set(vals))
         # Neighbours before the change lose the flag if the family or the
         # category moves away from them.
@@ -434,7 +436,6 @@ class FamilyIntervention(models.Model):
         return res
 
     def unlink(self):
-        self.case_id._check_not_closed()
         in_statement = self.sudo().filtered("compensation_line_ids")
         if in_statement:
             raise UserError(

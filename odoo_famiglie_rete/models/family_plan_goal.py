@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from .family_plan import WORKFLOW_KEY, check_case_open
+from .family_plan import WORKFLOW_KEY
 
 GOAL_STATES = [
     ("open", "Open"),
@@ -23,7 +23,7 @@ PORTAL_FIELDS = {"state", "current_value"}
 class FamilyPlanGoal(models.Model):
     _name = "family.plan.goal"
     _description = "Plan Goal"
-    _inherit = ["mail.thread"]
+    _inherit = ["mail.thread", "family.case.child.mixin"]
     _order = "plan_id, sequence, id"
 
     plan_id = fields.Many2one(
@@ -92,7 +92,6 @@ class FamilyPlanGoal(models.Model):
                 for vals in vals_list
             ]
         goals = super().create(vals_list)
-        check_case_open(goals)
         if "superseded" in goals.plan_id.mapped("state"):
             raise UserError(
                 self.env._(
@@ -106,7 +105,6 @@ class FamilyPlanGoal(models.Model):
         return goals
 
     def write(self, vals):
-        check_case_open(self, vals)
         workflow = self.env.context.get(WORKFLOW_KEY)
         if (
             self.env.user.share
@@ -147,7 +145,6 @@ class FamilyPlanGoal(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_agreed(self):
-        check_case_open(self)
         if any(goal.plan_id.state in ("active", "superseded") for goal in self):
             raise UserError(
                 self.env._(
