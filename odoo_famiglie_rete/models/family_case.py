@@ -37,6 +37,7 @@ class FamilyCase(models.Model):
         "mail.thread",
         "mail.activity.mixin",
         "family.access.logged.mixin",
+        "family.portal.write.mixin",
     ]
     _order = "priority desc, date_intake desc, id desc"
     _rec_names_search = ["name", "reference"]

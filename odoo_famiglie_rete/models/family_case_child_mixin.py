@@ -16,6 +16,7 @@ class FamilyCaseChildMixin(models.AbstractModel):
     """
 
     _name = "family.case.child.mixin"
+    _inherit = "family.portal.write.mixin"
     _description = "Record of a Family Case"
 
     # The chatter's own fields stay writable on a record of a closed case.

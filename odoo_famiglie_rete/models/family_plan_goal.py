@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 from .family_plan import WORKFLOW_KEY
 
@@ -15,9 +15,10 @@ GOAL_STATES = [
 AGREED_FIELDS = {"name", "party_id", "indicator", "baseline", "target", "date_due"}
 # Only the plan's workflow (submit, approve, reset) writes these.
 APPROVAL_FIELDS = {"approval_state", "approved_by_id", "date_approved"}
-# What an association updates on its own goals (portal): the progress, never
-# the agreed values, so that its update never reopens the plan's approval.
-PORTAL_FIELDS = {"state", "current_value"}
+# What an association updates on its own goals (the portal's goal form): the
+# progress, never the agreed values, so that its update never reopens the
+# plan's approval.
+PORTAL_FIELDS = frozenset({"state", "current_value"})
 
 
 class FamilyPlanGoal(models.Model):
@@ -25,6 +26,8 @@ class FamilyPlanGoal(models.Model):
     _description = "Plan Goal"
     _inherit = ["mail.thread", "family.case.child.mixin"]
     _order = "plan_id, sequence, id"
+
+    _family_portal_write_fields = PORTAL_FIELDS
 
     plan_id = fields.Many2one(
         "family.plan", string="Plan", required=True, index=True, ondelete="cascade"
@@ -105,19 +108,8 @@ class FamilyPlanGoal(models.Model):
         return goals
 
     def write(self, vals):
+        self._family_check_portal_fields("write", vals)
         workflow = self.env.context.get(WORKFLOW_KEY)
-        if (
-            self.env.user.share
-            and not self.env.su
-            and not workflow
-            and set(vals) - PORTAL_FIELDS
-        ):
-            raise AccessError(
-                self.env._(
-                    "Associations can only update the state and the indicator "
-                    "value of their goals."
-                )
-            )
         if APPROVAL_FIELDS & set(vals) and not workflow and not self.env.su:
             raise UserError(
                 self.env._("Goals are approved with the plan's Approve button.")
