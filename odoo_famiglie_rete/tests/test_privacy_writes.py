@@ -4,15 +4,25 @@ from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 
-from ..models.family_intervention import (
-    COMPENSATION_LOCKED_FIELDS,
-    PORTAL_CREATE_FIELDS,
-    PORTAL_WRITE_FIELDS,
-)
-from ..models.family_plan_goal import PORTAL_FIELDS as GOAL_PORTAL_FIELDS
+from ..models.family_intervention import COMPENSATION_LOCKED_FIELDS
 from .common_portal import PortalCommon
 from .common_rpc import JsonRpcMixin
 
+# What the portal's forms write (controllers/portal.py), spelled out here
+# rather than imported: widening a model's declaration must fail this test.
+INTERVENTION_FORM = {
+    "type_id",
+    "name",
+    "date_start",
+    "date_end",
+    "quantity",
+    "amount",
+    "member_id",
+    "goal_id",
+    "state",
+}
+GOAL_FORM = {"state", "current_value"}
+SHARE_FORM = {"volunteer_user_ids"}
 REFUSED = "An association cannot write these fields of"
 RULE = "Sorry, {user} (id={id}) doesn't have '{operation}"
 OWN_PROVIDER = "An association can only record its own interventions"
@@ -54,7 +64,7 @@ class TestPrivacyWrites(JsonRpcMixin, PortalCommon):
     # Interventions
     # ------------------------------------------------------------------
     def test_intervention_fields_outside_the_form_refused(self):
-        fnames = self._refused_fields("family.intervention", PORTAL_WRITE_FIELDS)
+        fnames = self._refused_fields("family.intervention", INTERVENTION_FORM)
         for name in ("compensable", "provider_id", "case_id", "unit_value"):
             self.assertIn(name, fnames)
         for user in (self.coord_a, self.vol_a):
@@ -102,7 +112,7 @@ class TestPrivacyWrites(JsonRpcMixin, PortalCommon):
                     "goal_id": self.goal_a.id,
                     "state": state,
                 }
-                self.assertEqual(set(values), PORTAL_WRITE_FIELDS)
+                self.assertEqual(set(values), INTERVENTION_FORM)
                 self.assertTrue(
                     self.rpc("family.intervention", "write", [self.int_a.id], values)
                 )
@@ -118,7 +128,7 @@ class TestPrivacyWrites(JsonRpcMixin, PortalCommon):
     def test_compensated_intervention_keeps_what_was_paid(self):
         self.int_a.compensated = True  # as an approved statement would
         self._login(self.coord_a)
-        for fname in sorted(COMPENSATION_LOCKED_FIELDS & PORTAL_WRITE_FIELDS):
+        for fname in sorted(COMPENSATION_LOCKED_FIELDS & INTERVENTION_FORM):
             with self.subTest(field=fname):
                 self.assertRpcRefused(
                     AccessError,
@@ -223,10 +233,21 @@ class TestPrivacyWrites(JsonRpcMixin, PortalCommon):
         )
         self.assertEqual(Intervention.search_count([]), before)
 
-    def test_create_fields_are_the_portal_form(self):
+    def test_declarations_are_the_portal_forms(self):
+        Intervention = self.env["family.intervention"]
+        self.assertEqual(Intervention._family_portal_write_fields, INTERVENTION_FORM)
         self.assertEqual(
-            PORTAL_CREATE_FIELDS - PORTAL_WRITE_FIELDS, {"case_id", "provider_id"}
+            Intervention._family_portal_create_fields,
+            INTERVENTION_FORM | {"case_id", "provider_id"},
         )
+        self.assertEqual(
+            self.env["family.plan.goal"]._family_portal_write_fields, GOAL_FORM
+        )
+        self.assertEqual(
+            self.env["family.case.share"]._family_portal_write_fields, SHARE_FORM
+        )
+        for model in ("family.plan.goal", "family.case.share", "family.case"):
+            self.assertFalse(self.env[model]._family_portal_create_fields, model)
 
     def test_other_parties_interventions_refused(self):
         self.share_a.share_other_interventions = True
@@ -263,7 +284,7 @@ class TestPrivacyWrites(JsonRpcMixin, PortalCommon):
     # Goals and shares
     # ------------------------------------------------------------------
     def test_goal_fields(self):
-        fnames = self._refused_fields("family.plan.goal", GOAL_PORTAL_FIELDS)
+        fnames = self._refused_fields("family.plan.goal", GOAL_FORM)
         for user in (self.coord_a, self.vol_a):
             self._login(user)
             self.assertTrue(
@@ -309,7 +330,7 @@ class TestPrivacyWrites(JsonRpcMixin, PortalCommon):
         self.assertEqual((self.goal_comune | self.goal_b).mapped("state"), ["open"] * 2)
 
     def test_share_fields(self):
-        fnames = self._refused_fields("family.case.share", {"volunteer_user_ids"})
+        fnames = self._refused_fields("family.case.share", SHARE_FORM)
         self._login(self.coord_a)
         self.assertTrue(
             self.rpc(
