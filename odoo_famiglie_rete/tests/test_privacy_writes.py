@@ -280,6 +280,37 @@ class TestPrivacyWrites(JsonRpcMixin, PortalCommon):
         )
         self.assertEqual((self.int_comune | self.int_b).mapped("quantity"), [1, 1])
 
+    def test_links_only_to_what_the_share_opens(self):
+        """A goal of another party, a member of another family: refused.
+
+        No check of its own: the constraint tying them to the family reads
+        them as the association, and the record rules refuse the read.
+        """
+        self._login(self.coord_a)
+        for fname, record in (
+            ("goal_id", self.goal_comune),
+            ("goal_id", self.goal_b),
+            ("member_id", self.member_b),
+        ):
+            with self.subTest(field=fname, record=record.display_name):
+                self.assertRpcRefused(
+                    AccessError,
+                    self._rule(self.coord_a, "read"),
+                    "family.intervention",
+                    "write",
+                    [self.int_a.id],
+                    {fname: record.id},
+                )
+                self.assertRpcRefused(
+                    AccessError,
+                    self._rule(self.coord_a, "read"),
+                    "family.intervention",
+                    "create",
+                    [self._new_values(**{fname: record.id})],
+                )
+        self.assertFalse(self.int_a.goal_id)
+        self.assertFalse(self.int_a.member_id)
+
     # ------------------------------------------------------------------
     # Goals and shares
     # ------------------------------------------------------------------
