@@ -407,6 +407,43 @@ class TestPrivacyWrites(JsonRpcMixin, PortalCommon):
     # ------------------------------------------------------------------
     # Finance
     # ------------------------------------------------------------------
+    def test_finance_writes_no_record_of_a_case(self):
+        """Every model of a case (found at run time) and the case itself."""
+        env = self.env
+        service = env["res.partner"].create(
+            {
+                "name": "Consultorio",
+                "category_id": [
+                    Command.link(
+                        env.ref(
+                            "odoo_famiglie_rete.partner_category_external_service"
+                        ).id
+                    )
+                ],
+            }
+        )
+        env["family.referral"].create(
+            {"case_id": self.case_a.id, "service_id": service.id, "reason": "R"}
+        )
+        env["family.review.outcome"].create(
+            {"review_id": self.review_a.id, "goal_id": self.goal_a.id}
+        )
+        mixin = "family.case.child.mixin"
+        models = env.registry.descendants([mixin], "_inherit") - {mixin}
+        self._login(self.finance)
+        for model in sorted(models | {"family.case"}):
+            record = env[model].search([], limit=1)
+            with self.subTest(model=model):
+                self.assertTrue(record)
+                self.assertRpcRefused(
+                    AccessError,
+                    "You are not allowed to",
+                    model,
+                    "write",
+                    [record.id],
+                    {"create_date": False},
+                )
+
     def test_finance_writes_no_family_data(self):
         self._login(self.finance)
         for model, record, values in (
