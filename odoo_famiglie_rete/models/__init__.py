@@ -5,6 +5,8 @@ from . import family_need_area
 from . import family_case_stage
 from . import family_access_logged_mixin
 from . import family_field_guard_mixin
+from . import family_portal_write_mixin
+from . import family_case_child_mixin
 from . import family_case
 from . import family_case_identity
 from . import family_case_needs

@@ -42,6 +42,7 @@ class FamilyCase(models.Model):
         "mail.activity.mixin",
         "family.access.logged.mixin",
         "family.field.guard.mixin",
+        "family.portal.write.mixin",
     ]
     # Not the priority and the report date: associations and finance users may
     # not read them, and a search as them sorts by the default order. The
@@ -503,9 +504,7 @@ class FamilyCase(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        if set(vals) - CLOSED_WRITABLE - {"stage_id"} and not self.env.context.get(
-            "family_allow_closed"
-        ):
+        if set(vals) - CLOSED_WRITABLE - {"stage_id"}:
             self._check_not_closed()
         if "stage_id" in vals:
             stage = self.env["family.case.stage"].browse(vals["stage_id"])
@@ -555,8 +554,10 @@ class FamilyCase(models.Model):
         return self
 
     def _check_not_closed(self):
-        if self.env.context.get("family_allow_closed"):
-            return  # the retention job anonymises closed cases
+        if self.env.su and self.env.context.get("family_allow_closed"):
+            # the retention job anonymises closed cases (as superuser: a
+            # context alone, which any RPC caller can send, is not enough)
+            return
         closed = self.filtered("is_closed")
         if closed:
             raise UserError(
@@ -567,8 +568,8 @@ class FamilyCase(models.Model):
             )
 
     def _on_close(self):
-        """Closing a case ends all its shares."""
-        self.sudo().share_ids._end()
+        """Closing a case ends all its shares (the case is closed already)."""
+        self.sudo().with_context(family_allow_closed=True).share_ids._end()
 
     # ------------------------------------------------------------------
     # Actions

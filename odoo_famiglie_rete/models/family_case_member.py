@@ -27,7 +27,11 @@ SOCIAL_WORKER = "odoo_famiglie_rete.group_family_social_worker"
 
 class FamilyCaseMember(models.Model):
     _name = "family.case.member"
-    _inherit = ["family.access.logged.mixin", "family.field.guard.mixin"]
+    _inherit = [
+        "family.access.logged.mixin",
+        "family.field.guard.mixin",
+        "family.case.child.mixin",
+    ]
     _description = "Family Case Member"
     _order = "case_id, sequence, id"
     _check_company_auto = True
@@ -209,28 +213,12 @@ class FamilyCaseMember(models.Model):
                 vals["fiscal_code"] = codicefiscale.compact(vals["fiscal_code"])
                 if not vals.get("gender"):
                     vals["gender"] = self._gender_from_fiscal_code(vals["fiscal_code"])
-        members = super().create(vals_list)
-        members._check_case_not_closed()
-        return members
+        return super().create(vals_list)
 
     def write(self, vals):
         if vals.get("fiscal_code"):
             vals["fiscal_code"] = codicefiscale.compact(vals["fiscal_code"])
-        self._check_case_not_closed()
-        res = super().write(vals)
-        if "case_id" in vals:
-            # Moved to another case: that one must be open too.
-            self._check_case_not_closed()
-        return res
-
-    def unlink(self):
-        self._check_case_not_closed()
-        return super().unlink()
-
-    def _check_case_not_closed(self):
-        """The members of a closed case cannot change (except for retention)."""
-        if not self.env.context.get("family_allow_closed"):
-            self.case_id._check_not_closed()
+        return super().write(vals)
 
     @api.constrains("fiscal_code")
     def _check_fiscal_code(self):

@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import ValidationError
 
 # The categories of data a share can open to an association.
 SHARE_CATEGORIES = (
@@ -15,9 +15,18 @@ SHARE_CATEGORIES = (
 class FamilyCaseShare(models.Model):
     _name = "family.case.share"
     _description = "Case Sharing and Consent"
-    _inherit = ["mail.thread", "family.field.guard.mixin", "family.access.logged.mixin"]
+    _inherit = [
+        "mail.thread",
+        "family.field.guard.mixin",
+        "family.access.logged.mixin",
+        "family.case.child.mixin",
+    ]
     _order = "case_id, date_start desc, id desc"
     _check_company_auto = True
+
+    # A coordinator chooses which of the association's volunteers follow the
+    # family (the record rules let only coordinators write their own shares).
+    _family_portal_write_fields = frozenset({"volunteer_user_ids"})
 
     case_id = fields.Many2one(
         "family.case",
@@ -150,8 +159,6 @@ class FamilyCaseShare(models.Model):
     def create(self, vals_list):
         shares = super().create(vals_list)
         for share in shares:
-            if share.case_id.is_closed:
-                raise UserError(self.env._("A closed case cannot be shared."))
             if not share.partner_id._family_has_active_protocol(share.company_id):
                 raise ValidationError(
                     self.env._(
@@ -164,14 +171,6 @@ class FamilyCaseShare(models.Model):
         return shares
 
     def write(self, vals):
-        if (
-            self.env.user.share
-            and not self.env.su
-            and set(vals) - {"volunteer_user_ids"}
-        ):
-            raise AccessError(
-                self.env._("Associations can only assign volunteers to a family.")
-            )
         res = super().write(vals)
         if "partner_id" in vals:
             for share in self:

@@ -2,7 +2,7 @@ from collections import defaultdict
 from datetime import date
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date
 
 STATES = [
@@ -27,6 +27,26 @@ COMPENSATION_LOCKED_FIELDS = {
     "state",
     "compensable",
 }
+# What an association writes on its own interventions: exactly what the
+# portal's form offers (controllers/portal.py), never what decides payment
+# (compensable, unit value, provider, the statement) nor the Comune's fields.
+PORTAL_WRITE_FIELDS = frozenset(
+    {
+        "type_id",
+        "name",
+        "date_start",
+        "date_end",
+        "quantity",
+        "amount",
+        "member_id",
+        "goal_id",
+        "state",
+    }
+)
+# On a new intervention, also the family (actively shared with the
+# association: the record rules check it) and the provider (the association
+# itself: checked in create).
+PORTAL_CREATE_FIELDS = PORTAL_WRITE_FIELDS | {"case_id", "provider_id"}
 # Fields whose change moves the overlap flag of the other interventions.
 OVERLAP_FIELDS = {
     "case_id",
@@ -45,9 +65,13 @@ class FamilyIntervention(models.Model):
         "mail.thread",
         "family.access.logged.mixin",
         "family.field.guard.mixin",
+        "family.case.child.mixin",
     ]
     _order = "date_start desc, id desc"
     _check_company_auto = True
+
+    _family_portal_write_fields = PORTAL_WRITE_FIELDS
+    _family_portal_create_fields = PORTAL_CREATE_FIELDS
 
     name = fields.Char(
         string="Description",
@@ -418,17 +442,41 @@ class FamilyIntervention(models.Model):
         """Other interventions of the same families may gain or lose the flag."""
         self._recompute_overlap(self._overlap_neighbours())
 
+    def _family_portal_writable(self, operation):
+        """Once compensated, what was paid for is no association's to change."""
+        allowed = super()._family_portal_writable(operation)
+        if operation == "write" and self.sudo().filtered("compensated"):
+            allowed = allowed - COMPENSATION_LOCKED_FIELDS
+        return allowed
+
+    def _family_check_portal_provider(self, vals_list):
+        """An association records interventions it gives, not another party's."""
+        if not self._family_is_association_user():
+            return
+        association = self.env.user.commercial_partner_id
+        default = self.default_get(["provider_id"]).get("provider_id")
+        for vals in vals_list:
+            provider = vals.get("provider_id") or default
+            if provider != association.id:
+                raise AccessError(
+                    self.env._(
+                        "An association can only record its own interventions: "
+                        "the provider must be %(association)s.",
+                        association=association.name,
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
+        self._family_check_portal_provider(vals_list)
         records = super().create(vals_list)
-        records.case_id._check_not_closed()
         records._check_provider_protocol()
         records._recompute_overlap_of_neighbours()
         return records
 
     def write(self, vals):
+        self._family_check_portal_fields("write", vals)
         self._check_compensation_lock(vals)
-        self.case_id._check_not_closed()
         overlap_change = bool(OVERLAP_FIELDS & set(vals))
         # Neighbours before the change lose the flag if the family or the
         # category moves away from them.
@@ -441,7 +489,6 @@ class FamilyIntervention(models.Model):
         return res
 
     def unlink(self):
-        self.case_id._check_not_closed()
         in_statement = self.sudo().filtered("compensation_line_ids")
         if in_statement:
             raise UserError(

@@ -15,23 +15,15 @@ STATES = [
 WORKFLOW_KEY = "family_plan_workflow"
 
 
-def check_case_open(records, vals=None):
-    """Refuse changes to records of a closed case.
-
-    The chatter's own fields stay writable, and the retention job passes
-    ``family_allow_closed`` in the context.
-    """
-    if records.env.context.get("family_allow_closed"):
-        return
-    if vals is not None and not set(vals) - CLOSED_WRITABLE:
-        return
-    records.case_id._check_not_closed()
-
-
 class FamilyPlan(models.Model):
     _name = "family.plan"
     _description = "Integrated Plan"
-    _inherit = ["mail.thread", "family.field.guard.mixin", "family.access.logged.mixin"]
+    _inherit = [
+        "mail.thread",
+        "family.field.guard.mixin",
+        "family.access.logged.mixin",
+        "family.case.child.mixin",
+    ]
     _order = "case_id, version desc"
     _check_company_auto = True
 
@@ -163,15 +155,9 @@ class FamilyPlan(models.Model):
                     next_version[case_id] = last.version + 1
                 vals["version"] = next_version[case_id]
                 next_version[case_id] += 1
-        cases = self.env["family.case"].browse(
-            {vals["case_id"] for vals in vals_list if vals.get("case_id")}
-        )
-        if not self.env.context.get("family_allow_closed"):
-            cases._check_not_closed()
         return super().create(vals_list)
 
     def write(self, vals):
-        check_case_open(self, vals)
         if not self.env.context.get(WORKFLOW_KEY) and not self.env.su:
             if {"state", "date_agreed"} & set(vals):
                 raise UserError(
@@ -187,7 +173,6 @@ class FamilyPlan(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_agreed(self):
-        check_case_open(self)
         if any(plan.state in ("active", "superseded") for plan in self):
             raise UserError(
                 self.env._(
@@ -307,7 +292,6 @@ class FamilyPlan(models.Model):
         protocol (the new plan's chatter lists them).
         """
         self.ensure_one()
-        self.case_id._check_not_closed()
         if not self.is_latest_version:
             raise UserError(
                 self.env._(

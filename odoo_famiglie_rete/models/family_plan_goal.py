@@ -1,7 +1,7 @@
 from odoo import api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import UserError, ValidationError
 
-from .family_plan import WORKFLOW_KEY, check_case_open
+from .family_plan import WORKFLOW_KEY
 
 GOAL_STATES = [
     ("open", "Open"),
@@ -15,16 +15,24 @@ GOAL_STATES = [
 AGREED_FIELDS = {"name", "party_id", "indicator", "baseline", "target", "date_due"}
 # Only the plan's workflow (submit, approve, reset) writes these.
 APPROVAL_FIELDS = {"approval_state", "approved_by_id", "date_approved"}
-# What an association updates on its own goals (portal): the progress, never
-# the agreed values, so that its update never reopens the plan's approval.
-PORTAL_FIELDS = {"state", "current_value"}
+# What an association updates on its own goals (the portal's goal form): the
+# progress, never the agreed values, so that its update never reopens the
+# plan's approval.
+PORTAL_FIELDS = frozenset({"state", "current_value"})
 
 
 class FamilyPlanGoal(models.Model):
     _name = "family.plan.goal"
     _description = "Plan Goal"
-    _inherit = ["mail.thread", "family.field.guard.mixin", "family.access.logged.mixin"]
+    _inherit = [
+        "mail.thread",
+        "family.field.guard.mixin",
+        "family.access.logged.mixin",
+        "family.case.child.mixin",
+    ]
     _order = "plan_id, sequence, id"
+
+    _family_portal_write_fields = PORTAL_FIELDS
 
     plan_id = fields.Many2one(
         "family.plan", string="Plan", required=True, index=True, ondelete="cascade"
@@ -92,7 +100,6 @@ class FamilyPlanGoal(models.Model):
                 for vals in vals_list
             ]
         goals = super().create(vals_list)
-        check_case_open(goals)
         if "superseded" in goals.plan_id.mapped("state"):
             raise UserError(
                 self.env._(
@@ -106,20 +113,8 @@ class FamilyPlanGoal(models.Model):
         return goals
 
     def write(self, vals):
-        check_case_open(self, vals)
+        self._family_check_portal_fields("write", vals)
         workflow = self.env.context.get(WORKFLOW_KEY)
-        if (
-            self.env.user.share
-            and not self.env.su
-            and not workflow
-            and set(vals) - PORTAL_FIELDS
-        ):
-            raise AccessError(
-                self.env._(
-                    "Associations can only update the state and the indicator "
-                    "value of their goals."
-                )
-            )
         if APPROVAL_FIELDS & set(vals) and not workflow and not self.env.su:
             raise UserError(
                 self.env._("Goals are approved with the plan's Approve button.")
@@ -147,7 +142,6 @@ class FamilyPlanGoal(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_agreed(self):
-        check_case_open(self)
         if any(goal.plan_id.state in ("active", "superseded") for goal in self):
             raise UserError(
                 self.env._(

@@ -1,13 +1,16 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .family_plan import check_case_open
-
 
 class FamilyReferral(models.Model):
     _name = "family.referral"
     _description = "Referral to Another Service"
-    _inherit = ["mail.thread", "family.field.guard.mixin", "family.access.logged.mixin"]
+    _inherit = [
+        "mail.thread",
+        "family.field.guard.mixin",
+        "family.access.logged.mixin",
+        "family.case.child.mixin",
+    ]
     _order = "date_sent desc, id desc"
     _check_company_auto = True
 
@@ -107,20 +110,6 @@ class FamilyReferral(models.Model):
                 raise ValidationError(
                     self.env._("The member must belong to the referred family.")
                 )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        referrals = super().create(vals_list)
-        check_case_open(referrals)
-        return referrals
-
-    def write(self, vals):
-        check_case_open(self, vals)
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_closed_case(self):
-        check_case_open(self)
 
     def _set_state(self, state, allowed_from, date_field):
         today = fields.Date.context_today(self)

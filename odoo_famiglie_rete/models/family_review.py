@@ -3,8 +3,6 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from .family_plan import check_case_open
-
 # Changing these moves or updates the review's calendar meeting.
 EVENT_FIELDS = {
     "date",
@@ -25,6 +23,7 @@ class FamilyReview(models.Model):
         "mail.activity.mixin",
         "family.field.guard.mixin",
         "family.access.logged.mixin",
+        "family.case.child.mixin",
     ]
     _order = "date desc, id desc"
     _check_company_auto = True
@@ -123,12 +122,10 @@ class FamilyReview(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         reviews = super().create(vals_list)
-        check_case_open(reviews)
         reviews._sync_event()
         return reviews
 
     def write(self, vals):
-        check_case_open(self, vals)
         res = super().write(vals)
         changed = EVENT_FIELDS & set(vals)
         if vals.get("state") == "done":
@@ -136,10 +133,6 @@ class FamilyReview(models.Model):
         if changed:
             self._sync_event()
         return res
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_closed_case(self):
-        check_case_open(self)
 
     def unlink(self):
         events = self.event_id

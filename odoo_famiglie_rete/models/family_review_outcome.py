@@ -1,13 +1,15 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .family_plan import check_case_open
-
 
 class FamilyReviewOutcome(models.Model):
     _name = "family.review.outcome"
     _description = "Joint Review Outcome"
-    _inherit = ["family.field.guard.mixin", "family.access.logged.mixin"]
+    _inherit = [
+        "family.field.guard.mixin",
+        "family.access.logged.mixin",
+        "family.case.child.mixin",
+    ]
     _order = "review_id, id"
 
     review_id = fields.Many2one(
@@ -49,17 +51,3 @@ class FamilyReviewOutcome(models.Model):
                 raise ValidationError(
                     self.env._("The goal must belong to the reviewed family.")
                 )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        outcomes = super().create(vals_list)
-        check_case_open(outcomes)
-        return outcomes
-
-    def write(self, vals):
-        check_case_open(self, vals)
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_except_closed_case(self):
-        check_case_open(self)

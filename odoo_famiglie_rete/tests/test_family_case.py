@@ -192,9 +192,17 @@ class TestFamilyCase(FamilyCaseCommon):
             {"case_id": case.id, "partner_id": self.partner_a.id}
         )
         case.action_close_case()
-        allowed = case.with_context(family_allow_closed=True)
+        # The retention job runs as superuser: a context alone, which any RPC
+        # caller can send, does not open a closed case.
+        with self.assertRaisesText(UserError, "is closed"):
+            case.with_context(family_allow_closed=True).write({"name": "Anonimo"})
+        with self.assertRaisesText(UserError, "is closed"):
+            member.with_user(self.worker).with_context(family_allow_closed=True).write(
+                {"birthdate": False}
+            )
+        allowed = case.sudo().with_context(family_allow_closed=True)
         allowed.write({"name": "Anonimo", "description": False})
-        member.with_context(family_allow_closed=True).write({"birthdate": False})
+        member.sudo().with_context(family_allow_closed=True).write({"birthdate": False})
         self.assertEqual(case.name, "Anonimo")
 
     def test_review_overdue_compute_and_search(self):
