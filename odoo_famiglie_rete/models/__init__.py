@@ -23,3 +23,4 @@ from . import family_protocol_party_rate
 from . import family_compensation
 from . import family_compensation_line
 from . import account_move
+from . import ir_rule

@@ -20,3 +20,4 @@ from . import test_family_compensation
 from . import test_family_compensation_access
 from . import test_family_compensation_performance
 from . import test_portal_statements
+from . import test_privacy_partner
