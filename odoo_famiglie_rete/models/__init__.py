@@ -23,4 +23,5 @@ from . import family_protocol_party_rate
 from . import family_compensation
 from . import family_compensation_line
 from . import account_move
+from . import calendar_event
 from . import ir_rule

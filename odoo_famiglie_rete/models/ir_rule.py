@@ -7,10 +7,10 @@ class IrRule(models.Model):
     """The addon's record rules on Odoo's own models, in one place.
 
     Why in Python and not as ``ir.rule`` records: a rule record on an Odoo
-    model (``res.partner``) stays
+    model (``res.partner``, ``calendar.event``, ``calendar.attendee``) stays
     in the database while Odoo loads and tests the modules the addon depends
     on (``-u base``, ``-u calendar`` with ``--test-enable``). At that moment
-    the addon's fields (``is_family_person``) are not
+    the addon's fields (``is_family_person``, ``family_review_id``) are not
     in the registry yet, every search on the model fails with "Invalid field
     res.partner.is_family_person", and Odoo's own tests go red. This class is
     in the registry only once the addon's code is loaded, when its fields are
@@ -27,6 +27,12 @@ class IrRule(models.Model):
       of others); nobody else (finance, other internal users, associations,
       public) reads it. Associations read what a share opens through the
       member records, never the contact.
+    - ``calendar.event`` and ``calendar.attendee``: a joint review's meeting
+      (``family_review_id``) and its attendees are readable only while the
+      review itself is, by its rules (an active share with the user's
+      association, the volunteers assigned, same Comune, not the restricted
+      cases of others); users who cannot read reviews at all (finance) never
+      read them. Other events keep Odoo's rules.
 
     ``_compute_domain`` is cached per user, mode, model and allowed companies
     (``ormcache``): the domains hold only what that key determines (the
@@ -78,9 +84,21 @@ class IrRule(models.Model):
             return not_family
         return expression.OR([not_family, [("family_member_ids", "any", members)]])
 
+    def _family_domain_calendar_event(self):
+        no_review = [("family_review_id", "=", False)]
+        reviews = self._family_follow_domain("family.review")
+        if reviews is None:
+            return no_review
+        return expression.OR([no_review, [("family_review_id", "any", reviews)]])
+
+    def _family_domain_calendar_attendee(self):
+        events = self._family_domain_calendar_event()
+        return [("event_id", "any", events)]
 
 
 # model -> method of ir.rule giving the domain the addon adds to its rules
 FAMILY_DOMAINS = {
     "res.partner": "_family_domain_res_partner",
+    "calendar.event": "_family_domain_calendar_event",
+    "calendar.attendee": "_family_domain_calendar_attendee",
 }

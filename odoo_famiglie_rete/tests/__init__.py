@@ -21,3 +21,4 @@ from . import test_family_compensation_access
 from . import test_family_compensation_performance
 from . import test_portal_statements
 from . import test_privacy_partner
+from . import test_privacy_calendar
