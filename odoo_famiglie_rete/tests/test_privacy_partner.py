@@ -209,3 +209,31 @@ class TestPrivacyFamilyPersons(PrivacyRpcMixin, HttpCase):
         self._refused(
             ACCESS_DENIED, "res.partner", "read", [self.person_1.id], ["name"]
         )
+
+    def test_reading_many_persons_costs_no_query_per_person(self):
+        def queries_to_read(count):
+            partners = self.env["res.partner"].create(
+                [{"name": f"Persona Conteggio {count}-{i}"} for i in range(count)]
+            )
+            self.env["family.case"].create(
+                {
+                    "name": f"Famiglia Conteggio {count}",
+                    "user_id": self.sw_1.id,
+                    "member_ids": [
+                        Command.create({"partner_id": partner.id})
+                        for partner in partners
+                    ],
+                }
+            )
+            self.env.invalidate_all()
+            Partner = self.env["res.partner"].with_user(self.sw_1)
+            Partner.search([], limit=1)  # the rules' domains are cached
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            found = Partner.search([("name", "like", f"Conteggio {count}-")])
+            self.assertEqual(len(found), count)
+            found.read(["name", "street", "email"])
+            Partner.browse(found.ids).check_access("read")
+            return self.env.cr.sql_log_count - before
+
+        self.assertEqual(queries_to_read(3), queries_to_read(30))
