@@ -1,11 +1,12 @@
 # Rete Famiglie: the README's commands.
 PYTHON ?= python3
 
-.PHONY: run test lint setup pot help
+.PHONY: run test test-odoo lint setup pot help
 
 help:
 	@echo "make run   - install/upgrade the demo database famiglie_demo and serve it on http://127.0.0.1:8069"
 	@echo "make test  - run the addon's tests in a throw-away database"
+	@echo "make test-odoo - run Odoo's own tests (partners, calendar, portal, mail) with and without the addon, and compare"
 	@echo "make lint  - run pre-commit (ruff, pylint-odoo, oca-checks-odoo-module, XML/CSV checks)"
 	@echo "make setup - only find or install Odoo 18.0 and the Python requirements"
 	@echo "make pot   - regenerate odoo_famiglie_rete/i18n/odoo_famiglie_rete.pot with Odoo's exporter"
@@ -15,6 +16,9 @@ run:
 
 test:
 	@$(PYTHON) tools/famiglie.py test
+
+test-odoo:
+	@$(PYTHON) tools/famiglie.py test-odoo
 
 setup:
 	@$(PYTHON) tools/famiglie.py setup

@@ -468,6 +468,127 @@ def cmd_test(args):
     return 0
 
 
+# Odoo's own tests that the addon's rules on Odoo's models (partners,
+# calendar, messages) could break: partners of ``base``, all of ``calendar``
+# and ``portal``, and the message and partner tests of ``mail``.
+ODOO_TEST_MODULES = "base,calendar,portal,mail"
+ODOO_TEST_TAG_LIST = (
+    "/base:TestPartner",
+    "/base:TestPartnerAddressCompany",
+    "/base:TestPartnerForm",
+    "/base:TestPartnerRecursion",
+    "/calendar",
+    "/portal",
+    "/mail:TestMailMessage",
+    "/mail:TestThreadController",
+    "/mail:TestMessageUpdateController",
+    "/mail:TestAttachmentController",
+    "/mail:TestDiscussChannelAccess",
+    "/mail:TestPartner",
+)
+ODOO_TEST_TAGS = ",".join(ODOO_TEST_TAG_LIST)
+# a failing test, or a class whose setUpClass failed (logged by the suite)
+FAILED_TEST = re.compile(
+    r"^\S+ \S+ \d+ ERROR \S+ (?P<logger>odoo\.\S+): " r"(?:FAIL|ERROR): (?P<test>.+)$"
+)
+
+
+def run_odoo_tests(db, tags, logfile):
+    """Update Odoo's modules in ``db`` with their tests; return the results.
+
+    ``-u base,...`` reloads every installed module in order, as an upgrade
+    does: at each module's step only the modules before it are loaded, which
+    is when a rule naming a field of a later module breaks.
+    """
+    cmd = odoo_cmd(
+        "-d",
+        db,
+        "-u",
+        ODOO_TEST_MODULES,
+        "--test-enable",
+        f"--test-tags={tags}",
+        "--stop-after-init",
+        "--http-interface=127.0.0.1",
+        f"--http-port={free_port()}",
+        "--max-cron-threads=0",
+        "--log-level=info",
+        f"--logfile={logfile}",
+    )
+    subprocess.run(cmd, check=False)
+    return parse_odoo_test_log(logfile)
+
+
+def parse_odoo_test_log(logfile):
+    """Return the number of tests run and the names of those that failed."""
+    result, failed = None, set()
+    with open(logfile, encoding="utf-8", errors="replace") as log:
+        for line in log:
+            found = FAILED_TEST.match(line.rstrip("\n"))
+            if found:
+                failed.add(f"{found.group('logger')}: {found.group('test')}")
+            found = RESULT.search(line)
+            if found:
+                result = found
+    if not result:
+        raise UserError(f"Odoo stopped before reporting test results: see {logfile}")
+    return int(result.group("run")), failed
+
+
+def cmd_test_odoo(args):
+    """Odoo's own tests with and without the addon, compared."""
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    pg_connect().close()
+    tags = args.tags or ODOO_TEST_TAGS
+    template = base_template()
+    results = {}
+    for label, with_addon in (("without", False), ("with", True)):
+        db = f"famiglie_odoo_{label}_{os.getpid()}"
+        logfile = LOG_DIR / f"test-odoo-{label}-addon.log"
+        copy_db(template, db)
+        try:
+            if with_addon:
+                say(f"Installing {ADDON} in {db} ...")
+                res = subprocess.run(
+                    odoo_cmd(
+                        "-d",
+                        db,
+                        "-i",
+                        ADDON,
+                        "--without-demo=all",
+                        "--stop-after-init",
+                        "--max-cron-threads=0",
+                        "--log-level=warn",
+                        f"--logfile={LOG_DIR / 'test-odoo-install.log'}",
+                    ),
+                    check=False,
+                )
+                if res.returncode != 0:
+                    raise UserError(
+                        f"Installing {ADDON} failed: see the log in {LOG_DIR}"
+                    )
+            say(f"Odoo's tests {label} {ADDON} ({tags}); log: {logfile}")
+            results[label] = run_odoo_tests(db, tags, logfile)
+        finally:
+            drop_db(db)
+    (run_without, failed_without), (run_with, failed_with) = (
+        results["without"],
+        results["with"],
+    )
+    worse = sorted(failed_with - failed_without)
+    better = sorted(failed_without - failed_with)
+    say(f"Without {ADDON}: {len(failed_without)} failed of {run_without} tests")
+    say(f"With {ADDON}:    {len(failed_with)} failed of {run_with} tests")
+    for test in worse:
+        say(f"  red only with the addon: {test}")
+    for test in better:
+        say(f"  red only without the addon: {test}")
+    if worse or run_with < run_without:
+        print(f"WORSE with {ADDON}: {len(worse)} more failures", flush=True)
+        return 1
+    print(f"Same failures or better with {ADDON}", flush=True)
+    return 0
+
+
 def addon_depends():
     manifest = REPO / ADDON / "__manifest__.py"
     return ast.literal_eval(manifest.read_text())["depends"]
@@ -603,6 +724,13 @@ def main():
         action="store_true",
         help="start from a kept database holding the dependencies (quicker)",
     )
+    odoo_tests = sub.add_parser(
+        "test-odoo",
+        help="run Odoo's own tests with and without the addon and compare them",
+    )
+    odoo_tests.add_argument(
+        "--tags", help=f"Odoo --test-tags (default: {ODOO_TEST_TAGS})"
+    )
     sub.add_parser("setup", help="only find or install Odoo 18.0")
     sub.add_parser("pot", help="regenerate the addon's translation template (.pot)")
     req = sub.add_parser("check-requirements")
@@ -619,7 +747,12 @@ def main():
             env = dict(os.environ, **{INNER: "1"})
             argv = [python, str(Path(__file__).resolve())] + sys.argv[1:]
             os.execve(argv[0], argv, env)
-        return {"run": cmd_run, "test": cmd_test, "pot": cmd_pot}[args.command](args)
+        return {
+            "run": cmd_run,
+            "test": cmd_test,
+            "test-odoo": cmd_test_odoo,
+            "pot": cmd_pot,
+        }[args.command](args)
     except UserError as exc:
         print(f"ERROR: {exc}", file=sys.stderr, flush=True)
         return 2

@@ -34,3 +34,5 @@ from . import account_move
 from . import ir_attachment
 from . import ir_binary
 from . import ir_actions_report
+from . import calendar_event
+from . import ir_rule

@@ -135,10 +135,12 @@ class FamilyReview(models.Model):
         return res
 
     def unlink(self):
-        events = self.event_id
-        res = super().unlink()
-        events.sudo().with_context(no_mail_to_attendees=True).unlink()
-        return res
+        self.check_access("unlink")
+        check_case_open(self)
+        # The meetings first, through the ORM (their attendees and messages go
+        # with them): their link to the review would delete them in SQL only.
+        self.event_id.sudo().with_context(no_mail_to_attendees=True).unlink()
+        return super().unlink()
 
     def _event_values(self):
         self.ensure_one()

@@ -29,3 +29,5 @@ from . import test_privacy_attachments
 from . import test_access_log_channels
 from . import test_privacy_writes
 from . import test_closed_case
+from . import test_privacy_partner
+from . import test_privacy_calendar

@@ -1,0 +1,104 @@
+from odoo import api, models, tools
+from odoo.osv import expression
+from odoo.tools import config
+
+
+class IrRule(models.Model):
+    """The addon's record rules on Odoo's own models, in one place.
+
+    Why in Python and not as ``ir.rule`` records: a rule record on an Odoo
+    model (``res.partner``, ``calendar.event``, ``calendar.attendee``) stays
+    in the database while Odoo loads and tests the modules the addon depends
+    on (``-u base``, ``-u calendar`` with ``--test-enable``). At that moment
+    the addon's fields (``is_family_person``, ``family_review_id``) are not
+    in the registry yet, every search on the model fails with "Invalid field
+    res.partner.is_family_person", and Odoo's own tests go red. This class is
+    in the registry only once the addon's code is loaded, when its fields are
+    there too: the domains below are added only then.
+
+    Each domain is AND-ed to what Odoo's own rules give (like a global rule),
+    for every non-superuser and every mode, and it reuses the rules of the
+    addon's model it follows, so there is one policy:
+
+    - ``res.partner``: a family person's contact (``is_family_person``) is
+      readable only by an internal user who may read one of the person's
+      members (``family.case.member``: the social workers and managers of
+      that member's Comune, not another Comune's, not the restricted cases
+      of others); nobody else (finance, other internal users, associations,
+      public) reads it. Associations read what a share opens through the
+      member records, never the contact.
+    - ``calendar.event`` and ``calendar.attendee``: a joint review's meeting
+      (``family_review_id``) and its attendees are readable only while the
+      review itself is, by its rules (an active share with the user's
+      association, the volunteers assigned, same Comune, not the restricted
+      cases of others); users who cannot read reviews at all (finance) never
+      read them. Other events keep Odoo's rules.
+
+    ``_compute_domain`` is cached per user, mode, model and allowed companies
+    (``ormcache``): the domains hold only what that key determines (the
+    user's groups and ids, ``company_ids``) and the rules of the followed
+    models, which are cached under the same key; the data they filter on
+    (share state, members) is read by the query, never frozen in the cache.
+    """
+
+    _inherit = "ir.rule"
+
+    @api.model
+    @tools.conditional(
+        "xml" not in config["dev_mode"],
+        tools.ormcache(
+            "self.env.uid",
+            "self.env.su",
+            "model_name",
+            "mode",
+            "tuple(self._compute_domain_context_values())",
+        ),
+    )
+    def _compute_domain(self, model_name, mode="read"):
+        domain = super()._compute_domain(model_name, mode)
+        if self.env.su:
+            return domain
+        method = FAMILY_DOMAINS.get(model_name)
+        if not method:
+            return domain
+        extra = getattr(self, method)()
+        return expression.AND([domain, extra]) if domain else extra
+
+    def _family_follow_domain(self, model_name):
+        """The read domain of an addon model for the user, or None.
+
+        None when the user may not read the model at all (access rights).
+        """
+        if not self.env["ir.model.access"].check(
+            model_name, "read", raise_exception=False
+        ):
+            return None
+        return self._compute_domain(model_name, "read")
+
+    def _family_domain_res_partner(self):
+        not_family = [("is_family_person", "=", False)]
+        if not self.env.user._is_internal():
+            return not_family
+        members = self._family_follow_domain("family.case.member")
+        if members is None:
+            return not_family
+        return expression.OR([not_family, [("family_member_ids", "any", members)]])
+
+    def _family_domain_calendar_event(self):
+        no_review = [("family_review_id", "=", False)]
+        reviews = self._family_follow_domain("family.review")
+        if reviews is None:
+            return no_review
+        return expression.OR([no_review, [("family_review_id", "any", reviews)]])
+
+    def _family_domain_calendar_attendee(self):
+        events = self._family_domain_calendar_event()
+        return [("event_id", "any", events)]
+
+
+# model -> method of ir.rule giving the domain the addon adds to its rules
+FAMILY_DOMAINS = {
+    "res.partner": "_family_domain_res_partner",
+    "calendar.event": "_family_domain_calendar_event",
+    "calendar.attendee": "_family_domain_calendar_attendee",
+}
