@@ -85,4 +85,29 @@ class FamilyPortalWriteMixin(models.AbstractModel):
             }
             for vals in vals_list:
                 self.check_field_access_rights("create", sorted(set(vals) | defaults))
+                self._family_check_portal_links(vals)
         return super().create(vals_list)
+
+    def write(self, vals):
+        if self._family_is_association_user():
+            self._family_check_portal_links(vals)
+        return super().write(vals)
+
+    @api.model
+    def _family_check_portal_links(self, vals):
+        """An association links its records only to family records it reads.
+
+        A goal of another party, a member whose identity is not shared, a
+        record of another family: the record rules refuse the read, so the
+        link is refused too, before any constraint (which may read them as
+        superuser) sees it.
+        """
+        for name, value in vals.items():
+            field = self._fields.get(name)
+            if (
+                field
+                and field.type == "many2one"
+                and value
+                and field.comodel_name.startswith("family.")
+            ):
+                self.env[field.comodel_name].browse(value).check_access("read")

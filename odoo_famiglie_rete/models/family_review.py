@@ -136,7 +136,7 @@ class FamilyReview(models.Model):
 
     def unlink(self):
         self.check_access("unlink")
-        check_case_open(self)
+        self._unlink_except_closed_case()
         # The meetings first, through the ORM (their attendees and messages go
         # with them): their link to the review would delete them in SQL only.
         self.event_id.sudo().with_context(no_mail_to_attendees=True).unlink()

@@ -436,7 +436,7 @@ class TestAccessLog(AccessCommon):
         entry = self._entries(self.finance)
         self.assertEqual(len(entry), 1)
         self.assertEqual((entry.case_id, entry.channel), (self.case_a, "form"))
-        self.case_a.with_user(self.coord_a).web_read({"name": {}})
+        self.case_a.with_user(self.coord_a).web_read({"reference": {}})
         entry = self._entries(self.coord_a)
         self.assertEqual(entry.partner_id, self.assoc_a)
         self.case_a.with_user(self.finance).export_data(["reference"])

@@ -52,7 +52,7 @@ class TestPersonalData(AccessCommon):
         cls.member_b = cls.env["family.case.member"].create(
             {"case_id": cls.case_b.id, "partner_id": cls.partner_a.id}
         )
-        cls.case_a.with_user(cls.coord_a).web_read({"name": {}})
+        cls.case_a.with_user(cls.coord_a).web_read({"reference": {}})
 
     def _export(self, members, user):
         action = members.with_user(user).action_export_personal_data()

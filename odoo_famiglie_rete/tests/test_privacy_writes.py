@@ -215,9 +215,10 @@ class TestPrivacyWrites(JsonRpcMixin, PortalCommon):
                     )
             for case in (self.case_b, self.case_restricted):
                 with self.subTest(user=user.login, case=case.name):
+                    # a family it does not read: refused as a link first
                     self.assertRpcRefused(
                         AccessError,
-                        self._rule(user, "create"),
+                        self._rule(user, "read"),
                         "family.intervention",
                         "create",
                         [self._new_values(case=case)],
@@ -226,7 +227,7 @@ class TestPrivacyWrites(JsonRpcMixin, PortalCommon):
         self._login(self.vol_a)
         self.assertRpcRefused(
             AccessError,
-            self._rule(self.vol_a, "create"),
+            self._rule(self.vol_a, "read"),
             "family.intervention",
             "create",
             [self._new_values(case=self.case_a2)],
@@ -283,8 +284,8 @@ class TestPrivacyWrites(JsonRpcMixin, PortalCommon):
     def test_links_only_to_what_the_share_opens(self):
         """A goal of another party, a member of another family: refused.
 
-        No check of its own: the constraint tying them to the family reads
-        them as the association, and the record rules refuse the read.
+        Every family record an association links to must be one it reads
+        (``family.portal.write.mixin``): the record rules refuse the rest.
         """
         self._login(self.coord_a)
         for fname, record in (
