@@ -77,7 +77,11 @@ class FamilyCaseShare(models.Model):
     date_end = fields.Date(string="Until", tracking=True)
     revoked = fields.Boolean(readonly=True, copy=False, tracking=True)
     date_revoked = fields.Date(string="Revoked On", readonly=True, copy=False)
-    revoke_reason = fields.Text(string="Reason for Revocation", copy=False)
+    revoke_reason = fields.Text(
+        string="Reason for Revocation",
+        copy=False,
+        groups="odoo_famiglie_rete.group_family_social_worker",
+    )
     state = fields.Selection(
         [
             ("scheduled", "Scheduled"),

@@ -74,6 +74,26 @@ class FamilyFieldGuardMixin(models.AbstractModel):
             fnames.add(match["field"].strip('"'))
         self._family_guard_check(fnames, usage or self.env._("a sort order"))
 
+    def export_data(self, fields_to_export):
+        """Odoo's export reads non-stored computed fields without checking
+        their groups: every step of every exported path is checked here."""
+        if not self.env.su:
+            for path in fields_to_export:
+                model = self
+                for step in path.replace(".", "/").split("/"):
+                    fname = step.split(":", 1)[0]
+                    if fname in (".id", "id") or fname not in model._fields:
+                        break
+                    if hasattr(model, "_family_guard_check"):
+                        model._family_guard_check({fname}, self.env._("an export"))
+                    elif not model._fields[fname].is_accessible(self.env):
+                        model.check_field_access_rights("read", [fname])
+                    field = model._fields[fname]
+                    if not field.relational:
+                        break
+                    model = self.env[field.comodel_name]
+        return super().export_data(fields_to_export)
+
     @api.model
     def _search(self, domain, offset=0, limit=None, order=None):
         if not self.env.su:

@@ -551,10 +551,23 @@ class FamilyIntervention(models.Model):
                 )
 
     @api.depends("type_id", "name", "date_start")
+    @api.depends_context("uid")
     def _compute_display_name(self):
+        """Type, description and date, in the reader's date format; the
+        description only for those who may read it (not finance)."""
+        show_name = self._fields["name"].is_accessible(self.env)
         for rec in self:
             rec.display_name = " - ".join(
-                filter(None, [rec.type_id.name, rec.name, str(rec.date_start or "")])
+                filter(
+                    None,
+                    [
+                        rec.type_id.name,
+                        rec.name if show_name else False,
+                        format_date(self.env, rec.date_start)
+                        if rec.date_start
+                        else False,
+                    ],
+                )
             )
 
     def _portal_overlap_warning(self, show_parties=False):

@@ -43,7 +43,9 @@ class FamilyPlan(models.Model):
     date_start = fields.Date(string="Start Date", default=fields.Date.context_today)
     date_end = fields.Date(string="End Date")
     date_agreed = fields.Date(readonly=True, copy=False)
-    description = fields.Html(string="Plan")
+    description = fields.Html(
+        string="Plan", groups="odoo_famiglie_rete.group_family_social_worker"
+    )
     goal_ids = fields.One2many("family.plan.goal", "plan_id", string="Goals", copy=True)
     goal_count = fields.Integer(compute="_compute_goal_count", string="# Goals")
     previous_plan_id = fields.Many2one(

@@ -16,7 +16,11 @@ class ResPartner(models.Model):
         index=True,
         help="A specialist (or other) service that families can be referred to.",
     )
-    family_member_ids = fields.One2many("family.case.member", "partner_id")
+    family_member_ids = fields.One2many(
+        "family.case.member",
+        "partner_id",
+        groups="odoo_famiglie_rete.group_family_social_worker",
+    )
     is_family_person = fields.Boolean(
         compute="_compute_is_family_person",
         store=True,
