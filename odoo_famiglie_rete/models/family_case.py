@@ -32,6 +32,9 @@ CLOSED_WRITABLE = {
 # implies it). Associations read the name through family.case.identity and the
 # need areas through family.case.needs, where the shares' categories decide.
 SOCIAL_SERVICE = "odoo_famiglie_rete.group_family_social_worker"
+# The case lists sort by priority and report date for everyone who opens them
+# (finance included): neither names nor describes the family.
+LISTS = f"{SOCIAL_SERVICE},odoo_famiglie_rete.group_family_finance"
 
 
 class FamilyCase(models.Model):
@@ -106,7 +109,7 @@ class FamilyCase(models.Model):
         [("0", "Normal"), ("1", "Urgent")],
         default="0",
         index=True,
-        groups=SOCIAL_SERVICE,
+        groups=LISTS,
     )
     color = fields.Integer(groups=SOCIAL_SERVICE)
     restricted = fields.Boolean(
@@ -148,7 +151,7 @@ class FamilyCase(models.Model):
         default=fields.Date.context_today,
         required=True,
         index=True,
-        groups=SOCIAL_SERVICE,
+        groups=LISTS,
     )
     report_source = fields.Char(
         string="Reported By",

@@ -95,7 +95,9 @@ POLICY = {
     # The case: the associations read the reference, stage and case manager
     # of the families actively shared with them; the rest is the Comune's.
     "family.case": policy(
-        finance=CASE_OUTSIDE_COMUNE, association=CASE_OUTSIDE_COMUNE, opens="always"
+        finance=CASE_OUTSIDE_COMUNE | {"priority", "date_intake"},
+        association=CASE_OUTSIDE_COMUNE,
+        opens="always",
     ),
     # Projections: one per share category that opens a part of the family.
     "family.case.identity": policy(association="all", opens="share_identity"),

@@ -556,3 +556,86 @@ class TestPrivacyMatrix(HttpCase):
             )
         finally:
             policy["association"] = saved
+
+
+@tagged("post_install", "-at_install")
+class TestMenusPerRole(TestPrivacyMatrix):
+    """Every screen a back-office role reaches from the app's menus opens
+    without an access error: its list, kanban (with the view's own default
+    order) and the form of its first record, as the web client asks for
+    them over HTTP."""
+
+    # the fixture of the matrix, without running its tests again
+    test_every_model_and_field_has_a_policy = None
+    test_matrix = None
+    test_fields_added_to_odoo_models = None
+    test_policy_can_fail = None
+
+    def _menu_actions(self, user):
+        root = self.env.ref("odoo_famiglie_rete.menu_family_root")
+        menus = (
+            self.env["ir.ui.menu"]
+            .with_user(user)
+            .search([("id", "child_of", root.id), ("action", "!=", False)])
+        )
+        # the client loads the actions of the menus it shows (/web/action/load)
+        return [
+            (menu.complete_name, menu.sudo().action)
+            for menu in menus
+            if menu.sudo().action._name == "ir.actions.act_window"
+        ]
+
+    def _open(self, action):
+        from lxml import etree
+
+        from .test_family_case_performance import form_fields_spec
+
+        model = action.res_model
+        modes = [
+            mode
+            for mode in action.view_mode.split(",")
+            if mode in ("list", "kanban", "form")
+        ]
+        views = self._call(
+            model,
+            "get_views",
+            views=[(False, mode) for mode in modes],
+            options={"load_filters": False},
+        )["views"]
+        domain = safe_eval_domain(action.domain)
+        first = None
+        for mode in ("list", "kanban"):
+            if mode not in views:
+                continue
+            arch = etree.fromstring(views[mode]["arch"])
+            spec = form_fields_spec(self.env, model, arch)
+            result = self._call(
+                model,
+                "web_search_read",
+                domain,
+                spec,
+                limit=80,
+                order=arch.get("default_order") or None,
+                count_limit=10001,
+            )
+            first = first or (result["records"][:1] and result["records"][0]["id"])
+        if first and "form" in views:
+            arch = etree.fromstring(views["form"]["arch"])
+            self._call(
+                model, "web_read", [first], form_fields_spec(self.env, model, arch)
+            )
+
+    def test_every_menu_opens_for_every_role(self):
+        for role in ("manager", "social_worker", "finance"):
+            user = self._login(role)
+            actions = self._menu_actions(user)
+            self.assertTrue(actions, role)
+            for name, action in actions:
+                with self.subTest(role=role, menu=name):
+                    self._open(action)
+
+
+def safe_eval_domain(domain):
+    from odoo.tools.safe_eval import safe_eval
+
+    return safe_eval(domain or "[]", {"uid": 0, "context_today": fields.Date.today})
