@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 _logger = logging.getLogger("famiglie.bench")
 
 # Bump when the generated data changes: a kept database is then regenerated.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 
 SURNAMES = (
     "Rossi Russo Ferrari Esposito Bianchi Romano Colombo Ricci Marino Greco "
