@@ -126,8 +126,15 @@ def ensure_db(label, cases, seed, fresh):
     famiglie.LOG_DIR.mkdir(parents=True, exist_ok=True)
     res = subprocess.run(
         famiglie.odoo_cmd(
-            "-d", db, "-i", ADDON, "--without-demo=all", "--stop-after-init",
-            "--max-cron-threads=0", "--log-level=warn", f"--logfile={log}",
+            "-d",
+            db,
+            "-i",
+            ADDON,
+            "--without-demo=all",
+            "--stop-after-init",
+            "--max-cron-threads=0",
+            "--log-level=warn",
+            f"--logfile={log}",
         ),
         check=False,
     )
@@ -137,12 +144,19 @@ def ensure_db(label, cases, seed, fresh):
     sz = bench_data.sizes_for(cases)
     say(
         f"Generating {cases:,} cases, ~{sz['members']:,} members, "
-        f"~{sz['interventions']:,} interventions, ~{sz['shares']:,} shares (seed {seed}) ..."
+        f"~{sz['interventions']:,} interventions, ~{sz['shares']:,} shares "
+        f"(seed {seed}) ..."
     )
     rng = random.Random(seed)
     env = odoo_env(db)
-    env = env(context={"tracking_disable": True, "mail_create_nolog": True,
-                       "mail_notrack": True, "no_reset_password": True})
+    env = env(
+        context={
+            "tracking_disable": True,
+            "mail_create_nolog": True,
+            "mail_notrack": True,
+            "no_reset_password": True,
+        }
+    )
     try:
         t0 = time.time()
         conf = bench_data.setup_config(env, rng, sz)
@@ -199,8 +213,10 @@ def ensure_db(label, cases, seed, fresh):
         info["seconds"]["vacuum_analyze"] = round(time.time() - t0, 1)
     info["seconds"]["total"] = round(time.time() - started, 1)
     with conn.cursor() as cr:
-        cr.execute("UPDATE ir_config_parameter SET value = %s WHERE key = %s",
-                   (json.dumps(info), INFO_PARAM))
+        cr.execute(
+            "UPDATE ir_config_parameter SET value = %s WHERE key = %s",
+            (json.dumps(info), INFO_PARAM),
+        )
     conn.close()
     say(f"{db} ready in {info['seconds']['total']:.0f}s {info['seconds']}")
     return db, info
@@ -217,9 +233,15 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.logfile = logfile
         args = [
-            "-d", db, f"--db-filter=^{db}$", "--http-interface=127.0.0.1",
-            f"--http-port={self.port}", "--max-cron-threads=0", "--workers=0",
-            f"--logfile={logfile}", "--log-level=warn",
+            "-d",
+            db,
+            f"--db-filter=^{db}$",
+            "--http-interface=127.0.0.1",
+            f"--http-port={self.port}",
+            "--max-cron-threads=0",
+            "--workers=0",
+            f"--logfile={logfile}",
+            "--log-level=warn",
         ]
         if sql_log:
             args.append("--log-handler=odoo.sql_db:DEBUG")
@@ -235,7 +257,9 @@ class Server:
             if self.proc.poll() is not None:
                 raise UserError(f"The Odoo server stopped: see {self.logfile}")
             try:
-                requests.post(self.url + "/web/webclient/version_info", json={}, timeout=10)
+                requests.post(
+                    self.url + "/web/webclient/version_info", json={}, timeout=10
+                )
                 return self
             except requests.ConnectionError:
                 time.sleep(0.5)
@@ -264,12 +288,20 @@ class Client:
     def authenticate(self, url):
         res = self.http.post(
             url + "/web/session/authenticate",
-            json={"jsonrpc": "2.0", "params": {"db": self.db, "login": self.login,
-                                                "password": self._password}},
+            json={
+                "jsonrpc": "2.0",
+                "params": {
+                    "db": self.db,
+                    "login": self.login,
+                    "password": self._password,
+                },
+            },
             timeout=60,
         ).json()
         if res.get("error"):
-            raise UserError(f"Cannot log in as {self.login}: {res['error']['data']['message']}")
+            raise UserError(
+                f"Cannot log in as {self.login}: {res['error']['data']['message']}"
+            )
         info = res["result"]
         self.uid = info["uid"]
         ctx = dict(info.get("user_context") or {})
@@ -284,9 +316,17 @@ class Client:
         kwargs.setdefault("context", self.context)
         res = self.http.post(
             f"{url}/web/dataset/call_kw/{model}/{method}",
-            json={"jsonrpc": "2.0", "method": "call", "id": 1,
-                  "params": {"model": model, "method": method, "args": list(args),
-                             "kwargs": kwargs}},
+            json={
+                "jsonrpc": "2.0",
+                "method": "call",
+                "id": 1,
+                "params": {
+                    "model": model,
+                    "method": method,
+                    "args": list(args),
+                    "kwargs": kwargs,
+                },
+            },
             timeout=600,
         )
         res.raise_for_status()
@@ -298,12 +338,17 @@ class Client:
         return body["result"]
 
     def json(self, url, path, params):
-        res = self.http.post(url + path, json={"jsonrpc": "2.0", "method": "call",
-                                               "id": 1, "params": params}, timeout=120)
+        res = self.http.post(
+            url + path,
+            json={"jsonrpc": "2.0", "method": "call", "id": 1, "params": params},
+            timeout=120,
+        )
         res.raise_for_status()
         body = res.json()
         if body.get("error"):
-            raise RuntimeError(f"{self.login} {path}: {body['error']['data'].get('message')}")
+            raise RuntimeError(
+                f"{self.login} {path}: {body['error']['data'].get('message')}"
+            )
         return body["result"]
 
     def get(self, url, path):
@@ -352,7 +397,9 @@ def _spec_node(node, fields_info, models_info, limit):
             else:
                 spec.setdefault(name, {})
         elif child.tag not in SUBVIEWS:
-            for key, value in _spec_node(child, fields_info, models_info, limit).items():
+            for key, value in _spec_node(
+                child, fields_info, models_info, limit
+            ).items():
                 spec.setdefault(key, value)
     return spec
 
@@ -361,8 +408,9 @@ class Views:
     """get_views as the user, once: the fields and order each view asks for."""
 
     def __init__(self, client, url, model, types):
-        res = client.call(url, model, "get_views",
-                          [[[False, t] for t in types]], {"options": {}})
+        res = client.call(
+            url, model, "get_views", [[[False, t] for t in types]], {"options": {}}
+        )
         self.models = res["models"]
         self.fields = res["models"][model]["fields"]
         self.views = res["views"]
@@ -403,10 +451,12 @@ class Op:
         return time.perf_counter() - started
 
 
-def build_ops(db, info, clients, url):
+def build_ops(db, info, clients, url):  # noqa: C901 - one block per page
     ops = []
     admin = clients["admin"]
-    back_office = [r for r in ("admin", "manager", "social_worker", "finance") if r in clients]
+    back_office = [
+        r for r in ("admin", "manager", "social_worker", "finance") if r in clients
+    ]
     count_limit = 10_001  # the web client's DEFAULT_COUNT_LIMIT + 1
     for role in back_office:
         client = clients[role]
@@ -415,62 +465,141 @@ def build_ops(db, info, clients, url):
         order = views.attr("list", "default_order")
         note = None
         try:
-            client.call(url, "family.case", "web_search_read", [],
-                        {"domain": [], "specification": list_spec, "limit": 1, "order": order})
+            client.call(
+                url,
+                "family.case",
+                "web_search_read",
+                [],
+                {"domain": [], "specification": list_spec, "limit": 1, "order": order},
+            )
         except RuntimeError as exc:
             # The web client sends the view's default_order and gets this
             # error: reported, then measured with the model's own order.
-            note = f"the view's order is refused ({str(exc)[:160]}): measured with the model's order"
+            note = (
+                f"the view's order is refused ({str(exc)[:160]}): "
+                "measured with the model's order"
+            )
             say(f"  {role}: {note}")
             order = None
 
         def case_list(u, c=client, s=list_spec, o=order):
-            c.call(u, "family.case", "web_search_read", [],
-                   {"domain": [], "specification": s, "offset": 0, "limit": 80,
-                    "order": o, "count_limit": count_limit})
+            c.call(
+                u,
+                "family.case",
+                "web_search_read",
+                [],
+                {
+                    "domain": [],
+                    "specification": s,
+                    "offset": 0,
+                    "limit": 80,
+                    "order": o,
+                    "count_limit": count_limit,
+                },
+            )
 
-        ops.append(Op("case_list", "case list (80 rows + count)", role, client,
-                      [case_list], "list"))
+        ops.append(
+            Op(
+                "case_list",
+                "case list (80 rows + count)",
+                role,
+                client,
+                [case_list],
+                "list",
+            )
+        )
         ops[-1].note = note
 
         def case_count(u, c=client):
             c.call(u, "family.case", "search_count", [[]])
 
-        ops.append(Op("case_count", "case count (exact)", role, client,
-                      [case_count], "count"))
+        ops.append(
+            Op("case_count", "case count (exact)", role, client, [case_count], "count")
+        )
         kanban_spec = views.spec("kanban")
         korder = views.attr("kanban", "default_order") if not note else None
         group_by = views.attr("kanban", "default_group_by")
 
         def case_kanban(u, c=client, s=kanban_spec, o=korder, g=group_by):
             if not g:
-                c.call(u, "family.case", "web_search_read", [],
-                       {"domain": [], "specification": s, "limit": 40, "order": o,
-                        "count_limit": count_limit})
+                c.call(
+                    u,
+                    "family.case",
+                    "web_search_read",
+                    [],
+                    {
+                        "domain": [],
+                        "specification": s,
+                        "limit": 40,
+                        "order": o,
+                        "count_limit": count_limit,
+                    },
+                )
                 return
-            groups = c.call(u, "family.case", "web_read_group", [],
-                            {"domain": [], "fields": [], "groupby": [g], "lazy": True})
+            groups = c.call(
+                u,
+                "family.case",
+                "web_read_group",
+                [],
+                {"domain": [], "fields": [], "groupby": [g], "lazy": True},
+            )
             for group in groups["groups"]:
                 if group.get("__fold"):
                     continue
-                c.call(u, "family.case", "web_search_read", [],
-                       {"domain": group["__domain"], "specification": s, "limit": 40,
-                        "order": o, "count_limit": count_limit})
+                c.call(
+                    u,
+                    "family.case",
+                    "web_search_read",
+                    [],
+                    {
+                        "domain": group["__domain"],
+                        "specification": s,
+                        "limit": 40,
+                        "order": o,
+                        "count_limit": count_limit,
+                    },
+                )
 
-        ops.append(Op("case_kanban", "case kanban (grouped by stage, 40 per column)",
-                      role, client, [case_kanban], "list"))
+        ops.append(
+            Op(
+                "case_kanban",
+                "case kanban (grouped by stage, 40 per column)",
+                role,
+                client,
+                [case_kanban],
+                "list",
+            )
+        )
         ops[-1].note = note
         iviews = Views(client, url, "family.intervention", ["list"])
         ispec = iviews.spec("list")
         iorder = iviews.attr("list", "default_order")
 
         def intervention_list(u, c=client, s=ispec, o=iorder):
-            c.call(u, "family.intervention", "web_search_read", [],
-                   {"domain": [], "specification": s, "limit": 80, "order": o,
-                    "count_limit": count_limit})
+            c.call(
+                u,
+                "family.intervention",
+                "web_search_read",
+                [],
+                {
+                    "domain": [],
+                    "specification": s,
+                    "limit": 80,
+                    "order": o,
+                    "count_limit": count_limit,
+                },
+            )
 
-        ops.append(Op("intervention_list", "intervention list (80 rows + count)", role,
-                      client, [intervention_list], "list"))
+        ops.append(
+            Op(
+                "intervention_list",
+                "intervention list (80 rows + count)",
+                role,
+                client,
+                [intervention_list],
+                "list",
+            )
+        )
         if role in ("admin", "manager", "social_worker"):
             form_spec = views.spec("form")
             case_id = info["form_case_ids"][0]
@@ -478,26 +607,59 @@ def build_ops(db, info, clients, url):
             def case_form(u, c=client, s=form_spec, cid=case_id):
                 c.call(u, "family.case", "web_read", [[cid]], {"specification": s})
 
-            ops.append(Op("case_form", f"case form ({bench_data.FORM_INTERVENTIONS} interventions)",
-                          role, client, [case_form], "form"))
+            ops.append(
+                Op(
+                    "case_form",
+                    f"case form ({bench_data.FORM_INTERVENTIONS} interventions)",
+                    role,
+                    client,
+                    [case_form],
+                    "form",
+                )
+            )
 
             def name_search(u, c=client):
-                c.call(u, "family.case", "name_search", [],
-                       {"name": "Ross", "args": [], "operator": "ilike", "limit": 8})
+                c.call(
+                    u,
+                    "family.case",
+                    "name_search",
+                    [],
+                    {"name": "Ross", "args": [], "operator": "ilike", "limit": 8},
+                )
 
-            ops.append(Op("name_search", "case name search ('Ross', 8)", role, client,
-                          [name_search], "search"))
+            ops.append(
+                Op(
+                    "name_search",
+                    "case name search ('Ross', 8)",
+                    role,
+                    client,
+                    [name_search],
+                    "search",
+                )
+            )
     # Odoo's own list at the same size: 80 partners and the count, as admin
     pviews = Views(admin, url, "res.partner", ["list"])
     pspec = pviews.spec("list")
 
     def partner_list(u, c=admin, s=pspec):
-        c.call(u, "res.partner", "web_search_read", [],
-               {"domain": [], "specification": s, "limit": 80,
-                "count_limit": count_limit})
+        c.call(
+            u,
+            "res.partner",
+            "web_search_read",
+            [],
+            {"domain": [], "specification": s, "limit": 80, "count_limit": count_limit},
+        )
 
-    ops.append(Op("partner_list", "res.partner list (80 + count)", "admin", admin,
-                  [partner_list], "baseline"))
+    ops.append(
+        Op(
+            "partner_list",
+            "res.partner list (80 + count)",
+            "admin",
+            admin,
+            [partner_list],
+            "baseline",
+        )
+    )
     # the statement over many interventions, as a finance user
     if "finance" in clients:
         fin = clients["finance"]
@@ -507,16 +669,28 @@ def build_ops(db, info, clients, url):
             c.call(u, "family.compensation", "action_compute_lines", [[s]])
 
         n = info["counters"].get("statement_interventions")
-        ops.append(Op("statement", f"statement over {n:,} interventions", "finance",
-                      fin, [statement], "statement", reps=5))
+        ops.append(
+            Op(
+                "statement",
+                f"statement over {n:,} interventions",
+                "finance",
+                fin,
+                [statement],
+                "statement",
+                reps=5,
+            )
+        )
 
         def same_lines(queries, s=sid):
             # The captured request deleted the lines of the run before it, by
             # id: in the replay the lines are those of the last timed run.
             return [
-                re.sub(r'DELETE FROM "family_compensation_line" WHERE id IN \([^)]*\)',
-                       f'DELETE FROM "family_compensation_line" WHERE compensation_id = {int(s)}',
-                       q)
+                re.sub(
+                    r'DELETE FROM "family_compensation_line" WHERE id IN \([^)]*\)',
+                    'DELETE FROM "family_compensation_line" '
+                    f"WHERE compensation_id = {int(s)}",
+                    q,
+                )
                 for q in queries
             ]
 
@@ -531,14 +705,31 @@ def build_ops(db, info, clients, url):
         def portal_list(u, c=client):
             c.get(u, "/my/famiglie")
 
-        ops.append(Op("portal_list", "portal family list /my/famiglie", role, client,
-                      [portal_list], "portal"))
+        ops.append(
+            Op(
+                "portal_list",
+                "portal family list /my/famiglie",
+                role,
+                client,
+                [portal_list],
+                "portal",
+            )
+        )
         if case_id:
+
             def portal_family(u, c=client, cid=case_id):
                 c.get(u, f"/my/famiglie/{cid}")
 
-            ops.append(Op("portal_family", "portal family page /my/famiglie/<id>", role,
-                          client, [portal_family], "portal"))
+            ops.append(
+                Op(
+                    "portal_family",
+                    "portal family page /my/famiglie/<id>",
+                    role,
+                    client,
+                    [portal_family],
+                    "portal",
+                )
+            )
         counters = info.get("portal_counters") or []
 
         def portal_home(u, c=client, counters=counters):
@@ -546,8 +737,16 @@ def build_ops(db, info, clients, url):
             if counters:
                 c.json(u, "/my/counters", {"counters": counters})
 
-        ops.append(Op("portal_home", "portal home /my (+ its counters)", role, client,
-                      [portal_home], "portal"))
+        ops.append(
+            Op(
+                "portal_home",
+                "portal home /my (+ its counters)",
+                role,
+                client,
+                [portal_home],
+                "portal",
+            )
+        )
     return ops
 
 
@@ -560,7 +759,8 @@ def portal_targets(db, info, clients, url):
             SELECT s.case_id FROM family_case_share s
               JOIN family_case_share_volunteer_rel v ON v.share_id = s.id
              WHERE s.state = 'active' AND v.user_id = %s AND s.share_identity
-          ORDER BY (SELECT count(*) FROM family_intervention i WHERE i.case_id = s.case_id) DESC,
+          ORDER BY (SELECT count(*) FROM family_intervention i
+                     WHERE i.case_id = s.case_id) DESC,
                    s.case_id LIMIT 1
             """,
             (clients["volunteer"].uid,),
@@ -569,7 +769,9 @@ def portal_targets(db, info, clients, url):
     conn.close()
     info["portal_case"] = {"coordinator": row and row[0], "volunteer": row and row[0]}
     html = clients["coordinator"].get(url, "/my")
-    info["portal_counters"] = sorted(set(re.findall(r'data-placeholder_count="([^"]+)"', html)))
+    info["portal_counters"] = sorted(
+        set(re.findall(r'data-placeholder_count="([^"]+)"', html))
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -577,7 +779,8 @@ def portal_targets(db, info, clients, url):
 # ---------------------------------------------------------------------------
 
 QUERY_LINE = re.compile(
-    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ DEBUG \S+ odoo\.sql_db: \[[\d.]+ ms\] query: (.*)$"
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ DEBUG \S+ odoo\.sql_db: "
+    r"\[[\d.]+ ms\] query: (.*)$"
 )
 LOG_START = re.compile(r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d+ \d+ [A-Z]+ ")
 
@@ -683,7 +886,11 @@ def measure(db, info, reps, seed, only=None):
         portal_targets(db, info, clients, timing.url)
         ops = build_ops(db, info, clients, timing.url)
         if only:
-            ops = [o for o in ops if o.key in only or o.key in ("partner_list", "case_list")]
+            ops = [
+                o
+                for o in ops
+                if o.key in only or o.key in ("partner_list", "case_list")
+            ]
         say(f"{len(ops)} operations; capturing their SQL ...")
         conn = psql(db)
         for op in ops:
@@ -714,8 +921,11 @@ def measure(db, info, reps, seed, only=None):
                 queries = op.rewrite(op.queries) if op.rewrite else op.queries
                 op.replayed, op.replay_failed = prepare_replay(conn, queries)
                 for query_failed in op.replay_failed:
-                    say(f"  {op.name} as {op.role}: query {query_failed[0]} left out of "
-                        f"the replay: {query_failed[1]}")
+                    say(
+                        f"  {op.name} as {op.role}: query {query_failed[0]} "
+                        "left out of "
+                        f"the replay: {query_failed[1]}"
+                    )
                 replay(conn, op.replayed)
                 for _ in range(op.reps or reps):
                     op.raw_times.append(replay(conn, op.replayed))
@@ -739,9 +949,11 @@ def run_retention(db, reps=None):
         cr = env.cr
         for _ in range(reps or 1):
             cr.execute(
-                """SELECT count(*) FROM family_case c JOIN res_company co ON co.id = c.company_id
+                """SELECT count(*) FROM family_case c
+                     JOIN res_company co ON co.id = c.company_id
                     WHERE c.is_closed AND NOT COALESCE(c.anonymized, false)
-                      AND c.date_closed < (CURRENT_DATE - make_interval(years => co.family_retention_years))
+                      AND c.date_closed < (CURRENT_DATE
+                          - make_interval(years => co.family_retention_years))
                       AND co.family_retention_years > 0"""
             )
             due = cr.fetchone()[0]
@@ -776,16 +988,23 @@ def results(ops, retention, info):
         verdict = None
         if limit is not None and ratio is not None:
             verdict = ratio <= limit
-        rows.append({
-            "operation": op.name, "key": op.key, "role": op.role,
-            "p50_ms": round(value * 1000, 1) if value else None,
-            "p95_ms": round(pct(op.times, 95) * 1000, 1) if op.times else None,
-            "n": len(op.times), "queries": len(op.queries),
-            "baseline": baseline,
-            "baseline_ms": round(base_value * 1000, 1) if base_value else None,
-            "ratio": round(ratio, 2) if ratio else None,
-            "target": target, "met": verdict, **(extra or {}),
-        })
+        rows.append(
+            {
+                "operation": op.name,
+                "key": op.key,
+                "role": op.role,
+                "p50_ms": round(value * 1000, 1) if value else None,
+                "p95_ms": round(pct(op.times, 95) * 1000, 1) if op.times else None,
+                "n": len(op.times),
+                "queries": len(op.queries),
+                "baseline": baseline,
+                "baseline_ms": round(base_value * 1000, 1) if base_value else None,
+                "ratio": round(ratio, 2) if ratio else None,
+                "target": target,
+                "met": verdict,
+                **(extra or {}),
+            }
+        )
         if op.note:
             rows[-1]["note"] = op.note
         if baseline == "its raw SQL" and op.replay_failed:
@@ -793,9 +1012,17 @@ def results(ops, retention, info):
 
     for op in ops:
         if op.error:
-            rows.append({"operation": op.name, "key": op.key, "role": op.role,
-                         "error": op.error, "baseline": "-", "met": False,
-                         "target": "runs without error"})
+            rows.append(
+                {
+                    "operation": op.name,
+                    "key": op.key,
+                    "role": op.role,
+                    "error": op.error,
+                    "baseline": "-",
+                    "met": False,
+                    "target": "runs without error",
+                }
+            )
             continue
         raw = statistics.median(op.raw_times) if op.raw_times else None
         raw_target = raw_limit = None
@@ -807,37 +1034,68 @@ def results(ops, retention, info):
         if op.key != "partner_list":
             row(op, "res.partner list (admin)", p50(partner))
         admin_same = by.get((op.key, "admin"))
-        if op.role in ("social_worker", "finance", "manager") and admin_same and op.kind in ("list", "count"):
-            row(op, f"same as admin", p50(admin_same), "<= 1.5x admin", 1.5)
+        if (
+            op.role in ("social_worker", "finance", "manager")
+            and admin_same
+            and op.kind in ("list", "count")
+        ):
+            row(op, "same as admin", p50(admin_same), "<= 1.5x admin", 1.5)
         if op.kind == "portal":
             row(op, "admin case list", p50(admin_list), "<= 1.5x admin case list", 1.5)
         if op.kind in ("list", "portal") and op.times:
-            rows.append(_abs_row(op, "p95 < 150 ms", pct(op.times, 95) < TARGET_LIST_P95))
+            rows.append(
+                _abs_row(op, "p95 < 150 ms", pct(op.times, 95) < TARGET_LIST_P95)
+            )
         if op.kind == "form" and op.times:
-            rows.append(_abs_row(op, "p95 < 250 ms", pct(op.times, 95) < TARGET_FORM_P95))
+            rows.append(
+                _abs_row(op, "p95 < 250 ms", pct(op.times, 95) < TARGET_FORM_P95)
+            )
         if op.kind == "statement" and op.times:
             rows.append(_abs_row(op, "p95 < 5 s", pct(op.times, 95) < 5))
     if retention["times"]:
         t = retention["times"]
-        rows.append({
-            "operation": f"retention job over {retention['cases']:,} cases", "key": "retention",
-            "role": "cron", "p50_ms": round(statistics.median(t) * 1000, 1),
-            "p95_ms": round(max(t) * 1000, 1), "n": len(t), "baseline": "-",
-            "target": None, "met": None,
-        })
+        rows.append(
+            {
+                "operation": f"retention job over {retention['cases']:,} cases",
+                "key": "retention",
+                "role": "cron",
+                "p50_ms": round(statistics.median(t) * 1000, 1),
+                "p95_ms": round(max(t) * 1000, 1),
+                "n": len(t),
+                "baseline": "-",
+                "target": None,
+                "met": None,
+            }
+        )
     return rows
 
 
 def _abs_row(op, target, met):
-    return {"operation": op.name, "key": op.key, "role": op.role,
-            "p50_ms": round(statistics.median(op.times) * 1000, 1),
-            "p95_ms": round(pct(op.times, 95) * 1000, 1), "n": len(op.times),
-            "baseline": "absolute", "target": target, "met": met}
+    return {
+        "operation": op.name,
+        "key": op.key,
+        "role": op.role,
+        "p50_ms": round(statistics.median(op.times) * 1000, 1),
+        "p95_ms": round(pct(op.times, 95) * 1000, 1),
+        "n": len(op.times),
+        "baseline": "absolute",
+        "target": target,
+        "met": met,
+    }
 
 
 def fmt_table(rows):
-    head = ("operation", "role", "p50 ms", "p95 ms", "baseline", "base ms", "ratio",
-            "target", "verdict")
+    head = (
+        "operation",
+        "role",
+        "p50 ms",
+        "p95 ms",
+        "baseline",
+        "base ms",
+        "ratio",
+        "target",
+        "verdict",
+    )
     lines = []
     for r in rows:
         verdict = "" if r.get("met") is None else ("met" if r["met"] else "NOT MET")
@@ -845,18 +1103,31 @@ def fmt_table(rows):
             verdict = "ERROR: " + r["error"]
         if r.get("note") and r.get("baseline") == "its raw SQL":
             verdict = (verdict + " (*)").strip()
-        lines.append((
-            r["operation"], r["role"], _n(r.get("p50_ms")), _n(r.get("p95_ms")),
-            r.get("baseline") or "", _n(r.get("baseline_ms")),
-            "" if r.get("ratio") is None else f"{r['ratio']:.2f}",
-            r.get("target") or "", verdict,
-        ))
-    widths = [max(len(str(x)) for x in col) for col in zip(head, *lines)]
-    out = ["| " + " | ".join(h.ljust(w) for h, w in zip(head, widths)) + " |",
-           "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+        lines.append(
+            (
+                r["operation"],
+                r["role"],
+                _n(r.get("p50_ms")),
+                _n(r.get("p95_ms")),
+                r.get("baseline") or "",
+                _n(r.get("baseline_ms")),
+                "" if r.get("ratio") is None else f"{r['ratio']:.2f}",
+                r.get("target") or "",
+                verdict,
+            )
+        )
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *lines, strict=False)]
+    out = [
+        _line(h.ljust(w) for h, w in zip(head, widths, strict=False)),
+        "|" + "|".join("-" * (w + 2) for w in widths) + "|",
+    ]
     for line in lines:
-        out.append("| " + " | ".join(str(x).ljust(w) for x, w in zip(line, widths)) + " |")
+        out.append(_line(str(x).ljust(w) for x, w in zip(line, widths, strict=False)))
     return "\n".join(out)
+
+
+def _line(cells):
+    return "| " + " | ".join(cells) + " |"
 
 
 def _n(value):
@@ -886,14 +1157,24 @@ def machine():
         load = os.getloadavg()[0]
     except OSError:
         load = None
-    return {"nproc": os.cpu_count(), "ram_gb": mem, "cpu": cpu, "postgresql": pg,
-            "python": platform.python_version(), "load_1min_at_start": load}
+    return {
+        "nproc": os.cpu_count(),
+        "ram_gb": mem,
+        "cpu": cpu,
+        "postgresql": pg,
+        "python": platform.python_version(),
+        "load_1min_at_start": load,
+    }
 
 
 def commit():
     try:
-        return subprocess.run(["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
-                              capture_output=True, text=True, check=True).stdout.strip()
+        return subprocess.run(
+            ["git", "-C", str(REPO), "rev-parse", "--short", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 
@@ -904,8 +1185,14 @@ def scaling(runs):
     per_op = {}
     for label in sizes:
         rows = runs[label]["rows"]
-        admin = next((r["p50_ms"] for r in rows if r["key"] == "case_list"
-                      and r["role"] == "admin" and r.get("p50_ms")), None)
+        admin = next(
+            (
+                r["p50_ms"]
+                for r in rows
+                if r["key"] == "case_list" and r["role"] == "admin" and r.get("p50_ms")
+            ),
+            None,
+        )
         seen = set()
         for r in rows:
             key = (r["operation"], r["role"])
@@ -916,50 +1203,89 @@ def scaling(runs):
             per_op[key][label + "_ratio"] = round(r["p50_ms"] / admin, 2)
     table = []
     for (name, role), values in per_op.items():
-        points = [(runs[lbl]["info"]["cases"], values.get(lbl + "_ratio"),
-                   values.get(lbl)) for lbl in sizes if values.get(lbl)]
+        points = [
+            (runs[lbl]["info"]["cases"], values.get(lbl + "_ratio"), values.get(lbl))
+            for lbl in sizes
+            if values.get(lbl)
+        ]
         verdict, exponent = "-", None
         if len(points) >= 2:
             (s0, _r0, t0), (s1, _r1, t1) = points[0], points[-1]
             # growth of the time itself, as a power of the growth of the size
             exponent = math.log(t1 / t0) / math.log(s1 / s0) if t0 and s1 > s0 else None
             if exponent is not None:
-                verdict = ("flat" if exponent < 0.1 else
-                           "logarithmic" if exponent < 0.5 else "linear")
-        table.append({"operation": name, "role": role,
-                      "points": [{"cases": s, "ratio_to_admin_case_list": r, "p50_ms": t}
-                                 for s, r, t in points],
-                      "exponent": round(exponent, 2) if exponent is not None else None,
-                      "verdict": verdict})
+                verdict = (
+                    "flat"
+                    if exponent < 0.1
+                    else "logarithmic"
+                    if exponent < 0.5
+                    else "linear"
+                )
+        table.append(
+            {
+                "operation": name,
+                "role": role,
+                "points": [
+                    {"cases": s, "ratio_to_admin_case_list": r, "p50_ms": t}
+                    for s, r, t in points
+                ],
+                "exponent": round(exponent, 2) if exponent is not None else None,
+                "verdict": verdict,
+            }
+        )
     return table
 
 
 def fmt_scaling(table, runs):
     sizes = sorted(runs, key=lambda label: runs[label]["info"]["cases"])
-    head = ["operation", "role"] + [f"{runs[s]['info']['cases']:,} cases" for s in sizes] + ["exponent", "verdict"]
+    head = (
+        ["operation", "role"]
+        + [f"{runs[s]['info']['cases']:,} cases" for s in sizes]
+        + ["exponent", "verdict"]
+    )
     lines = []
     for r in table:
-        cells = {p["cases"]: f"{p['p50_ms']:,.0f} ms ({p['ratio_to_admin_case_list']:.2f}x)"
-                 for p in r["points"]}
-        lines.append([r["operation"], r["role"]] +
-                     [cells.get(runs[s]["info"]["cases"], "") for s in sizes] +
-                     ["" if r["exponent"] is None else f"{r['exponent']:.2f}", r["verdict"]])
-    widths = [max(len(str(x)) for x in col) for col in zip(head, *lines)]
-    out = ["| " + " | ".join(h.ljust(w) for h, w in zip(head, widths)) + " |",
-           "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
-    out += ["| " + " | ".join(str(x).ljust(w) for x, w in zip(line, widths)) + " |" for line in lines]
+        cells = {
+            p["cases"]: f"{p['p50_ms']:,.0f} ms ({p['ratio_to_admin_case_list']:.2f}x)"
+            for p in r["points"]
+        }
+        lines.append(
+            [r["operation"], r["role"]]
+            + [cells.get(runs[s]["info"]["cases"], "") for s in sizes]
+            + ["" if r["exponent"] is None else f"{r['exponent']:.2f}", r["verdict"]]
+        )
+    widths = [max(len(str(x)) for x in col) for col in zip(head, *lines, strict=False)]
+    out = [
+        _line(h.ljust(w) for h, w in zip(head, widths, strict=False)),
+        "|" + "|".join("-" * (w + 2) for w in widths) + "|",
+    ]
+    out += [
+        _line(str(x).ljust(w) for x, w in zip(line, widths, strict=False))
+        for line in lines
+    ]
     return "\n".join(out)
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="famiglie.py bench", description=__doc__.splitlines()[0])
-    parser.add_argument("--size", default=os.environ.get("SIZE") or "small",
-                        help="small (2,000 cases), medium (10,000), design (100,000), "
-                             "large (300,000), or a number of cases; several, comma-separated, "
-                             "give the scaling table")
-    parser.add_argument("--cases", type=int, help="a number of cases (overrides --size)")
-    parser.add_argument("--fresh", action="store_true", help="regenerate the database(s)")
-    parser.add_argument("--reps", type=int, default=20, help="repetitions per operation")
+    parser = argparse.ArgumentParser(
+        prog="famiglie.py bench", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--size",
+        default=os.environ.get("SIZE") or "small",
+        help="small (2,000 cases), medium (10,000), design (100,000), "
+        "large (300,000), or a number of cases; several, comma-separated, "
+        "give the scaling table",
+    )
+    parser.add_argument(
+        "--cases", type=int, help="a number of cases (overrides --size)"
+    )
+    parser.add_argument(
+        "--fresh", action="store_true", help="regenerate the database(s)"
+    )
+    parser.add_argument(
+        "--reps", type=int, default=20, help="repetitions per operation"
+    )
     parser.add_argument("--seed", type=int, default=20240612)
     parser.add_argument("--generate-only", action="store_true")
     parser.add_argument("--only", help="comma-separated operation keys (debugging)")
@@ -975,45 +1301,73 @@ def main(argv=None):
             elif part.isdigit():
                 labels.append((f"c{part}", int(part)))
             else:
-                raise UserError(f"Unknown size {part!r}: small, medium, design, large or a number.")
+                raise UserError(
+                    f"Unknown size {part!r}: small, medium, design, large or a number."
+                )
     famiglie.pg_connect().close()
     host = machine()
-    say(f"Machine: {host['nproc']} CPUs, {host['ram_gb']} GB RAM, PostgreSQL "
-        f"{host['postgresql']}, load {host['load_1min_at_start']}")
+    say(
+        f"Machine: {host['nproc']} CPUs, {host['ram_gb']} GB RAM, PostgreSQL "
+        f"{host['postgresql']}, load {host['load_1min_at_start']}"
+    )
     runs = {}
     for label, cases in labels:
         db, info = ensure_db(label, cases, args.seed, args.fresh)
         if args.generate_only:
             continue
-        ops, retention = measure(db, info, args.reps, args.seed,
-                                 only=args.only.split(",") if args.only else None)
+        ops, retention = measure(
+            db,
+            info,
+            args.reps,
+            args.seed,
+            only=args.only.split(",") if args.only else None,
+        )
         rows = results(ops, retention, info)
         explain = explain_queries(db, ops)
-        runs[label] = {"db": db, "info": info, "rows": rows, "explain": explain,
-                       "queries": {f"{o.key}/{o.role}": len(o.queries) for o in ops}}
+        runs[label] = {
+            "db": db,
+            "info": info,
+            "rows": rows,
+            "explain": explain,
+            "queries": {f"{o.key}/{o.role}": len(o.queries) for o in ops},
+        }
         print()
-        print(f"## {db}: {info['counters']['interventions']:,} interventions, "
-              f"{cases:,} cases, {info['counters']['members']:,} members, "
-              f"{info['counters']['shares']:,} shares; generated in "
-              f"{info['seconds'].get('total', 0):.0f}s")
-        print(f"Machine: {host['nproc']} CPUs ({host['cpu']}), {host['ram_gb']} GB RAM, "
-              f"PostgreSQL {host['postgresql']}; commit {commit()}, {datetime.now():%Y-%m-%d %H:%M}")
+        print(
+            f"## {db}: {info['counters']['interventions']:,} interventions, "
+            f"{cases:,} cases, {info['counters']['members']:,} members, "
+            f"{info['counters']['shares']:,} shares; generated in "
+            f"{info['seconds'].get('total', 0):.0f}s"
+        )
+        print(
+            f"Machine: {host['nproc']} CPUs ({host['cpu']}), {host['ram_gb']} GB RAM, "
+            f"PostgreSQL {host['postgresql']}; commit {commit()}, "
+            f"{datetime.now():%Y-%m-%d %H:%M}"
+        )
         print()
         print(fmt_table(rows))
         for op in ops:
             if op.note:
                 print(f"(*) {op.name}, {op.role}: {op.note}")
             if op.replay_failed:
-                print(f"    {op.name}, {op.role}: {len(op.replay_failed)} of "
-                      f"{len(op.queries)} queries fail alone and are left out of its raw SQL")
+                print(
+                    f"    {op.name}, {op.role}: {len(op.replay_failed)} of "
+                    f"{len(op.queries)} queries fail alone and are left out of its "
+                    "raw SQL"
+                )
         if explain:
             print()
             print("EXPLAIN ANALYZE of the portal list's count (coordinator):")
             print(explain)
     if not runs:
         return 0
-    report = {"date": datetime.now().isoformat(timespec="seconds"), "commit": commit(),
-              "machine": host, "reps": args.reps, "seed": args.seed, "runs": runs}
+    report = {
+        "date": datetime.now().isoformat(timespec="seconds"),
+        "commit": commit(),
+        "machine": host,
+        "reps": args.reps,
+        "seed": args.seed,
+        "runs": runs,
+    }
     if len(runs) > 1:
         report["scaling"] = scaling(runs)
         print()
@@ -1029,11 +1383,16 @@ def main(argv=None):
 
 def explain_queries(db, ops):
     """EXPLAIN ANALYZE of the count query the portal list issues."""
-    op = next((o for o in ops if o.key == "portal_list" and o.role == "coordinator"), None)
+    op = next(
+        (o for o in ops if o.key == "portal_list" and o.role == "coordinator"), None
+    )
     if not op or not op.queries:
         return None
-    counts = [q for q in op.queries if re.match(r"\s*SELECT\s+COUNT", q, re.I)
-              and "family_case" in q]
+    counts = [
+        q
+        for q in op.queries
+        if re.match(r"\s*SELECT\s+COUNT", q, re.I) and "family_case" in q
+    ]
     if not counts:
         return None
     conn = psql(db)

@@ -27,22 +27,30 @@ _logger = logging.getLogger("famiglie.bench")
 GENERATOR_VERSION = 2
 
 SURNAMES = (
-    "Rossi Russo Ferrari Esposito Bianchi Romano Colombo Ricci Marino Greco "
-    "Bruno Gallo Conti De_Luca Mancini Costa Giordano Rizzo Lombardi Moretti "
-    "Barbieri Fontana Santoro Mariani Rinaldi Caruso Ferrara Galli Martini "
-    "Leone Longo Gentile Martinelli Vitale Lombardo Serra Coppola De_Santis "
-    "D'Angelo Marchetti Parisi Villa Conte Ferraro Ferri Fabbri Bianco Marini "
-    "Grasso Valentini Messina Sala De_Angelis Gatti Pellegrini Palumbo Sanna "
-    "Farina Rizzi Monti"
-).replace("_", " ").split()
+    (
+        "Rossi Russo Ferrari Esposito Bianchi Romano Colombo Ricci Marino Greco "
+        "Bruno Gallo Conti De_Luca Mancini Costa Giordano Rizzo Lombardi Moretti "
+        "Barbieri Fontana Santoro Mariani Rinaldi Caruso Ferrara Galli Martini "
+        "Leone Longo Gentile Martinelli Vitale Lombardo Serra Coppola De_Santis "
+        "D'Angelo Marchetti Parisi Villa Conte Ferraro Ferri Fabbri Bianco Marini "
+        "Grasso Valentini Messina Sala De_Angelis Gatti Pellegrini Palumbo Sanna "
+        "Farina Rizzi Monti"
+    )
+    .replace("_", " ")
+    .split()
+)
 FIRST_NAMES = (
-    "Giuseppe Maria Giovanni Anna Antonio Giuseppina Mario Rosa Luigi Angela "
-    "Francesco Giovanna Angelo Teresa Vincenzo Lucia Pietro Carmela Salvatore "
-    "Caterina Carlo Francesca Franco Anna_Maria Domenico Antonietta Bruno "
-    "Carla Paolo Elena Michele Concetta Giorgio Rita Aldo Margherita Sofia "
-    "Leonardo Giulia Alessandro Aurora Lorenzo Alice Mattia Ginevra Omar Fatima "
-    "Ion Elena Mohamed Amina"
-).replace("_", " ").split()
+    (
+        "Giuseppe Maria Giovanni Anna Antonio Giuseppina Mario Rosa Luigi Angela "
+        "Francesco Giovanna Angelo Teresa Vincenzo Lucia Pietro Carmela Salvatore "
+        "Caterina Carlo Francesca Franco Anna_Maria Domenico Antonietta Bruno "
+        "Carla Paolo Elena Michele Concetta Giorgio Rita Aldo Margherita Sofia "
+        "Leonardo Giulia Alessandro Aurora Lorenzo Alice Mattia Ginevra Omar Fatima "
+        "Ion Elena Mohamed Amina"
+    )
+    .replace("_", " ")
+    .split()
+)
 RELATIONS = ["partner", "child", "child", "child", "parent", "sibling", "grandparent"]
 CASE_ORDER_SIZES = (1, 2, 3, 4, 5, 6)
 MEMBER_WEIGHTS = (18, 22, 25, 18, 10, 7)  # mean 3.01 members per case
@@ -76,8 +84,12 @@ def _cell(value):
         return "t"
     if value is False:
         return "f"
-    if isinstance(value, (date, datetime)):
-        return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
+    if isinstance(value, date | datetime):
+        return (
+            value.isoformat(sep=" ")
+            if isinstance(value, datetime)
+            else value.isoformat()
+        )
     return value
 
 
@@ -162,8 +174,12 @@ def setup_config(env, rng, sz):
         return rec
 
     logins = {"admin": admin}
-    logins["manager"] = user("bench.manager", "Responsabile Bench", [internal, manager_g], company_a)
-    logins["finance"] = user("bench.finance", "Ufficio amministrativo Bench", [internal, fin_g], company_a)
+    logins["manager"] = user(
+        "bench.manager", "Responsabile Bench", [internal, manager_g], company_a
+    )
+    logins["finance"] = user(
+        "bench.finance", "Ufficio amministrativo Bench", [internal, fin_g], company_a
+    )
     workers = {company_a: [], company_b: []}
     for company, count, prefix in ((company_a, 8, "a"), (company_b, 4, "b")):
         for n in range(1, count + 1):
@@ -257,10 +273,9 @@ def _rand_date(rng, start, end):
     return start + timedelta(days=rng.randint(0, (end - start).days))
 
 
-def generate_bulk(env, rng, sz, conf):
+def generate_bulk(env, rng, sz, conf):  # noqa: C901 - one pass per case
     cr = env.cr
     today = date.today()
-    now = datetime.now().replace(microsecond=0)
     stages = env["family.case.stage"].search([])
     open_stages = stages.filtered(lambda s: not s.is_closed).ids[:4]
     closed_stage = stages.filtered("is_closed")[:1].id
@@ -268,7 +283,10 @@ def generate_bulk(env, rng, sz, conf):
     type_rows = [(t.id, t.category, t.unit_value, t.compensable) for t in types]
     need_areas = env["family.need.area"].search([]).ids
     company_a, company_b = conf["company_a"], conf["company_b"]
-    comune_partner = {company_a.id: company_a.partner_id.id, company_b.id: company_b.partner_id.id}
+    comune_partner = {
+        company_a.id: company_a.partner_id.id,
+        company_b.id: company_b.partner_id.id,
+    }
     assoc_ids = {c.id: conf["associations"][c].ids for c in (company_a, company_b)}
     stmt_assoc = assoc_ids[company_a.id][0]
     stmt_year = today.year - 1
@@ -302,11 +320,17 @@ def generate_bulk(env, rng, sz, conf):
         closed = rng.random() < 0.30
         intake = today - timedelta(days=rng.randint(0, 20 * 365))
         date_closed = (
-            min(today, intake + timedelta(days=rng.randint(30, 3 * 365))) if closed else None
+            min(today, intake + timedelta(days=rng.randint(30, 3 * 365)))
+            if closed
+            else None
         )
-        stage = closed_stage if closed else rng.choices(open_stages, OPEN_STAGE_WEIGHTS)[0]
+        stage = (
+            closed_stage if closed else rng.choices(open_stages, OPEN_STAGE_WEIGHTS)[0]
+        )
         restricted = rng.random() < 0.05
-        worker = rng.choice(conf["workers"][company_a if company == company_a.id else company_b])
+        worker = rng.choice(
+            conf["workers"][company_a if company == company_a.id else company_b]
+        )
         surname = rng.choice(SURNAMES)
         case_id = ids["family_case"].take()
         form_case = (
@@ -419,7 +443,11 @@ def generate_bulk(env, rng, sz, conf):
             else:
                 provider = rng.choice(assoc_ids[company])
             start = _rand_date(rng, intake, end_of_life)
-            end = start + timedelta(days=rng.randint(0, 180)) if rng.random() < 0.8 else None
+            end = (
+                start + timedelta(days=rng.randint(0, 180))
+                if rng.random() < 0.8
+                else None
+            )
             if closed:
                 state = "done" if rng.random() < 0.85 else "cancelled"
             else:
@@ -437,7 +465,10 @@ def generate_bulk(env, rng, sz, conf):
                 provider, state = stmt_assoc, "done"
                 start = _rand_date(rng, date(stmt_year, 1, 1), date(stmt_year, 12, 31))
                 end = (
-                    min(date(stmt_year, 12, 31), start + timedelta(days=rng.randint(0, 20)))
+                    min(
+                        date(stmt_year, 12, 31),
+                        start + timedelta(days=rng.randint(0, 20)),
+                    )
                     if rng.random() < 0.8
                     else None
                 )
@@ -470,7 +501,9 @@ def generate_bulk(env, rng, sz, conf):
             if state != "cancelled":
                 amount_total += amount
             if state in ("planned", "active"):
-                live[category].append((len(interventions) - 1, provider, start, end or date.max))
+                live[category].append(
+                    (len(interventions) - 1, provider, start, end or date.max)
+                )
         # the overlap flag: same family and category, another provider,
         # intersecting periods, both planned or active
         for periods in live.values():
@@ -495,8 +528,16 @@ def generate_bulk(env, rng, sz, conf):
                     else "superseded"
                 )
                 plans.append(
-                    (plan_id, case_id, company, version, state,
-                     _rand_date(rng, intake, end_of_life), created, worker)
+                    (
+                        plan_id,
+                        case_id,
+                        company,
+                        version,
+                        state,
+                        _rand_date(rng, intake, end_of_life),
+                        created,
+                        worker,
+                    )
                 )
                 if state != "superseded":
                     current_plan = plan_id
@@ -509,8 +550,10 @@ def generate_bulk(env, rng, sz, conf):
                     _rand_date(rng, intake, end_of_life + timedelta(days=90)),
                     datetime.min.time(),
                 ) + timedelta(hours=rng.randint(8, 17))
-                state = "done" if when.date() < today and rng.random() < 0.8 else (
-                    "cancelled" if rng.random() < 0.1 else "planned"
+                state = (
+                    "done"
+                    if when.date() < today and rng.random() < 0.8
+                    else ("cancelled" if rng.random() < 0.1 else "planned")
                 )
                 nxt = (
                     when.date() + timedelta(days=rng.randint(30, 180))
@@ -519,8 +562,18 @@ def generate_bulk(env, rng, sz, conf):
                 )
                 review_rows.append((rid, state, when, nxt))
                 reviews.append(
-                    (rid, case_id, company, current_plan, when, worker, state, nxt,
-                     created, worker)
+                    (
+                        rid,
+                        case_id,
+                        company,
+                        current_plan,
+                        when,
+                        worker,
+                        state,
+                        nxt,
+                        created,
+                        worker,
+                    )
                 )
         # next_review_date as _compute_next_review_date
         done = [r for r in review_rows if r[1] == "done" and r[2]]
@@ -549,7 +602,9 @@ def generate_bulk(env, rng, sz, conf):
                 restricted,
                 rng.choices(("low", "medium", "high"), (60, 30, 10))[0],
                 round(rng.uniform(0, 30000), 2) if rng.random() < 0.7 else None,
-                today + timedelta(days=rng.randint(-365, 365)) if rng.random() < 0.7 else None,
+                today + timedelta(days=rng.randint(-365, 365))
+                if rng.random() < 0.7
+                else None,
                 intake,
                 "Servizi sociali",
                 date_closed,
@@ -569,39 +624,112 @@ def generate_bulk(env, rng, sz, conf):
     audit = ("create_date", "create_uid", "write_date", "write_uid")
 
     def with_audit(rows, created_idx, uid_idx):
-        return [r[:created_idx] + r[created_idx + 2 :] + (r[created_idx], r[uid_idx], r[created_idx], r[uid_idx]) for r in rows]
+        return [
+            r[:created_idx]
+            + r[created_idx + 2 :]
+            + (r[created_idx], r[uid_idx], r[created_idx], r[uid_idx])
+            for r in rows
+        ]
 
     # member contacts: what res.partner's defaults and computes give a
     # contact without parent, e-mail, phone or user
     copy_rows(
         cr,
         "res_partner",
-        ("id", "name", "complete_name", "commercial_partner_id", "active", "type",
-         "is_company", "color", "lang", "partner_share", "message_bounce",
-         "supplier_rank", "customer_rank", "autopost_bills", "invoice_warn",
-         "is_family_person", "is_family_external_service", "is_family_network_member",
-         *audit),
+        (
+            "id",
+            "name",
+            "complete_name",
+            "commercial_partner_id",
+            "active",
+            "type",
+            "is_company",
+            "color",
+            "lang",
+            "partner_share",
+            "message_bounce",
+            "supplier_rank",
+            "customer_rank",
+            "autopost_bills",
+            "invoice_warn",
+            "is_family_person",
+            "is_family_external_service",
+            "is_family_network_member",
+            *audit,
+        ),
         [
-            (pid, name, name, pid, True, "contact", False, 0, "en_US", True, 0, 0, 0,
-             "ask", "no-message", True, False, False, created, uid, created, uid)
+            (
+                pid,
+                name,
+                name,
+                pid,
+                True,
+                "contact",
+                False,
+                0,
+                "en_US",
+                True,
+                0,
+                0,
+                0,
+                "ask",
+                "no-message",
+                True,
+                False,
+                False,
+                created,
+                uid,
+                created,
+                uid,
+            )
             for pid, name, created, uid in partners
         ],
     )
     copy_rows(
         cr,
         "family_case",
-        ("id", "reference", "name", "active", "company_id", "stage_id", "is_closed",
-         "user_id", "priority", "restricted", "risk_level", "isee_value", "isee_expiry",
-         "date_intake", "report_source", "date_closed", "anonymized", "current_plan_id",
-         "next_review_date", "amount_total", *audit),
+        (
+            "id",
+            "reference",
+            "name",
+            "active",
+            "company_id",
+            "stage_id",
+            "is_closed",
+            "user_id",
+            "priority",
+            "restricted",
+            "risk_level",
+            "isee_value",
+            "isee_expiry",
+            "date_intake",
+            "report_source",
+            "date_closed",
+            "anonymized",
+            "current_plan_id",
+            "next_review_date",
+            "amount_total",
+            *audit,
+        ),
         # the current plan is set once the plans are in (each refers to the other)
         [c[:17] + (None,) + c[18:] for c in with_audit(cases, 20, 21)],
     )
     copy_rows(
         cr,
         "family_case_member",
-        ("id", "case_id", "company_id", "sequence", "partner_id", "name", "relation",
-         "birthdate", "case_closed", "active", *audit),
+        (
+            "id",
+            "case_id",
+            "company_id",
+            "sequence",
+            "partner_id",
+            "name",
+            "relation",
+            "birthdate",
+            "case_closed",
+            "active",
+            *audit,
+        ),
         [r[:9] + (True,) + (r[9], r[10], r[9], r[10]) for r in members],
     )
     copy_rows(
@@ -613,10 +741,26 @@ def generate_bulk(env, rng, sz, conf):
     copy_rows(
         cr,
         "family_case_share",
-        ("id", "case_id", "company_id", "partner_id", "legal_basis", "consent_date",
-         "share_identity", "share_household", "share_needs", "share_goals",
-         "share_other_interventions", "share_documents", "date_start", "date_end",
-         "revoked", "date_revoked", "state", *audit),
+        (
+            "id",
+            "case_id",
+            "company_id",
+            "partner_id",
+            "legal_basis",
+            "consent_date",
+            "share_identity",
+            "share_household",
+            "share_needs",
+            "share_goals",
+            "share_other_interventions",
+            "share_documents",
+            "date_start",
+            "date_end",
+            "revoked",
+            "date_revoked",
+            "state",
+            *audit,
+        ),
         with_audit(shares, 17, 18),
     )
     copy_rows(
@@ -628,10 +772,30 @@ def generate_bulk(env, rng, sz, conf):
     copy_rows(
         cr,
         "family_intervention",
-        ("id", "case_id", "company_id", "provider_id", "type_id", "category", "member_id",
-         "date_start", "date_end", "quantity", "unit_value", "amount", "state",
-         "compensable", "has_overlap", "name", "compensated", *audit),
-        [tuple(r[:16]) + (False,) + (r[16], r[17], r[16], r[17]) for r in interventions],
+        (
+            "id",
+            "case_id",
+            "company_id",
+            "provider_id",
+            "type_id",
+            "category",
+            "member_id",
+            "date_start",
+            "date_end",
+            "quantity",
+            "unit_value",
+            "amount",
+            "state",
+            "compensable",
+            "has_overlap",
+            "name",
+            "compensated",
+            *audit,
+        ),
+        [
+            tuple(r[:16]) + (False,) + (r[16], r[17], r[16], r[17])
+            for r in interventions
+        ],
     )
     copy_rows(cr, "family_case_provider_rel", ("case_id", "partner_id"), provider_rel)
     copy_rows(
@@ -651,8 +815,18 @@ def generate_bulk(env, rng, sz, conf):
     copy_rows(
         cr,
         "family_review",
-        ("id", "case_id", "company_id", "plan_id", "date", "user_id", "state",
-         "next_review_date", "duration", *audit),
+        (
+            "id",
+            "case_id",
+            "company_id",
+            "plan_id",
+            "date",
+            "user_id",
+            "state",
+            "next_review_date",
+            "duration",
+            *audit,
+        ),
         [r[:8] + (1.0,) + (r[8], r[9], r[8], r[9]) for r in reviews],
     )
     for seq in ids.values():
@@ -754,7 +928,8 @@ def check_sample(env, size=400, seed=1):
         fields_ = _stored_computed(Model)
         env.invalidate_all()
         before = {
-            rec.id: {f.name: _comparable(f, rec[f.name]) for f in fields_} for rec in sample
+            rec.id: {f.name: _comparable(f, rec[f.name]) for f in fields_}
+            for rec in sample
         }
         for field in fields_:
             env.add_to_compute(field, sample)
@@ -765,7 +940,13 @@ def check_sample(env, size=400, seed=1):
                 after = _comparable(field, rec[field.name])
                 if after != before[rec.id][field.name]:
                     mismatches.append(
-                        (model_name, rec.id, field.name, before[rec.id][field.name], after)
+                        (
+                            model_name,
+                            rec.id,
+                            field.name,
+                            before[rec.id][field.name],
+                            after,
+                        )
                     )
         checked[model_name] = (len(sample), [f.name for f in fields_])
     cr.rollback()
