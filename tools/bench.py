@@ -1179,8 +1179,38 @@ def commit():
         return "unknown"
 
 
+def _slope(points):
+    """Least-squares slope of log(y) over log(x): y ~ x ** slope."""
+    xs = [math.log(x) for x, y in points]
+    ys = [math.log(y) for x, y in points]
+    mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+    den = sum((x - mx) ** 2 for x in xs)
+    return sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / den
+
+
+def growth_verdict(points):
+    """flat, logarithmic or linear, from [(cases, value)] at several sizes.
+
+    The fitted growth between the smallest and the largest size: under 25%
+    is flat; an exponent of 0.5 or more (value ~ cases ** e) is linear (or
+    worse); in between, logarithmic.
+    """
+    points = [(x, y) for x, y in points if y]
+    if len(points) < 2 or points[0][0] == points[-1][0]:
+        return "-", None
+    exponent = _slope(points)
+    growth = (points[-1][0] / points[0][0]) ** exponent
+    if growth < 1.25:
+        return "flat", exponent
+    return ("linear" if exponent >= 0.5 else "logarithmic"), exponent
+
+
 def scaling(runs):
-    """Each operation's p50 over the admin case list's, across sizes."""
+    """Each operation's p50 and its ratio to the admin case list, across sizes.
+
+    The verdict is fitted on the ratio (the same machine's load cancels
+    out); for the administrator's case list itself, on its time.
+    """
     sizes = sorted(runs, key=lambda label: runs[label]["info"]["cases"])
     per_op = {}
     for label in sizes:
@@ -1193,43 +1223,38 @@ def scaling(runs):
             ),
             None,
         )
-        seen = set()
         for r in rows:
-            key = (r["operation"], r["role"])
-            if key in seen or not r.get("p50_ms") or not admin:
+            key = (r["key"], r["role"])
+            if not r.get("p50_ms") or not admin or label in per_op.get(key, {}):
                 continue
-            seen.add(key)
-            per_op.setdefault(key, {})[label] = r["p50_ms"]
-            per_op[key][label + "_ratio"] = round(r["p50_ms"] / admin, 2)
+            per_op.setdefault(key, {"name": r["operation"]})[label] = (
+                runs[label]["info"]["cases"],
+                r["p50_ms"],
+                round(r["p50_ms"] / admin, 2),
+            )
     table = []
-    for (name, role), values in per_op.items():
-        points = [
-            (runs[lbl]["info"]["cases"], values.get(lbl + "_ratio"), values.get(lbl))
-            for lbl in sizes
-            if values.get(lbl)
-        ]
-        verdict, exponent = "-", None
-        if len(points) >= 2:
-            (s0, _r0, t0), (s1, _r1, t1) = points[0], points[-1]
-            # growth of the time itself, as a power of the growth of the size
-            exponent = math.log(t1 / t0) / math.log(s1 / s0) if t0 and s1 > s0 else None
-            if exponent is not None:
-                verdict = (
-                    "flat"
-                    if exponent < 0.1
-                    else "logarithmic"
-                    if exponent < 0.5
-                    else "linear"
-                )
+    for (key, role), values in per_op.items():
+        points = [values[lbl] for lbl in sizes if lbl in values]
+        if key == "case_list" and role == "admin":
+            verdict, exponent = growth_verdict([(c, t) for c, t, _r in points])
+        else:
+            verdict, exponent = growth_verdict([(c, r) for c, _t, r in points])
+        _v, time_exponent = growth_verdict([(c, t) for c, t, _r in points])
         table.append(
             {
-                "operation": name,
+                "operation": re.sub(
+                    r"[\d,]+ (interventions|cases)", r"N \1", values["name"]
+                ),
+                "key": key,
                 "role": role,
                 "points": [
-                    {"cases": s, "ratio_to_admin_case_list": r, "p50_ms": t}
-                    for s, r, t in points
+                    {"cases": c, "p50_ms": t, "ratio_to_admin_case_list": r}
+                    for c, t, r in points
                 ],
                 "exponent": round(exponent, 2) if exponent is not None else None,
+                "time_exponent": round(time_exponent, 2)
+                if time_exponent is not None
+                else None,
                 "verdict": verdict,
             }
         )
@@ -1241,7 +1266,7 @@ def fmt_scaling(table, runs):
     head = (
         ["operation", "role"]
         + [f"{runs[s]['info']['cases']:,} cases" for s in sizes]
-        + ["exponent", "verdict"]
+        + ["exponent (ratio)", "exponent (time)", "verdict"]
     )
     lines = []
     for r in table:
@@ -1252,7 +1277,11 @@ def fmt_scaling(table, runs):
         lines.append(
             [r["operation"], r["role"]]
             + [cells.get(runs[s]["info"]["cases"], "") for s in sizes]
-            + ["" if r["exponent"] is None else f"{r['exponent']:.2f}", r["verdict"]]
+            + [
+                "" if r["exponent"] is None else f"{r['exponent']:.2f}",
+                "" if r.get("time_exponent") is None else f"{r['time_exponent']:.2f}",
+                r["verdict"],
+            ]
         )
     widths = [max(len(str(x)) for x in col) for col in zip(head, *lines, strict=False)]
     out = [
@@ -1264,6 +1293,32 @@ def fmt_scaling(table, runs):
         for line in lines
     ]
     return "\n".join(out)
+
+
+def report_files(paths):
+    """The tables of saved runs; sizes from several files make one scaling table."""
+    runs, header = {}, None
+    for path in paths:
+        data = json.loads(Path(path).read_text())
+        header = header or data
+        for label, run in data["runs"].items():
+            runs[label] = run
+            host = data["machine"]
+            print(
+                f"## {run['db']}: {run['info']['cases']:,} cases, "
+                f"{run['info']['counters']['interventions']:,} interventions "
+                f"(generated in {run['info']['seconds'].get('total', 0):.0f}s); "
+                f"{host['nproc']} CPUs ({host['cpu']}), {host['ram_gb']} GB RAM, "
+                f"PostgreSQL {host['postgresql']}; commit {data['commit']}, "
+                f"{data['date']}, {data['reps']} repetitions"
+            )
+            print()
+            print(fmt_table(run["rows"]))
+            print()
+    if len(runs) > 1:
+        print("## Scaling (p50, and its ratio to the admin case list in the same run)")
+        print(fmt_scaling(scaling(runs), runs))
+    return 0
 
 
 def main(argv=None):
@@ -1289,7 +1344,15 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=20240612)
     parser.add_argument("--generate-only", action="store_true")
     parser.add_argument("--only", help="comma-separated operation keys (debugging)")
+    parser.add_argument(
+        "--report",
+        nargs="+",
+        metavar="JSON",
+        help="print the tables of earlier runs (several files: their sizes together)",
+    )
     args = parser.parse_args(argv)
+    if args.report:
+        return report_files(args.report)
     labels = []
     if args.cases:
         labels.append((f"c{args.cases}", args.cases))
