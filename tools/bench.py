@@ -937,8 +937,10 @@ def measure(db, info, reps, seed, only=None):
     finally:
         timing.stop()
         capt.stop()
+    # before the retention job (its rolled-back writes leave pages to clean)
+    explain = explain_queries(db, ops)
     retention = run_retention(db) if not only or "retention" in only else {"times": []}
-    return ops, retention
+    return ops, retention, explain
 
 
 def run_retention(db, reps=None):
@@ -1378,7 +1380,7 @@ def main(argv=None):
         db, info = ensure_db(label, cases, args.seed, args.fresh)
         if args.generate_only:
             continue
-        ops, retention = measure(
+        ops, retention, explain = measure(
             db,
             info,
             args.reps,
@@ -1386,7 +1388,6 @@ def main(argv=None):
             only=args.only.split(",") if args.only else None,
         )
         rows = results(ops, retention, info)
-        explain = explain_queries(db, ops)
         runs[label] = {
             "db": db,
             "info": info,
@@ -1438,6 +1439,10 @@ def main(argv=None):
         print(fmt_scaling(report["scaling"], runs))
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     path = OUT_DIR / f"{date.today().isoformat()}-{commit()}.json"
+    number = 1
+    while path.exists():  # another run of the same commit today: keep both
+        number += 1
+        path = OUT_DIR / f"{date.today().isoformat()}-{commit()}-{number}.json"
     path.write_text(json.dumps(report, indent=2, default=str))
     print()
     say(f"Written {path.relative_to(REPO)}")
@@ -1461,7 +1466,8 @@ def explain_queries(db, ops):
     conn = psql(db)
     try:
         with conn.cursor() as cr:
-            cr.execute("EXPLAIN (ANALYZE, BUFFERS) " + counts[0])
+            for _warm in range(2):  # the second, warm
+                cr.execute("EXPLAIN (ANALYZE, BUFFERS) " + counts[0])
             plan = "\n".join(r[0] for r in cr.fetchall())
         conn.rollback()
     finally:
