@@ -1,7 +1,12 @@
 # Rete Famiglie: the README's commands.
 PYTHON ?= python3
 
-.PHONY: run test test-odoo lint setup pot help
+.PHONY: run test test-odoo lint setup pot bench help
+
+# make bench SIZE=small|medium|design|large (or a number of cases, or several
+# comma-separated for the scaling table); BENCH_ARGS="--fresh --reps 30"
+SIZE ?= small
+BENCH_ARGS ?=
 
 help:
 	@echo "make run   - install/upgrade the demo database famiglie_demo and serve it on http://127.0.0.1:8069"
@@ -9,6 +14,7 @@ help:
 	@echo "make test-odoo - run Odoo's own tests (partners, calendar, portal, mail) with and without the addon, and compare"
 	@echo "make lint  - run pre-commit (ruff, pylint-odoo, oca-checks-odoo-module, XML/CSV checks)"
 	@echo "make setup - only find or install Odoo 18.0 and the Python requirements"
+	@echo "make bench - grow famiglie_bench_<SIZE> (small|medium|design|large) and time the pages"
 	@echo "make pot   - regenerate odoo_famiglie_rete/i18n/odoo_famiglie_rete.pot with Odoo's exporter"
 
 run:
@@ -22,6 +28,9 @@ test-odoo:
 
 setup:
 	@$(PYTHON) tools/famiglie.py setup
+
+bench:
+	@$(PYTHON) tools/famiglie.py bench --size $(SIZE) $(BENCH_ARGS)
 
 pot:
 	@$(PYTHON) tools/famiglie.py pot

@@ -686,6 +686,14 @@ def cmd_pot(_args):
     return 0
 
 
+def cmd_bench(args):
+    """``make bench``: tools/bench.py, inside the environment that has Odoo."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import bench
+
+    return bench.main(args.bench_args)
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -733,9 +741,19 @@ def main():
     )
     sub.add_parser("setup", help="only find or install Odoo 18.0")
     sub.add_parser("pot", help="regenerate the addon's translation template (.pot)")
+    sub.add_parser(
+        "bench",
+        help="grow a benchmark database and time the pages (see tools/bench.py)",
+        add_help=False,
+    )
     req = sub.add_parser("check-requirements")
     req.add_argument("file")
-    args = parser.parse_args()
+    # ``bench`` passes its own options on to tools/bench.py
+    args, rest = parser.parse_known_args()
+    if rest and args.command != "bench":
+        parser.error(f"unrecognized arguments: {' '.join(rest)}")
+    if args.command == "bench":
+        args.bench_args = rest
     try:
         if args.command == "check-requirements":
             return cmd_check_requirements(args)
@@ -752,6 +770,7 @@ def main():
             "test": cmd_test,
             "test-odoo": cmd_test_odoo,
             "pot": cmd_pot,
+            "bench": cmd_bench,
         }[args.command](args)
     except UserError as exc:
         print(f"ERROR: {exc}", file=sys.stderr, flush=True)
