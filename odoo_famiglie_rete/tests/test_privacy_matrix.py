@@ -452,6 +452,8 @@ class TestPrivacyMatrix(HttpCase):
             self.assertEqual(set(row) - allowed, set(), f"{role}: fields of {model}")
         if self._policy_role(role) in ("finance", "association"):
             self._check_no_family_name(model, role, result["records"])
+        if expected:
+            self._call(model, "web_read", sorted(expected), spec)
         found = self._call(model, "name_search", "", limit=1000)
         self.assertLessEqual(
             {row[0] for row in found}, expected, f"{role}: name_search on {model}"
@@ -493,6 +495,26 @@ class TestPrivacyMatrix(HttpCase):
                         self._refused(model, "search_count", leaf),
                         f"{role} cannot search {model}.{fname}",
                     )
+                # a many2many grouping counts a record once per value
+                if (
+                    info.get("groupable")
+                    and expected is not None
+                    and field.type != "many2many"
+                ):
+                    groups = self._call(
+                        model,
+                        "read_group",
+                        [],
+                        ["__count"],
+                        [fname],
+                        lazy=False,
+                        context={"active_test": False},
+                    )
+                    self.assertEqual(
+                        sum(group["__count"] for group in groups),
+                        len(expected),
+                        f"{role}: {model} grouped by {fname} counts other records",
+                    )
                 continue
             with self.subTest(field=fname):
                 if sample:
@@ -529,6 +551,34 @@ class TestPrivacyMatrix(HttpCase):
                         else (ACCESS_ERROR,),
                         f"{role} exports {model}.{fname}",
                     )
+
+    @mute_logger("odoo.http", "odoo.addons.base.models.ir_actions_report")
+    def test_reports(self):
+        """/report/html and /report/pdf of every report of the addon, on a
+        record the role may not read: refused, nothing of the family."""
+        reports = self.env["ir.actions.report"].search(
+            [("report_name", "=like", "odoo_famiglie_rete.%")]
+        )
+        self.assertTrue(reports)
+        for role in ("finance", "coordinator", "volunteer_unassigned", "coordinator_b"):
+            self._login(role)
+            for report in reports:
+                model = report.model
+                expected = self._expected_ids(model, role) or set()
+                records = self.env[model].sudo().search([], limit=50)
+                hidden = [rec.id for rec in records if rec.id not in expected][:1]
+                for converter in ("html", "pdf"):
+                    if not hidden:
+                        continue
+                    with self.subTest(
+                        role=role, report=report.report_name, converter=converter
+                    ):
+                        response = self.url_open(
+                            f"/report/{converter}/{report.report_name}/{hidden[0]}"
+                        )
+                        self.assertNotEqual(response.status_code, 200)
+                        self.assertNotIn(b"Persona ", response.content)
+                        self.assertNotIn(b"Famiglia Segreta", response.content)
 
     @mute_logger("odoo.http")
     def test_fields_added_to_odoo_models(self):
@@ -570,6 +620,7 @@ class TestMenusPerRole(TestPrivacyMatrix):
     test_matrix = None
     test_fields_added_to_odoo_models = None
     test_policy_can_fail = None
+    test_reports = None
 
     def _menu_actions(self, user):
         root = self.env.ref("odoo_famiglie_rete.menu_family_root")
