@@ -44,6 +44,29 @@ class IrRule(models.Model):
     _inherit = "ir.rule"
 
     @api.model
+    def _eval_context(self):
+        """``family_shares`` for the associations' rules, defined once.
+
+        The domain on ``family.case.share`` of the shares through which the
+        user reads a family: the active shares of the user's association
+        and, for a volunteer (or a portal user without a role), only those
+        that name them. A rule adds the category it needs, e.g.
+        ``[('case_id.share_ids', 'any', family_shares + [('share_needs',
+        '=', True)])]``. The rules' cache is per user, and a change of role
+        clears it (``res.users.write``).
+        """
+        context = super()._eval_context()
+        user = self.env.user
+        shares = [
+            ("partner_id", "=", user.commercial_partner_id.id),
+            ("state", "=", "active"),
+        ]
+        if user.family_portal_role != "coordinator":
+            shares.append(("volunteer_user_ids", "in", [user.id]))
+        context["family_shares"] = shares
+        return context
+
+    @api.model
     @tools.conditional(
         "xml" not in config["dev_mode"],
         tools.ormcache(
