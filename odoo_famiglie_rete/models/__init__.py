@@ -7,6 +7,7 @@ from . import family_access_logged_mixin
 from . import family_field_guard_mixin
 from . import family_portal_write_mixin
 from . import family_case_child_mixin
+from . import family_thread_mixin
 from . import family_case
 from . import family_case_identity
 from . import family_case_needs
@@ -27,6 +28,7 @@ from . import family_access_log
 from . import res_users
 from . import mail_message
 from . import mail_activity
+from . import mail_thread
 from . import family_protocol_party_rate
 from . import family_compensation
 from . import family_compensation_line

@@ -134,7 +134,7 @@ class FamilyAccessLoggedMixin(models.AbstractModel):
             ids = set()
             for group in groups:
                 value = group.get(case_spec)
-                if isinstance(value, (list, tuple)):
+                if isinstance(value, list | tuple):
                     value = value[0]
                 if value:
                     ids.add(value)

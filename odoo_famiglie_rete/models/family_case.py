@@ -41,8 +41,7 @@ class FamilyCase(models.Model):
     _name = "family.case"
     _description = "Family Case"
     _inherit = [
-        "mail.thread",
-        "mail.activity.mixin",
+        "family.thread.mixin",
         "family.access.logged.mixin",
         "family.field.guard.mixin",
         "family.portal.write.mixin",

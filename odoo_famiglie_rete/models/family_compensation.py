@@ -32,7 +32,7 @@ COMPENSATED_STATES = ("approved", "billed", "paid")
 class FamilyCompensation(models.Model):
     _name = "family.compensation"
     _description = "Compensation Statement"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "family.field.guard.mixin"]
     _order = "date_from desc, id desc"
     _check_company_auto = True
 

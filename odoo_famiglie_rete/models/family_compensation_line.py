@@ -9,7 +9,7 @@ class FamilyCompensationLine(models.Model):
     _name = "family.compensation.line"
     _description = "Compensation Statement Line"
     # a line names its family by the case's reference: reading it is logged
-    _inherit = ["family.access.logged.mixin"]
+    _inherit = ["family.access.logged.mixin", "family.field.guard.mixin"]
     _order = "compensation_id, date, id"
 
     compensation_id = fields.Many2one(

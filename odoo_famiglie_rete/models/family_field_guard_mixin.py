@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import Command, api, models
 from odoo.exceptions import AccessError
 from odoo.models import regex_order
 
@@ -52,7 +52,7 @@ class FamilyFieldGuardMixin(models.AbstractModel):
     def _family_guard_domain(self, domain):
         fnames = set()
         for leaf in domain or ():
-            if not isinstance(leaf, (list, tuple)) or len(leaf) != 3:
+            if not isinstance(leaf, list | tuple) or len(leaf) != 3:
                 continue
             left = leaf[0]
             if not isinstance(left, str):
@@ -73,6 +73,43 @@ class FamilyFieldGuardMixin(models.AbstractModel):
                 continue
             fnames.add(match["field"].strip('"'))
         self._family_guard_check(fnames, usage or self.env._("a sort order"))
+
+    def onchange(self, values, field_names, fields_spec):
+        """Odoo's onchange accepts any id as a value and reads the display
+        names of the records it is given as superuser: an association or a
+        finance clerk could read the name of any person or intervention by
+        guessing ids. Every record it is given must be one the user reads."""
+        if not self.env.su:
+            self.browse(
+                [rec_id for rec_id in self.ids if isinstance(rec_id, int)]
+            ).check_access("read")
+            for name, value in (values or {}).items():
+                field = self._fields.get(name)
+                if field and field.relational and value:
+                    ids = self._family_ids_of_value(field, value)
+                    if ids:
+                        self.env[field.comodel_name].browse(ids).check_access("read")
+        return super().onchange(values, field_names, fields_spec)
+
+    @api.model
+    def _family_ids_of_value(self, field, value):
+        """The ids of saved records a form value names (new ones aside)."""
+        if field.type == "many2one":
+            value = value.get("id") if isinstance(value, dict) else value
+            return [value] if isinstance(value, int) else []
+        ids = []
+        for command in value if isinstance(value, list | tuple) else ():
+            if not isinstance(command, list | tuple) or not command:
+                continue
+            if command[0] in (Command.UPDATE, Command.LINK) and isinstance(
+                command[1], int
+            ):
+                ids.append(command[1])
+            elif command[0] == Command.SET:
+                ids += [
+                    rec_id for rec_id in command[2] or () if isinstance(rec_id, int)
+                ]
+        return ids
 
     def export_data(self, fields_to_export):
         """Odoo's export reads non-stored computed fields without checking

@@ -555,7 +555,9 @@ class FamilyIntervention(models.Model):
     def _compute_display_name(self):
         """Type, description and date, in the reader's date format; the
         description only for those who may read it (not finance)."""
-        show_name = self._fields["name"].is_accessible(self.env)
+        # the real user's groups: Odoo reads a many2one's display name as
+        # superuser (a statement line's intervention, for finance)
+        show_name = self._fields["name"].is_accessible(self.env(su=False))
         for rec in self:
             rec.display_name = " - ".join(
                 filter(

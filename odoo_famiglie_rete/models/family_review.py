@@ -19,8 +19,7 @@ class FamilyReview(models.Model):
     _name = "family.review"
     _description = "Joint Review"
     _inherit = [
-        "mail.thread",
-        "mail.activity.mixin",
+        "family.thread.mixin",
         "family.field.guard.mixin",
         "family.access.logged.mixin",
         "family.case.child.mixin",
@@ -67,7 +66,10 @@ class FamilyReview(models.Model):
         index="btree_not_null",
         ondelete="set null",
     )
-    minutes = fields.Html()
+    minutes = fields.Html(
+        # the Comune's record of the meeting: names, ISEE, what was said
+        groups="odoo_famiglie_rete.group_family_social_worker"
+    )
     outcome_ids = fields.One2many(
         "family.review.outcome", "review_id", string="Outcomes", copy=False
     )

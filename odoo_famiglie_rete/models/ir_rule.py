@@ -50,7 +50,8 @@ class IrRule(models.Model):
         The domain on ``family.case.share`` of the shares through which the
         user reads a family: the active shares of the user's association
         and, for a volunteer (or a portal user without a role), only those
-        that name them. A rule adds the category it needs, e.g.
+        that name them; never those of a restricted case. A rule adds the
+        category it needs, e.g.
         ``[('case_id.share_ids', 'any', family_shares + [('share_needs',
         '=', True)])]``. The rules' cache is per user, and a change of role
         clears it (``res.users.write``).
@@ -60,6 +61,9 @@ class IrRule(models.Model):
         shares = [
             ("partner_id", "=", user.commercial_partner_id.id),
             ("state", "=", "active"),
+            # a restricted case (court orders, violence): its case manager
+            # and the manager only, whatever was shared before
+            ("case_id.restricted", "=", False),
         ]
         if user.family_portal_role != "coordinator":
             shares.append(("volunteer_user_ids", "in", [user.id]))

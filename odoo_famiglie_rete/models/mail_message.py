@@ -16,6 +16,23 @@ FAMILY_MODELS = (
 class MailMessage(models.Model):
     _inherit = "mail.message"
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        """A family's message names its case by the reference.
+
+        Odoo stores the record's display name on the message (``record_name``,
+        also the subject of its notifications) as the poster sees it: for a
+        social worker "NF/2026/00002 - El Amrani". Whoever reads the message
+        (an association without the identity, an e-mail) must not learn the
+        name from it.
+        """
+        for vals in vals_list:
+            if vals.get("model") in FAMILY_MODELS and vals.get("res_id"):
+                record = self.env[vals["model"]].sudo().browse(vals["res_id"])
+                case = record if record._name == "family.case" else record.case_id
+                vals["record_name"] = case.reference
+        return super().create(vals_list)
+
     @api.model
     def _family_blind_user(self):
         """Internal users outside the social service (finance clerks, other

@@ -160,7 +160,10 @@ POLICY = {
         opens="share_goals",
     ),
     "family.plan.goal": policy(association="all", opens="share_goals", own="party"),
-    "family.review": policy(association="all", opens="always", own="invited"),
+    # The meeting (date, place, invited), never the Comune's minutes.
+    "family.review": policy(
+        association={"all-but": {"minutes"}}, opens="always", own="invited"
+    ),
     "family.review.outcome": policy(association="all", opens="always", own="party"),
     "family.referral": policy(),
     "family.case.share": policy(

@@ -31,3 +31,4 @@ from . import test_privacy_writes
 from . import test_closed_case
 from . import test_privacy_partner
 from . import test_privacy_calendar
+from . import test_privacy_channels

@@ -1,0 +1,153 @@
+from odoo import fields
+from odoo.tests import HttpCase, tagged
+from odoo.tests.common import JsonRpcException
+from odoo.tools import mute_logger
+
+from .test_access import AccessCommon
+
+ACCESS_ERROR = "odoo.exceptions.AccessError"
+
+
+@tagged("post_install", "-at_install")
+class TestPrivacyChannels(AccessCommon, HttpCase):
+    """The side channels a curious association or finance clerk tries with
+    their own session: onchange with guessed ids, the name stored on a
+    message, the to-dos' summary, followers, a case restricted after it was
+    shared."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for user in (cls.coord_a, cls.finance, cls.sw1):
+            user.password = f"{user.login}-password"
+        cls.goal_comune = (
+            cls.env["family.plan"]
+            .create(
+                {
+                    "case_id": cls.case_b.id,
+                    "goal_ids": [
+                        fields.Command.create(
+                            {"name": "Corso di italiano", "party_id": cls.comune.id}
+                        )
+                    ],
+                }
+            )
+            .goal_ids
+        )
+
+    def _login(self, user):
+        self.authenticate(user.login, f"{user.login}-password")
+
+    def _call(self, model, method, *args, **kwargs):
+        return self.make_jsonrpc_request(
+            f"/web/dataset/call_kw/{model}/{method}",
+            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+        )
+
+    def _refused(self, model, method, *args, **kwargs):
+        try:
+            self._call(model, method, *args, **kwargs)
+        except JsonRpcException as exc:
+            return str(exc)
+        return None
+
+    @mute_logger("odoo.http")
+    def test_onchange_with_guessed_ids_is_refused(self):
+        """Odoo's onchange reads the display name of any id as superuser."""
+        spec = {
+            "provider_id": {"fields": {"display_name": {}}},
+            "goal_id": {"fields": {"display_name": {}}},
+        }
+        self._login(self.coord_a)
+        for values in (
+            {"provider_id": self.partner_b.id},  # a family person
+            {"goal_id": self.goal_comune.id},  # another family, another party
+            {"case_id": self.case_b.id},
+        ):
+            with self.subTest(values=values):
+                self.assertEqual(
+                    self._refused(
+                        "family.intervention", "onchange", [], values, [], spec
+                    ),
+                    ACCESS_ERROR,
+                )
+        self._login(self.finance)
+        self.assertEqual(
+            self._refused(
+                "family.compensation",
+                "onchange",
+                [],
+                {"partner_id": self.partner_b.id},
+                [],
+                {"partner_id": {"fields": {"display_name": {}}}},
+            ),
+            ACCESS_ERROR,
+        )
+
+    def test_finance_reads_no_description_in_an_intervention_name(self):
+        """A statement line's intervention is read as superuser by Odoo."""
+        self.int_b.name = "Visita cardiologica"
+        self._login(self.finance)
+        rows = self._call(
+            "family.intervention",
+            "web_search_read",
+            [("id", "=", self.int_b.id)],
+            {"display_name": {}, "case_id": {"fields": {"display_name": {}}}},
+        )["records"]
+        self.assertNotIn("cardiologica", rows[0]["display_name"])
+        self.assertEqual(self.int_b.with_user(self.sw1).display_name.count("Visita"), 1)
+        self.assertNotIn(
+            "cardiologica", self.int_b.with_user(self.finance).sudo().display_name
+        )
+
+    @mute_logger("odoo.http")
+    def test_message_names_the_case_by_its_reference(self):
+        self.share_a.share_identity = False
+        message = self.case_a.with_user(self.sw1).message_post(
+            body="Colloquio fissato",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        self.assertEqual(message.record_name, self.case_a.reference)
+        self._login(self.coord_a)
+        row = self._call("mail.message", "read", message.ids, ["record_name"])[0]
+        self.assertNotIn("Alfa", row["record_name"])
+
+    @mute_logger("odoo.http")
+    def test_finance_reads_no_todo_of_a_case(self):
+        self.case_b.activity_schedule(
+            "mail.mail_activity_data_todo", summary="Chiamare la famiglia Beta"
+        )
+        self._login(self.finance)
+        for fname in ("activity_summary", "activity_type_id", "message_follower_ids"):
+            with self.subTest(field=fname):
+                self.assertEqual(
+                    self._refused("family.case", "read", self.case_b.ids, [fname]),
+                    ACCESS_ERROR,
+                )
+
+    @mute_logger("odoo.http")
+    def test_association_follows_only_itself(self):
+        self._login(self.coord_a)
+        self.assertEqual(
+            self._refused(
+                "family.intervention",
+                "message_subscribe",
+                self.int_a.ids,
+                partner_ids=self.partner_b.ids,
+            ),
+            ACCESS_ERROR,
+        )
+        self.assertNotIn(self.partner_b, self.int_a.message_partner_ids)
+
+    def test_restricted_case_reaches_no_association(self):
+        """A case restricted after it was shared: its case manager and the
+        manager only, whatever the share said."""
+        Case = self.env["family.case"]
+        self.assertIn(self.case_a, Case.with_user(self.coord_a).search([]))
+        self.case_a.restricted = True
+        self.env.flush_all()
+        for model in ("family.case", "family.case.identity", "family.case.member"):
+            with self.subTest(model=model):
+                records = self.env[model].with_user(self.coord_a).search([])
+                self.assertFalse(records)
