@@ -32,6 +32,18 @@ class FamilyCaseHousehold(models.Model):
     _description = "Household Composition"
     _inherit = ["family.field.guard.mixin", "family.access.logged.mixin"]
     _auto = False
+    # what the view reads: flushed before it is queried
+    _depends = {
+        "family.case.member": [
+            "case_id",
+            "company_id",
+            "sequence",
+            "relation",
+            "gender",
+            "birthdate",
+            "active",
+        ]
+    }
     _order = "case_id, sequence, id"
 
     case_id = fields.Many2one("family.case", string="Family Case", readonly=True)

@@ -15,6 +15,8 @@ class FamilyCaseIdentity(models.Model):
     _description = "Family Case Identity"
     _inherit = ["family.field.guard.mixin", "family.access.logged.mixin"]
     _auto = False
+    # what the view reads: flushed before it is queried
+    _depends = {"family.case": ["name", "company_id"]}
     _order = "id desc"
     _rec_name = "name"
 

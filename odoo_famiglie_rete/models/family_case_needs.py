@@ -15,6 +15,8 @@ class FamilyCaseNeeds(models.Model):
     _description = "Family Case Needs"
     _inherit = ["family.field.guard.mixin", "family.access.logged.mixin"]
     _auto = False
+    # what the view reads: flushed before it is queried
+    _depends = {"family.case": ["company_id", "need_area_ids"]}
     _order = "id desc"
     _rec_name = "case_id"
 

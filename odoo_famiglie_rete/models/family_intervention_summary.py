@@ -20,6 +20,20 @@ class FamilyInterventionSummary(models.Model):
     _description = "Intervention Summary"
     _inherit = ["family.field.guard.mixin", "family.access.logged.mixin"]
     _auto = False
+    # what the view reads: flushed before it is queried
+    _depends = {
+        "family.intervention": [
+            "case_id",
+            "company_id",
+            "type_id",
+            "category",
+            "provider_id",
+            "date_start",
+            "date_end",
+            "quantity",
+            "state",
+        ]
+    }
     _order = "date_start desc, id desc"
 
     case_id = fields.Many2one("family.case", string="Family Case", readonly=True)

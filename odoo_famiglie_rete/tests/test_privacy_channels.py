@@ -151,3 +151,16 @@ class TestPrivacyChannels(AccessCommon, HttpCase):
             with self.subTest(model=model):
                 records = self.env[model].with_user(self.coord_a).search([])
                 self.assertFalse(records)
+
+    def test_projections_follow_unsaved_changes(self):
+        """The projections are SQL views: what they read is flushed first."""
+        self.member_a.relation = "child"
+        self.case_a.name = "Famiglia Alfa Rinominata"
+        household = self.env["family.case.household"].search(
+            [("id", "=", self.member_a.id)]
+        )
+        self.assertEqual(household.relation, "child")
+        identity = self.env["family.case.identity"].search(
+            [("id", "=", self.case_a.id)]
+        )
+        self.assertEqual(identity.name, "Famiglia Alfa Rinominata")
