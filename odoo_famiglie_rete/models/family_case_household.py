@@ -53,7 +53,7 @@ class FamilyCaseHousehold(models.Model):
         RELATIONS, string="Relation to the Reference Person", readonly=True
     )
     gender = fields.Selection(GENDERS, string="Sex", readonly=True)
-    age_band = fields.Selection(AGE_BANDS, string="Age Band", readonly=True)
+    age_band = fields.Selection(AGE_BANDS, readonly=True)
     is_minor = fields.Boolean(string="Minor", readonly=True)
 
     @api.depends("relation", "age_band")

@@ -97,9 +97,10 @@ class MailMessage(models.Model):
         """The discuss chatter's data (``/mail/thread/messages`` and co.)
         carries, for an association, only the attachments it may be served:
         Odoo adds a readable message's files in sudo mode."""
-        super()._to_store(store, **kwargs)
+        res = super()._to_store(store, **kwargs)
         if not self.env.user._is_internal():
             self._family_hide_attachments(store)
+        return res
 
     def _family_hide_attachments(self, store):
         messages = self.sudo().filtered(lambda m: m.model in FAMILY_MODELS)
