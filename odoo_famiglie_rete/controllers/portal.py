@@ -536,17 +536,9 @@ class FamilyPortal(CustomerPortal):
         return vals
 
     def _family_intervention_fields(self, post):
-        keys = (
-            "type_id",
-            "name",
-            "date_start",
-            "date_end",
-            "quantity",
-            "amount",
-            "member_id",
-            "goal_id",
-            "state",
-        )
+        """The form's values: the fields an association may write, as the
+        model declares them (``family.portal.write.mixin``)."""
+        keys = request.env["family.intervention"]._family_portal_write_fields
         return {key: post.get(key) or "" for key in keys}
 
     def _family_save_intervention(self, case, intervention, post):
