@@ -28,7 +28,7 @@ COMPENSATION_LOCKED_FIELDS = {
     "compensable",
 }
 # What an association writes on its own interventions: exactly what the
-# portal's form offers (controllers/portal.py), never what decides payment
+# portal's form offers (controllers/portal/), never what decides payment
 # (compensable, unit value, provider, the statement) nor the Comune's fields.
 PORTAL_WRITE_FIELDS = frozenset(
     {

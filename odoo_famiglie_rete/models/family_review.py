@@ -144,6 +144,13 @@ class FamilyReview(models.Model):
         self.event_id.sudo().with_context(no_mail_to_attendees=True).unlink()
         return super().unlink()
 
+    def _family_split_upcoming(self):
+        """(upcoming, past): the planned reviews still to come, soonest
+        first; the others (held, cancelled, or past their date) in order."""
+        now = fields.Datetime.now()
+        upcoming = self.filtered(lambda r: r.state == "planned" and r.date >= now)
+        return upcoming.sorted("date"), self - upcoming
+
     def _event_values(self):
         self.ensure_one()
         start = self.date

@@ -8,7 +8,7 @@ from ..models.family_intervention import COMPENSATION_LOCKED_FIELDS
 from .common_portal import PortalCommon
 from .common_rpc import JsonRpcMixin
 
-# What the portal's forms write (controllers/portal.py), spelled out here
+# What the portal's forms write (controllers/portal/), spelled out here
 # rather than imported: widening a model's declaration must fail this test.
 INTERVENTION_FORM = {
     "type_id",

@@ -1,0 +1,5 @@
+from . import common
+from . import families
+from . import interventions
+from . import reviews
+from . import statements

@@ -1,0 +1,275 @@
+"""The associations' portal: what every area shares.
+
+Every route reads and writes through the ORM as the portal user: the record
+rules of the access layer decide what an association sees. An id the user
+may not see answers 404, whether it exists or not. Every access to a family
+is written to the access log with the "portal" channel.
+
+One file per area, each adding its own routes and its own ``/my`` counter:
+``families`` (the family list and page, goals, discussion, documents,
+volunteers), ``interventions``, ``reviews`` (and calendar files),
+``statements``.
+"""
+
+import math
+
+from odoo import fields
+from odoo.http import request
+from odoo.osv import expression
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+
+from ...models.family_case_share import SHARE_CATEGORIES
+
+LOG = "family.access.log"
+
+
+class FamilyPortalCommon(CustomerPortal):
+    # the families and statements lists, read on a phone
+    _items_per_page = 20
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+    @staticmethod
+    def _family_association():
+        return request.env.user.commercial_partner_id
+
+    @staticmethod
+    def _family_is_coordinator():
+        return request.env.user.family_portal_role == "coordinator"
+
+    def _family_case_domain(self, search=None):
+        """Search by reference, and by name only where the name is shared.
+
+        The name is searched in ``family.case.identity``, whose record rules
+        open only the families whose share opens the identity: searching the
+        name of any other family would tell the association who it is.
+        """
+        if not search:
+            return []
+        # a sub-query on the identities (their record rules apply), not a list
+        # of ids: an association may follow thousands of families
+        names = request.env["family.case.identity"]._search([("name", "ilike", search)])
+        return ["|", ("reference", "ilike", search), ("id", "in", names)]
+
+    @staticmethod
+    def _family_names(cases):
+        """{case id: family name} of ``cases`` whose share opens the identity.
+
+        Read as the user from ``family.case.identity``: the record rules
+        return only the names the association may see.
+        """
+        identities = request.env["family.case.identity"].search(
+            [("id", "in", cases.ids)]
+        )
+        return {identity.id: identity.name for identity in identities}
+
+    @staticmethod
+    def _family_next_reviews(cases):
+        """{case id: date} of the next review of ``cases`` the user is invited to."""
+        groups = request.env["family.review"]._read_group(
+            [
+                ("case_id", "in", cases.ids),
+                ("partner_ids", "in", request.env.user.partner_id.ids),
+                ("state", "=", "planned"),
+                ("date", ">=", fields.Datetime.now()),
+            ],
+            ["case_id"],
+            ["date:min"],
+        )
+        return {case.id: date for case, date in groups}
+
+    def _family_get_case(self, case_id):
+        """The case, read as the portal user, or 404.
+
+        The search carries the id in its domain: the record rules answer, and
+        a case that does not exist looks the same as one of another
+        association.
+        """
+        if not request.env.user.share:
+            raise request.not_found()
+        case = request.env["family.case"].search([("id", "=", case_id)], limit=1)
+        if not case:
+            raise request.not_found()
+        return case
+
+    def _family_share_flags(self, case):
+        """The categories the user's active share(s) of ``case`` open."""
+        shares = request.env["family.case.share"].search(
+            [
+                ("case_id", "=", case.id),
+                ("partner_id", "=", self._family_association().id),
+                ("state", "=", "active"),
+            ]
+        )
+        return {flag: any(shares.mapped(flag)) for flag in SHARE_CATEGORIES}, shares
+
+    def _family_log(self, case, model="family.case"):
+        request.env[LOG]._log(case, "portal", model=model)
+
+    def _family_get_child(self, model, record_id, case, extra_domain=None):
+        """A record of ``model`` belonging to ``case``, seen by the user, or 404."""
+        domain = [("id", "=", record_id), ("case_id", "=", case.id)]
+        record = request.env[model].search(
+            expression.AND([domain, extra_domain or []]), limit=1
+        )
+        if not record:
+            raise request.not_found()
+        return record
+
+    def _family_types(self):
+        return request.env["family.intervention.type"].search([])
+
+    def _family_members(self, case):
+        """The members of the case, read as the user: none unless the share
+        opens the family's identity (the record rules decide)."""
+        return request.env["family.case.member"].search([("case_id", "=", case.id)])
+
+    def _family_household(self, case):
+        """The household's rows, one per member, joined by id.
+
+        Each row is ``(member, composition)``: the member (name, contacts)
+        where the share opens the identity, the composition (relation, age
+        band, sex, minor) where it opens the household; either may be empty.
+        Both are read as the user, and the record rules decide.
+        """
+        members = self._family_members(case)
+        composition = request.env["family.case.household"].search(
+            [("case_id", "=", case.id)]
+        )
+        by_id = {row.id: row for row in composition}
+        rows = [(member, by_id.pop(member.id, None)) for member in members]
+        rows += [(None, row) for row in composition if row.id in by_id]
+        return rows
+
+    def _family_other_interventions(self, case):
+        """Other parties' interventions: type, dates, quantity and provider.
+
+        Read on ``family.intervention.summary`` as the user: nothing unless
+        the share opens the other parties' interventions. The providers'
+        names come with the many2one as the ORM reads it (associations do not
+        read other parties' contacts).
+        """
+        summaries = request.env["family.intervention.summary"].search(
+            [
+                ("case_id", "=", case.id),
+                ("provider_id", "!=", self._family_association().id),
+            ]
+        )
+        names = {
+            row["id"]: row["provider_id"] and row["provider_id"][1]
+            for row in summaries.read(["provider_id"])
+        }
+        return [(summary, names.get(summary.id)) for summary in summaries]
+
+    def _family_goals(self, case):
+        """Goals of the case assigned to the user's association (current plans)."""
+        return request.env["family.plan.goal"].search(
+            [
+                ("case_id", "=", case.id),
+                ("party_id", "=", self._family_association().id),
+                ("plan_id.state", "!=", "superseded"),
+            ]
+        )
+
+    def _family_documents(self, case, attachment_id=None):
+        """Documents of the case: its attachments, not those of its messages.
+
+        Portal users have no access to ``ir.attachment`` at all (Odoo's own
+        portal serves documents in sudo mode after checking the record). Call
+        it only for a case read as the user through ``_family_get_case`` and
+        whose share opens the documents: the search is then limited to that
+        single family's own files.
+        """
+        Attachment = request.env["ir.attachment"].sudo()
+        domain = [
+            ("res_model", "=", "family.case"),
+            ("res_id", "=", case.id),
+            ("res_field", "=", False),
+        ]
+        # Attachments of the discussion (and of the Comune's internal notes)
+        # are not documents: leave out every attachment of a message.
+        request.env.cr.execute(
+            """
+            SELECT rel.attachment_id
+              FROM message_attachment_rel rel
+              JOIN mail_message msg ON msg.id = rel.message_id
+             WHERE msg.model = %s AND msg.res_id = %s
+            """,
+            ["family.case", case.id],
+        )
+        message_attachments = [row[0] for row in request.env.cr.fetchall()]
+        if message_attachments:
+            domain.append(("id", "not in", message_attachments))
+        if attachment_id is not None:
+            domain.append(("id", "=", attachment_id))
+        documents = Attachment.search(domain, order="create_date desc, id desc")
+        # the data layer has the last word (the share, the messages' rules)
+        readable = documents.sudo(False)._family_portal_readable()
+        return documents.filtered(lambda doc: doc.id in readable.ids)
+
+    def _family_messages(self, case):
+        """The shared discussion: public comments of the case.
+
+        Read as the portal user; the Comune's internal notes are never
+        returned (mail.message hides them), and the domain asks for public
+        comments only.
+        """
+        comment = request.env.ref("mail.mt_comment")
+        return request.env["mail.message"].search(
+            [
+                ("model", "=", "family.case"),
+                ("res_id", "=", case.id),
+                ("message_type", "=", "comment"),
+                ("subtype_id", "=", comment.id),
+                ("is_internal", "=", False),
+            ],
+            order="date desc, id desc",
+            limit=100,
+        )
+
+    @staticmethod
+    def _family_parse_date(value, label, errors, required=False):
+        value = (value or "").strip()
+        if not value:
+            if required:
+                errors[label] = request.env._("The date is required.")
+            return False
+        try:
+            return fields.Date.to_date(value)
+        except ValueError:
+            errors[label] = request.env._("Enter a valid date (day, month and year).")
+            return False
+
+    @staticmethod
+    def _family_parse_number(value, label, errors, required=False):
+        value = (value or "").strip().replace(",", ".")
+        if not value:
+            if required:
+                errors[label] = request.env._("The value is required.")
+            return None
+        try:
+            number = float(value)
+        except ValueError:
+            errors[label] = request.env._("Enter a number.")
+            return None
+        if math.isnan(number) or math.isinf(number):
+            errors[label] = request.env._("Enter a number.")
+            return None
+        if number < 0:
+            errors[label] = request.env._("The value cannot be negative.")
+            return None
+        return number
+
+    @staticmethod
+    def _family_parse_id(value):
+        try:
+            return int(value or 0)
+        except (TypeError, ValueError):
+            return -1
+
+    @staticmethod
+    def _family_error_text(exc):
+        """The message of a model error, for the page (never a traceback)."""
+        return exc.args[0] if exc.args else request.env._("The data is not valid.")

@@ -1,0 +1,367 @@
+"""Portal: the families shared with the association, and what their page does."""
+
+from markupsafe import Markup, escape
+
+from odoo import fields, http
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.http import request
+
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+from ...models.family_plan_goal import GOAL_STATES
+from .common import FamilyPortalCommon
+
+
+class FamilyPortalFamilies(FamilyPortalCommon):
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        if "family_case_count" in counters:
+            values["family_case_count"] = (
+                request.env["family.case"].search_count([])
+                if request.env.user.share
+                else 0
+            )
+        return values
+
+    # ------------------------------------------------------------------
+    # Families
+    # ------------------------------------------------------------------
+    @http.route(
+        ["/my/famiglie", "/my/famiglie/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET"],
+    )
+    def portal_my_families(self, page=1, search=None, **kw):
+        if not request.env.user.share:
+            raise request.not_found()
+        Case = request.env["family.case"]
+        search = (search or "").strip()[:100]
+        domain = self._family_case_domain(search)
+        total = Case.search_count(domain)
+        pager = portal_pager(
+            url="/my/famiglie",
+            url_args={"search": search} if search else {},
+            total=total,
+            page=page,
+            step=self._items_per_page,
+        )
+        # the cases' default order (priority, then the newest intake), which
+        # an index serves: no sort of every shared family for one page
+        cases = Case.search(
+            domain,
+            limit=self._items_per_page,
+            offset=pager["offset"],
+        )
+        self._family_log(cases)
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "cases": cases,
+                "family_names": self._family_names(cases),
+                "next_reviews": self._family_next_reviews(cases),
+                "pager": pager,
+                "search": search,
+                "page_name": "family_cases",
+                "default_url": "/my/famiglie",
+            }
+        )
+        return request.render("odoo_famiglie_rete.portal_my_families", values)
+
+    def _family_page_values(self, case, **extra):
+        flags, shares = self._family_share_flags(case)
+        Intervention = request.env["family.intervention"]
+        interventions = Intervention.search([("case_id", "=", case.id)])
+        association = self._family_association()
+        reviews = request.env["family.review"].search(
+            [
+                ("case_id", "=", case.id),
+                ("partner_ids", "in", request.env.user.partner_id.ids),
+            ]
+        )
+        volunteers = request.env["res.users"]
+        if self._family_is_coordinator():
+            volunteers = self._family_volunteers()
+        goals = (
+            self._family_goals(case)
+            if flags["share_goals"]
+            else request.env["family.plan.goal"]
+        )
+        upcoming, past = reviews._family_split_upcoming()
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "case": case,
+                "flags": flags,
+                "shares": shares,
+                "household": self._family_household(case),
+                "family_name": self._family_names(case).get(case.id),
+                # read as the user: the record rules open the needs only where
+                # the share does
+                "need_areas": request.env["family.case.needs"]
+                .search([("id", "=", case.id)])
+                .need_area_ids,
+                "goals": goals,
+                "goals_to_approve": self._family_goals_to_approve(goals)
+                if self._family_is_coordinator()
+                else [],
+                "goal_states": GOAL_STATES,
+                "interventions": interventions,
+                "other_interventions": self._family_other_interventions(case),
+                "overlap_warnings": interventions._portal_overlap_warnings(
+                    flags["share_other_interventions"]
+                ),
+                "intervention_categories": dict(
+                    Intervention._fields["category"]._description_selection(request.env)
+                ),
+                "own_provider": association,
+                "reviews_upcoming": upcoming,
+                "reviews_past": past,
+                "documents": self._family_documents(case)
+                if flags["share_documents"]
+                else [],
+                "messages": self._family_messages(case),
+                "is_coordinator": self._family_is_coordinator(),
+                "volunteers": volunteers,
+                "assigned_volunteers": shares.volunteer_user_ids,
+                "page_name": "family_case",
+                "errors": {},
+                "form": {},
+            }
+        )
+        values.update(extra)
+        return values
+
+    @http.route(
+        "/my/famiglie/<int:case_id>",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET"],
+    )
+    def portal_my_family(self, case_id, **kw):
+        case = self._family_get_case(case_id)
+        self._family_log(case)
+        values = self._family_page_values(case)
+        if kw.get("saved"):
+            values["saved"] = True
+        return request.render("odoo_famiglie_rete.portal_my_family", values)
+
+    def _family_page_with_errors(self, case, errors, form=None):
+        """The family page again, with the messages of a refused form."""
+        values = self._family_page_values(case, errors=errors, form=form or {})
+        return request.render("odoo_famiglie_rete.portal_my_family", values)
+
+    # ------------------------------------------------------------------
+    # Goals
+    # ------------------------------------------------------------------
+    @http.route(
+        "/my/famiglie/<int:case_id>/obiettivi/<int:goal_id>",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_family_goal_update(self, case_id, goal_id, **post):
+        case = self._family_get_case(case_id)
+        goal = self._family_get_child(
+            "family.plan.goal",
+            goal_id,
+            case,
+            [
+                ("party_id", "=", self._family_association().id),
+                ("plan_id.state", "!=", "superseded"),
+            ],
+        )
+        self._family_log(case, model="family.plan.goal")
+        errors = {}
+        state = post.get("state")
+        if state not in dict(GOAL_STATES):
+            errors[f"goal_{goal.id}"] = request.env._("Choose a state from the list.")
+        current_value = (post.get("current_value") or "").strip()
+        if len(current_value) > 100:
+            errors[f"goal_{goal.id}"] = request.env._(
+                "The indicator value is too long (at most 100 characters)."
+            )
+        if not errors:
+            try:
+                with request.env.cr.savepoint():
+                    # only the progress: the agreed values stay as approved
+                    goal.write({"state": state, "current_value": current_value})
+            except (UserError, ValidationError, AccessError) as exc:
+                errors[f"goal_{goal.id}"] = self._family_error_text(exc)
+        if errors:
+            return self._family_page_with_errors(
+                case,
+                errors,
+                form={
+                    f"goal_{goal.id}": {"state": state, "current_value": current_value}
+                },
+            )
+        return request.redirect(f"/my/famiglie/{case.id}?saved=1#goals")
+
+    @staticmethod
+    def _family_goals_to_approve(goals):
+        """The goals among ``goals`` that wait for the association's approval."""
+        return goals.filtered(
+            lambda g: g.plan_id.state == "approval" and g.approval_state == "pending"
+        )
+
+    @http.route(
+        "/my/famiglie/<int:case_id>/obiettivi/approva",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_family_goals_approve(self, case_id, **post):
+        """The coordinator approves the goals the plan assigns to the association."""
+        case = self._family_get_case(case_id)
+        if not self._family_is_coordinator():
+            raise request.not_found()
+        flags, _shares = self._family_share_flags(case)
+        if not flags["share_goals"]:
+            raise request.not_found()
+        self._family_log(case, model="family.plan.goal")
+        goals = self._family_goals_to_approve(self._family_goals(case))
+        if not goals:
+            return self._family_page_with_errors(
+                case,
+                {
+                    "approval": request.env._(
+                        "No goal of your association waits for approval."
+                    )
+                },
+            )
+        try:
+            with request.env.cr.savepoint():
+                # The goals and their plans were read by the ORM as the
+                # coordinator; approving for the association's own party runs
+                # in sudo mode on those plans only (the user stays the author).
+                goals.plan_id.sudo().action_approve(party=self._family_association())
+        except (UserError, ValidationError, AccessError) as exc:
+            return self._family_page_with_errors(
+                case, {"approval": self._family_error_text(exc)}
+            )
+        return request.redirect(f"/my/famiglie/{case.id}?saved=1#goals")
+
+    # ------------------------------------------------------------------
+    # Discussion
+    # ------------------------------------------------------------------
+    @http.route(
+        "/my/famiglie/<int:case_id>/messaggi",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_family_message_post(self, case_id, message=None, **post):
+        case = self._family_get_case(case_id)
+        self._family_log(case, model="mail.message")
+        text = (message or "").strip()
+        error = False
+        if not text:
+            error = request.env._("Write a message before sending it.")
+        elif len(text) > 5000:
+            error = request.env._("The message is too long (at most 5000 characters).")
+        if error:
+            return self._family_page_with_errors(
+                case, {"message": error}, form={"message": text}
+            )
+        body = Markup("<br/>").join(escape(line) for line in text.splitlines())
+        # The case was read by the ORM as the user just above; the post runs
+        # in sudo on that single record (associations only read cases) and is
+        # a public comment by the user's own contact, visible to the social
+        # worker and to the parties the case is shared with.
+        case.sudo().with_context(mail_create_nosubscribe=True).message_post(
+            body=body,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+            author_id=request.env.user.partner_id.id,
+        )
+        return request.redirect(f"/my/famiglie/{case.id}#discussion")
+
+    # ------------------------------------------------------------------
+    # Documents
+    # ------------------------------------------------------------------
+    @http.route(
+        "/my/famiglie/<int:case_id>/documenti/<int:attachment_id>",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET"],
+    )
+    def portal_family_document(self, case_id, attachment_id, **kw):
+        case = self._family_get_case(case_id)
+        flags, _shares = self._family_share_flags(case)
+        if not flags["share_documents"]:
+            raise request.not_found()
+        attachment = self._family_documents(case, attachment_id=attachment_id)
+        if not attachment:
+            raise request.not_found()
+        self._family_log(case, model="ir.attachment")
+        return (
+            request.env["ir.binary"]
+            ._get_stream_from(attachment)
+            .get_response(as_attachment=True)
+        )
+
+    # ------------------------------------------------------------------
+    # Volunteers (coordinator)
+    # ------------------------------------------------------------------
+    def _family_volunteers(self):
+        """The volunteers of the coordinator's association (read as the user)."""
+        return request.env["res.users"].search(
+            [
+                ("share", "=", True),
+                ("family_portal_role", "=", "volunteer"),
+                (
+                    "partner_id.commercial_partner_id",
+                    "=",
+                    self._family_association().id,
+                ),
+            ]
+        )
+
+    @http.route(
+        "/my/famiglie/<int:case_id>/volontari",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_family_assign_volunteers(self, case_id, **post):
+        case = self._family_get_case(case_id)
+        if not self._family_is_coordinator():
+            raise request.not_found()
+        self._family_log(case, model="family.case.share")
+        _flags, shares = self._family_share_flags(case)
+        if not shares:
+            raise request.not_found()
+        volunteers = self._family_volunteers()
+        wanted = {
+            self._family_parse_id(value)
+            for value in request.httprequest.form.getlist("volunteer_ids")
+        }
+        unknown = wanted - set(volunteers.ids)
+        if unknown:
+            return self._family_page_with_errors(
+                case,
+                {
+                    "volunteers": request.env._(
+                        "Choose only volunteers of your association."
+                    )
+                },
+            )
+        chosen = volunteers.filtered(lambda u: u.id in wanted)
+        try:
+            with request.env.cr.savepoint():
+                # as the coordinator: the record rule lets them write only the
+                # assigned volunteers of their association's active shares
+                shares.write({"volunteer_user_ids": [fields.Command.set(chosen.ids)]})
+        except (UserError, ValidationError, AccessError) as exc:
+            return self._family_page_with_errors(
+                case, {"volunteers": self._family_error_text(exc)}
+            )
+        return request.redirect(f"/my/famiglie/{case.id}?saved=1#volunteers")

@@ -1,0 +1,200 @@
+"""Portal: an association's own interventions, new and edited."""
+
+from odoo import fields, http
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.http import request
+
+from ...models.family_intervention import STATES as INTERVENTION_STATES
+from .common import FamilyPortalCommon
+
+
+class FamilyPortalInterventions(FamilyPortalCommon):
+    # ------------------------------------------------------------------
+    # Interventions
+    # ------------------------------------------------------------------
+    def _family_intervention_values(self, case, intervention, form, errors):
+        flags, _shares = self._family_share_flags(case)
+        return dict(
+            self._prepare_portal_layout_values(),
+            case=case,
+            intervention=intervention,
+            types=self._family_types(),
+            members=self._family_members(case),
+            goals=self._family_goals(case)
+            if flags["share_goals"]
+            else request.env["family.plan.goal"],
+            states=INTERVENTION_STATES,
+            form=form,
+            errors=errors,
+            page_name="family_intervention",
+        )
+
+    @staticmethod
+    def _family_intervention_form(intervention):
+        if not intervention:
+            return {
+                "date_start": fields.Date.to_string(
+                    fields.Date.context_today(request.env["family.intervention"])
+                ),
+                "quantity": "1",
+                "state": "planned",
+            }
+        return {
+            "type_id": str(intervention.type_id.id),
+            "name": intervention.name or "",
+            "date_start": fields.Date.to_string(intervention.date_start) or "",
+            "date_end": fields.Date.to_string(intervention.date_end) or "",
+            "quantity": str(intervention.quantity),
+            "amount": str(intervention.amount),
+            "member_id": str(intervention.member_id.id or ""),
+            "goal_id": str(intervention.goal_id.id or ""),
+            "state": intervention.state,
+        }
+
+    def _family_validate_intervention(self, case, post, errors):
+        """Values to write from the posted form; fills ``errors``."""
+        _ = request.env._
+        vals = {}
+        type_id = self._family_parse_id(post.get("type_id"))
+        type_ = self._family_types().filtered(lambda t: t.id == type_id)
+        if not type_:
+            errors["type_id"] = _("Choose a type of intervention from the list.")
+        else:
+            vals["type_id"] = type_.id
+        date_start = self._family_parse_date(
+            post.get("date_start"), "date_start", errors, required=True
+        )
+        date_end = self._family_parse_date(post.get("date_end"), "date_end", errors)
+        if date_start and date_end and date_end < date_start:
+            errors["date_end"] = _("The end date cannot be before the start date.")
+        vals.update(date_start=date_start, date_end=date_end)
+        quantity = self._family_parse_number(
+            post.get("quantity"), "quantity", errors, required=True
+        )
+        if quantity is not None:
+            vals["quantity"] = quantity
+        amount = self._family_parse_number(post.get("amount"), "amount", errors)
+        if amount is not None:
+            vals["amount"] = amount
+        member_id = self._family_parse_id(post.get("member_id"))
+        members = self._family_members(case)
+        if member_id:
+            members = members.filtered(lambda m: m.id == member_id)
+            if not members:
+                errors["member_id"] = _("Choose a member of this family.")
+            vals["member_id"] = members.id or False
+        elif members:
+            vals["member_id"] = False
+        # else the identity is not shared: the form offers no beneficiary, and
+        # the one the Comune may have set stays as it is
+        goal_id = self._family_parse_id(post.get("goal_id"))
+        if goal_id:
+            flags, _shares = self._family_share_flags(case)
+            goals = (
+                self._family_goals(case).filtered(lambda g: g.id == goal_id)
+                if flags["share_goals"]
+                else request.env["family.plan.goal"]
+            )
+            if not goals:
+                errors["goal_id"] = _(
+                    "Choose one of the goals of this family assigned to your "
+                    "association."
+                )
+            vals["goal_id"] = goals.id or False
+        else:
+            vals["goal_id"] = False
+        state = post.get("state") or "planned"
+        if state not in dict(INTERVENTION_STATES):
+            errors["state"] = _("Choose a state from the list.")
+        else:
+            vals["state"] = state
+        vals["name"] = (post.get("name") or "").strip()[:200] or False
+        return vals
+
+    def _family_intervention_fields(self, post):
+        """The form's values: the fields an association may write, as the
+        model declares them (``family.portal.write.mixin``)."""
+        keys = request.env["family.intervention"]._family_portal_write_fields
+        return {key: post.get(key) or "" for key in keys}
+
+    def _family_save_intervention(self, case, intervention, post):
+        errors = {}
+        vals = self._family_validate_intervention(case, post, errors)
+        if not errors:
+            try:
+                with request.env.cr.savepoint():
+                    if intervention:
+                        if (
+                            "amount" in vals
+                            and vals["amount"] == intervention.amount
+                            and (
+                                vals.get("quantity") != intervention.quantity
+                                or vals.get("type_id") != intervention.type_id.id
+                            )
+                        ):
+                            # the amount shown was left as it was: let the
+                            # new quantity or type compute it again
+                            del vals["amount"]
+                        intervention.write(vals)
+                    else:
+                        intervention = request.env["family.intervention"].create(
+                            dict(
+                                vals,
+                                case_id=case.id,
+                                provider_id=self._family_association().id,
+                            )
+                        )
+            except (UserError, ValidationError, AccessError) as exc:
+                errors["global"] = self._family_error_text(exc)
+        if errors:
+            errors.setdefault(
+                "global", request.env._("Some values are not valid: check them below.")
+            )
+            values = self._family_intervention_values(
+                case, intervention, self._family_intervention_fields(post), errors
+            )
+            return request.render(
+                "odoo_famiglie_rete.portal_family_intervention", values
+            )
+        return request.redirect(f"/my/famiglie/{case.id}?saved=1#interventions")
+
+    def _family_intervention_page(self, case, intervention, post):
+        """The form of a new (``intervention`` None) or existing intervention."""
+        self._family_log(case, model="family.intervention")
+        if request.httprequest.method == "POST":
+            return self._family_save_intervention(case, intervention, post)
+        values = self._family_intervention_values(
+            case, intervention, self._family_intervention_form(intervention), {}
+        )
+        return request.render("odoo_famiglie_rete.portal_family_intervention", values)
+
+    @http.route(
+        "/my/famiglie/<int:case_id>/interventi/nuovo",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET", "POST"],
+    )
+    def portal_family_intervention_new(self, case_id, **post):
+        case = self._family_get_case(case_id)
+        return self._family_intervention_page(case, None, post)
+
+    @http.route(
+        "/my/famiglie/<int:case_id>/interventi/<int:intervention_id>",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET", "POST"],
+    )
+    def portal_family_intervention_edit(self, case_id, intervention_id, **post):
+        case = self._family_get_case(case_id)
+        # only my association's own interventions, and not yet compensated
+        intervention = self._family_get_child(
+            "family.intervention",
+            intervention_id,
+            case,
+            [("provider_id", "=", self._family_association().id)],
+        )
+        if intervention._family_is_compensated():
+            raise request.not_found()
+        return self._family_intervention_page(case, intervention, post)
