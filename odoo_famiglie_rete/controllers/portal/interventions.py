@@ -195,6 +195,6 @@ class FamilyPortalInterventions(FamilyPortalCommon):
             case,
             [("provider_id", "=", self._family_association().id)],
         )
-        if intervention._family_is_compensated():
+        if intervention.compensated:
             raise request.not_found()
         return self._family_intervention_page(case, intervention, post)
