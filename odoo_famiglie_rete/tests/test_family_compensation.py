@@ -74,7 +74,16 @@ class TestFamilyCompensation(CompensationCommon):
         self.assertEqual(len(attachment), 1)
         self.assertIn(statement.name.replace("/", "_"), attachment.name)
         self.assertTrue(parcel_1.compensated)
-        self.assertTrue(parcel_1.compensated)
+
+    def test_intervention_in_a_statement_is_not_deleted(self):
+        parcel = self._done(self.assoc_b, date(2024, 5, 2), quantity=3, unit_value=12)
+        statement = self._statement(self.party_b)
+        self.assertIn(parcel, statement.line_ids.intervention_id)
+        with self.assertRaisesRegex(
+            UserError,
+            "is in a compensation statement: cancel it instead of deleting it",
+        ):
+            parcel.unlink()
 
     def test_reimbursement_mode(self):
         """The documented costs: the interventions' amounts."""
