@@ -48,3 +48,9 @@ class JsonRpcMixin:
         )
         self.assertIn(text, data["message"])
         return data["message"]
+
+    def rpc_error(self, model, method, *args, **kwargs):
+        """The class of the error a call fails with
+        (``"odoo.exceptions.AccessError"``), or None when it succeeds."""
+        error = self._call_kw(model, method, *args, **kwargs).get("error")
+        return error["data"]["name"] if error else None

@@ -1,12 +1,12 @@
 from odoo.tests import HttpCase, tagged
-from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
+from .common_rpc import JsonRpcMixin
 from .test_access import AccessCommon
 
 
 @tagged("post_install", "-at_install")
-class TestActivityPrivacy(AccessCommon, HttpCase):
+class TestActivityPrivacy(JsonRpcMixin, AccessCommon, HttpCase):
     """The social service's to-dos on a family are never a finance clerk's,
     even one assigned to them by mistake."""
 
@@ -24,22 +24,16 @@ class TestActivityPrivacy(AccessCommon, HttpCase):
             "mail.mail_activity_data_todo", summary="Fattura", user_id=cls.finance.id
         )
 
-    def _call(self, model, method, *args, **kwargs):
-        return self.make_jsonrpc_request(
-            f"/web/dataset/call_kw/{model}/{method}",
-            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
-        )
-
     @mute_logger("odoo.http")
     def test_finance_reads_no_family_activity(self):
         self.authenticate(self.finance.login, "finance-password")
-        rows = self._call("mail.activity", "search_read", [], ["summary", "res_model"])
+        rows = self.rpc("mail.activity", "search_read", [], ["summary", "res_model"])
         self.assertEqual([row["id"] for row in rows], self.own.ids)
-        with self.assertRaisesRegex(JsonRpcException, "AccessError"):
-            self._call("mail.activity", "read", self.activity.ids, ["summary"])
-        groups = self._call(
-            "mail.activity", "read_group", [], ["__count"], ["res_model"]
+        self.assertEqual(
+            self.rpc_error("mail.activity", "read", self.activity.ids, ["summary"]),
+            "odoo.exceptions.AccessError",
         )
+        groups = self.rpc("mail.activity", "read_group", [], ["__count"], ["res_model"])
         self.assertEqual([g["res_model"] for g in groups], ["res.partner"])
 
     def test_social_worker_still_reads_it(self):

@@ -1,15 +1,15 @@
 from odoo import fields
 from odoo.tests import HttpCase, tagged
-from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
+from .common_rpc import JsonRpcMixin
 from .test_access import AccessCommon
 
 ACCESS_ERROR = "odoo.exceptions.AccessError"
 
 
 @tagged("post_install", "-at_install")
-class TestPrivacyChannels(AccessCommon, HttpCase):
+class TestPrivacyChannels(JsonRpcMixin, AccessCommon, HttpCase):
     """The side channels a curious association or finance clerk tries with
     their own session: onchange with guessed ids, the name stored on a
     message, the to-dos' summary, followers, a case restricted after it was
@@ -38,19 +38,6 @@ class TestPrivacyChannels(AccessCommon, HttpCase):
     def _login(self, user):
         self.authenticate(user.login, f"{user.login}-password")
 
-    def _call(self, model, method, *args, **kwargs):
-        return self.make_jsonrpc_request(
-            f"/web/dataset/call_kw/{model}/{method}",
-            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
-        )
-
-    def _refused(self, model, method, *args, **kwargs):
-        try:
-            self._call(model, method, *args, **kwargs)
-        except JsonRpcException as exc:
-            return str(exc)
-        return None
-
     @mute_logger("odoo.http")
     def test_onchange_with_guessed_ids_is_refused(self):
         """Odoo's onchange reads the display name of any id as superuser."""
@@ -66,14 +53,14 @@ class TestPrivacyChannels(AccessCommon, HttpCase):
         ):
             with self.subTest(values=values):
                 self.assertEqual(
-                    self._refused(
+                    self.rpc_error(
                         "family.intervention", "onchange", [], values, [], spec
                     ),
                     ACCESS_ERROR,
                 )
         self._login(self.finance)
         self.assertEqual(
-            self._refused(
+            self.rpc_error(
                 "family.compensation",
                 "onchange",
                 [],
@@ -88,7 +75,7 @@ class TestPrivacyChannels(AccessCommon, HttpCase):
         """A statement line's intervention is read as superuser by Odoo."""
         self.int_b.name = "Visita cardiologica"
         self._login(self.finance)
-        rows = self._call(
+        rows = self.rpc(
             "family.intervention",
             "web_search_read",
             [("id", "=", self.int_b.id)],
@@ -110,7 +97,7 @@ class TestPrivacyChannels(AccessCommon, HttpCase):
         )
         self.assertEqual(message.record_name, self.case_a.reference)
         self._login(self.coord_a)
-        row = self._call("mail.message", "read", message.ids, ["record_name"])[0]
+        row = self.rpc("mail.message", "read", message.ids, ["record_name"])[0]
         self.assertNotIn("Alfa", row["record_name"])
 
     @mute_logger("odoo.http")
@@ -122,7 +109,7 @@ class TestPrivacyChannels(AccessCommon, HttpCase):
         for fname in ("activity_summary", "activity_type_id", "message_follower_ids"):
             with self.subTest(field=fname):
                 self.assertEqual(
-                    self._refused("family.case", "read", self.case_b.ids, [fname]),
+                    self.rpc_error("family.case", "read", self.case_b.ids, [fname]),
                     ACCESS_ERROR,
                 )
 
@@ -130,7 +117,7 @@ class TestPrivacyChannels(AccessCommon, HttpCase):
     def test_association_follows_only_itself(self):
         self._login(self.coord_a)
         self.assertEqual(
-            self._refused(
+            self.rpc_error(
                 "family.intervention",
                 "message_subscribe",
                 self.int_a.ids,

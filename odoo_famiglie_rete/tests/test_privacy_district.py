@@ -2,16 +2,16 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
 from ..models.privacy_policy import POLICY
+from .common_rpc import JsonRpcMixin
 
 PASSWORD = "District-password-1"
 
 
 @tagged("post_install", "-at_install")
-class TestDistrictPrivacy(HttpCase):
+class TestDistrictPrivacy(JsonRpcMixin, HttpCase):
     """Two Comuni of a district in one database: the people of the second
     Comune read nothing of the first Comune's families, on any channel."""
 
@@ -97,19 +97,6 @@ class TestDistrictPrivacy(HttpCase):
             and not env[model]._transient
         }
 
-    def _call(self, model, method, *args, **kwargs):
-        return self.make_jsonrpc_request(
-            f"/web/dataset/call_kw/{model}/{method}",
-            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
-        )
-
-    def _refused(self, model, method, *args, **kwargs):
-        try:
-            self._call(model, method, *args, **kwargs)
-        except JsonRpcException as exc:
-            return str(exc)
-        return None
-
     @mute_logger("odoo.http")
     def test_second_comune_reads_nothing_of_the_first(self):
         self.assertTrue(self.records["family.case.member"])
@@ -120,20 +107,20 @@ class TestDistrictPrivacy(HttpCase):
                 if not records:
                     continue
                 with self.subTest(role=role, model=model):
-                    refused = self._refused(model, "search_read", [], ["id"])
+                    refused = self.rpc_error(model, "search_read", [], ["id"])
                     if not refused:
-                        rows = self._call(model, "search_read", [], ["id"])
+                        rows = self.rpc(model, "search_read", [], ["id"])
                         self.assertFalse(
                             {row["id"] for row in rows} & set(records.ids),
                             f"{role} of the second Comune lists {model}",
                         )
                     self.assertEqual(
-                        self._refused(model, "read", records.ids[:1], ["id"]),
+                        self.rpc_error(model, "read", records.ids[:1], ["id"]),
                         "odoo.exceptions.AccessError",
                         f"{role} of the second Comune reads {model}",
                     )
                     found = (
-                        self._call(model, "name_search", "", limit=100)
+                        self.rpc(model, "name_search", "", limit=100)
                         if not refused
                         else []
                     )
@@ -142,14 +129,14 @@ class TestDistrictPrivacy(HttpCase):
                 response = self.url_open(f"/web/content/{self.attachment.id}")
                 self.assertIn(response.status_code, (403, 404))
                 self.assertNotIn(b"Relazione riservata", response.content)
-                rows = self._call(
+                rows = self.rpc(
                     "ir.attachment", "search_read", [], ["name"], limit=1000
                 )
                 self.assertNotIn(self.attachment.id, [row["id"] for row in rows])
             with self.subTest(role=role, channel="meeting"):
                 event = self.review.event_id
                 self.assertTrue(event)
-                rows = self._call(
+                rows = self.rpc(
                     "calendar.event",
                     "search_read",
                     [("id", "=", event.id)],

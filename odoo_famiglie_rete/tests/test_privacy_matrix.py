@@ -15,10 +15,10 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
-from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
 from ..models.privacy_policy import CATEGORIES, META, ODOO_MODEL_FIELDS, POLICY
+from .common_rpc import JsonRpcMixin
 
 PASSWORD = "Privacy-matrix-1"
 ACCESS_ERROR = "odoo.exceptions.AccessError"
@@ -37,7 +37,7 @@ THREAD_MODELS = ("mail.thread", "mail.activity.mixin", "mail.thread.main.attachm
 
 
 @tagged("post_install", "-at_install")
-class TestPrivacyMatrix(HttpCase):
+class TestPrivacyMatrix(JsonRpcMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -360,20 +360,6 @@ class TestPrivacyMatrix(HttpCase):
         self.authenticate(user.login, PASSWORD)
         return user
 
-    def _call(self, model, method, *args, **kwargs):
-        return self.make_jsonrpc_request(
-            f"/web/dataset/call_kw/{model}/{method}",
-            {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
-        )
-
-    def _refused(self, model, method, *args, **kwargs):
-        """The error's class name when the call is refused, else None."""
-        try:
-            self._call(model, method, *args, **kwargs)
-        except JsonRpcException as exc:
-            return exc.args[0] if exc.args else str(exc)
-        return None
-
     def _models(self):
         return [model for model in POLICY if model in self.env]
 
@@ -415,12 +401,12 @@ class TestPrivacyMatrix(HttpCase):
             with self.subTest(role=role, model=model):
                 if not allowed:
                     self.assertEqual(
-                        self._refused(model, "search_read", [], ["id"]),
+                        self.rpc_error(model, "search_read", [], ["id"]),
                         ACCESS_ERROR,
                         f"{role} reads {model}",
                     )
                     continue
-                offered = set(self._call(model, "fields_get", attributes=["type"]))
+                offered = set(self.rpc(model, "fields_get", attributes=["type"]))
                 offered -= self._thread_fields()
                 self.assertEqual(
                     offered - allowed,
@@ -439,7 +425,7 @@ class TestPrivacyMatrix(HttpCase):
 
     def _check_records(self, model, role, allowed, expected):
         spec = {fname: {} for fname in allowed}
-        result = self._call(
+        result = self.rpc(
             model,
             "web_search_read",
             [],
@@ -453,8 +439,8 @@ class TestPrivacyMatrix(HttpCase):
         if self._policy_role(role) in ("finance", "association"):
             self._check_no_family_name(model, role, result["records"])
         if expected:
-            self._call(model, "web_read", sorted(expected), spec)
-        found = self._call(model, "name_search", "", limit=1000)
+            self.rpc(model, "web_read", sorted(expected), spec)
+        found = self.rpc(model, "name_search", "", limit=1000)
         self.assertLessEqual(
             {row[0] for row in found}, expected, f"{role}: name_search on {model}"
         )
@@ -492,7 +478,7 @@ class TestPrivacyMatrix(HttpCase):
             if fname in allowed:
                 if info.get("searchable") and field.store:
                     self.assertIsNone(
-                        self._refused(model, "search_count", leaf),
+                        self.rpc_error(model, "search_count", leaf),
                         f"{role} cannot search {model}.{fname}",
                     )
                 # a many2many grouping counts a record once per value
@@ -501,7 +487,7 @@ class TestPrivacyMatrix(HttpCase):
                     and expected is not None
                     and field.type != "many2many"
                 ):
-                    groups = self._call(
+                    groups = self.rpc(
                         model,
                         "read_group",
                         [],
@@ -519,24 +505,24 @@ class TestPrivacyMatrix(HttpCase):
             with self.subTest(field=fname):
                 if sample:
                     self.assertEqual(
-                        self._refused(model, "read", sample.ids, [fname]),
+                        self.rpc_error(model, "read", sample.ids, [fname]),
                         ACCESS_ERROR,
                         f"{role} reads {model}.{fname}",
                     )
                 if field.store or field.search:
                     self.assertEqual(
-                        self._refused(model, "search_count", leaf),
+                        self.rpc_error(model, "search_count", leaf),
                         ACCESS_ERROR,
                         f"{role} searches on {model}.{fname} (an oracle)",
                     )
                 if field.store and field.column_type:
                     self.assertEqual(
-                        self._refused(model, "read_group", [], ["__count"], [fname]),
+                        self.rpc_error(model, "read_group", [], ["__count"], [fname]),
                         ACCESS_ERROR,
                         f"{role} groups {model} by {fname}",
                     )
                     self.assertEqual(
-                        self._refused(
+                        self.rpc_error(
                             model, "search", [], order=f"{fname} asc", limit=1
                         ),
                         ACCESS_ERROR,
@@ -545,7 +531,7 @@ class TestPrivacyMatrix(HttpCase):
                 if sample:
                     # associations may not export at all (no export right)
                     self.assertIn(
-                        self._refused(model, "export_data", sample.ids, [fname]),
+                        self.rpc_error(model, "export_data", sample.ids, [fname]),
                         (ACCESS_ERROR, USER_ERROR)
                         if self.users[role].share
                         else (ACCESS_ERROR,),
@@ -585,7 +571,7 @@ class TestPrivacyMatrix(HttpCase):
         for role in ("manager", "social_worker", "finance", "coordinator"):
             self._login(role)
             for model, fnames in ODOO_MODEL_FIELDS.items():
-                offered = set(self._call(model, "fields_get", attributes=["type"]))
+                offered = set(self.rpc(model, "fields_get", attributes=["type"]))
                 for fname, roles in fnames.items():
                     with self.subTest(role=role, field=f"{model}.{fname}"):
                         self.assertEqual(
@@ -600,7 +586,7 @@ class TestPrivacyMatrix(HttpCase):
         policy["association"] = saved - {"stage_id"}
         try:
             self._login("coordinator")
-            offered = set(self._call("family.case", "fields_get", attributes=["type"]))
+            offered = set(self.rpc("family.case", "fields_get", attributes=["type"]))
             self.assertIn(
                 "stage_id", offered - self._allowed_fields("family.case", "coordinator")
             )
@@ -647,7 +633,7 @@ class TestMenusPerRole(TestPrivacyMatrix):
             for mode in action.view_mode.split(",")
             if mode in ("list", "kanban", "form")
         ]
-        views = self._call(
+        views = self.rpc(
             model,
             "get_views",
             views=[(False, mode) for mode in modes],
@@ -660,7 +646,7 @@ class TestMenusPerRole(TestPrivacyMatrix):
                 continue
             arch = etree.fromstring(views[mode]["arch"])
             spec = form_fields_spec(self.env, model, arch)
-            result = self._call(
+            result = self.rpc(
                 model,
                 "web_search_read",
                 domain,
@@ -672,7 +658,7 @@ class TestMenusPerRole(TestPrivacyMatrix):
             first = first or (result["records"][:1] and result["records"][0]["id"])
         if first and "form" in views:
             arch = etree.fromstring(views["form"]["arch"])
-            self._call(
+            self.rpc(
                 model, "web_read", [first], form_fields_spec(self.env, model, arch)
             )
 
