@@ -122,24 +122,7 @@ def ensure_db(label, cases, seed, fresh):
     started = time.time()
     say(f"Creating {db}: the addon without demo data ...")
     famiglie.copy_db(famiglie.base_template(), db)
-    log = famiglie.LOG_DIR / "bench-install.log"
-    famiglie.LOG_DIR.mkdir(parents=True, exist_ok=True)
-    res = subprocess.run(
-        famiglie.odoo_cmd(
-            "-d",
-            db,
-            "-i",
-            ADDON,
-            "--without-demo=all",
-            "--stop-after-init",
-            "--max-cron-threads=0",
-            "--log-level=warn",
-            f"--logfile={log}",
-        ),
-        check=False,
-    )
-    if res.returncode != 0:
-        raise UserError(f"Installing {ADDON} in {db} failed: see {log}")
+    famiglie.install_addon(db, famiglie.LOG_DIR / "bench-install.log")
     t_install = time.time() - started
     sz = bench_data.sizes_for(cases)
     say(

@@ -548,24 +548,7 @@ def cmd_test_odoo(args):
         try:
             if with_addon:
                 say(f"Installing {ADDON} in {db} ...")
-                res = subprocess.run(
-                    odoo_cmd(
-                        "-d",
-                        db,
-                        "-i",
-                        ADDON,
-                        "--without-demo=all",
-                        "--stop-after-init",
-                        "--max-cron-threads=0",
-                        "--log-level=warn",
-                        f"--logfile={LOG_DIR / 'test-odoo-install.log'}",
-                    ),
-                    check=False,
-                )
-                if res.returncode != 0:
-                    raise UserError(
-                        f"Installing {ADDON} failed: see the log in {LOG_DIR}"
-                    )
+                install_addon(db, LOG_DIR / "test-odoo-install.log")
             say(f"Odoo's tests {label} {ADDON} ({tags}); log: {logfile}")
             results[label] = run_odoo_tests(db, tags, logfile)
         finally:
@@ -628,6 +611,27 @@ def base_template():
         drop_db(name)
         raise UserError(f"Could not make the template database {name}.")
     return name
+
+
+def install_addon(db, logfile):
+    """Install the addon, without demo data, in the database ``db``."""
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    res = subprocess.run(
+        odoo_cmd(
+            "-d",
+            db,
+            "-i",
+            ADDON,
+            "--without-demo=all",
+            "--stop-after-init",
+            "--max-cron-threads=0",
+            "--log-level=warn",
+            f"--logfile={logfile}",
+        ),
+        check=False,
+    )
+    if res.returncode != 0:
+        raise UserError(f"Installing {ADDON} in {db} failed: see {logfile}")
 
 
 def copy_db(template, name):
