@@ -687,7 +687,42 @@ def cmd_pot(_args):
     part.unlink()
     entries = text.count("\nmsgid ") - 1
     say(f"{POT.relative_to(REPO)}: {entries} strings; database {db} dropped.")
+    sync_po(POT.with_name("it.po"))
     return 0
+
+
+def sync_po(po_path):
+    """Give the translations the template's references, keep their msgstr.
+
+    Odoo applies a translation only to the fields and views its entry names,
+    so the references follow the template. Entries gone from the template
+    are dropped, except those of the demo data (not in the template, which
+    is exported without demo); new ones are added untranslated and listed.
+    """
+    import polib
+
+    pot = polib.pofile(str(POT), wrapwidth=78)
+    po = polib.pofile(str(po_path), wrapwidth=78)
+    demo = "\n".join(p.read_text() for p in (REPO / ADDON / "demo").glob("*.xml"))
+    known = {(e.msgctxt, e.msgid): e for e in po}
+    entries = []
+    for tmpl in pot:
+        entry = known.pop((tmpl.msgctxt, tmpl.msgid), None)
+        if entry is None:
+            entry = polib.POEntry(msgid=tmpl.msgid, msgctxt=tmpl.msgctxt, msgstr="")
+        entry.occurrences = tmpl.occurrences
+        entry.comment = tmpl.comment
+        entry.flags = tmpl.flags
+        entries.append(entry)
+    kept = [e for e in known.values() if e.msgid and e.msgid in demo]
+    po[:] = entries + kept
+    po.save(str(po_path))
+    missing = [e.msgid for e in entries if e.msgid and not e.msgstr]
+    say(
+        f"{po_path.relative_to(REPO)}: references follow the template; "
+        f"{len(known) - len(kept)} obsolete entries dropped; "
+        f"{len(missing)} to translate" + "".join(f"\n  {m}" for m in missing)
+    )
 
 
 def cmd_bench(args):

@@ -9,6 +9,7 @@ from . import family_portal_write_mixin
 from . import family_case_child_mixin
 from . import family_thread_mixin
 from . import family_case
+from . import family_case_retention
 from . import family_case_identity
 from . import family_case_needs
 from . import family_case_member
@@ -31,6 +32,7 @@ from . import mail_activity
 from . import mail_thread
 from . import family_protocol_party_rate
 from . import family_compensation
+from . import family_compensation_bill
 from . import family_compensation_line
 from . import account_move
 from . import ir_attachment

@@ -1,12 +1,11 @@
 import logging
-from collections import defaultdict
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import Command, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
@@ -229,11 +228,6 @@ class FamilyCompensation(models.Model):
     def _family_logged_cases(self):
         """The cases the statement's lines name (printing it is logged)."""
         return self.sudo().line_ids._family_logged_cases()
-
-    @api.depends("name", "partner_id", "date_from", "date_to")
-    def _compute_display_name(self):
-        for rec in self:
-            rec.display_name = rec.name
 
     # ------------------------------------------------------------------
     # Building the lines
@@ -608,160 +602,6 @@ class FamilyCompensation(models.Model):
         self._family_managers_answered()
         return True
 
-    # ------------------------------------------------------------------
-    # The vendor bill
-    # ------------------------------------------------------------------
-
-    def _family_journal(self):
-        self.ensure_one()
-        journal = self.party_id.journal_id or self.env["account.journal"].search(
-            [
-                *self.env["account.journal"]._check_company_domain(self.company_id),
-                ("type", "=", "purchase"),
-            ],
-            limit=1,
-        )
-        if not journal:
-            raise UserError(
-                self.env._(
-                    "Set the purchase journal in the compensation terms of "
-                    "%(association)s.",
-                    association=self.partner_id.display_name,
-                )
-            )
-        return journal
-
-    def _family_bill_line_vals(self, account):
-        """One bill line per intervention type, or per instalment."""
-        self.ensure_one()
-        analytic = (
-            {str(self.party_id.analytic_account_id.id): 100}
-            if self.party_id.analytic_account_id
-            else False
-        )
-        common = {
-            "account_id": account.id,
-            "analytic_distribution": analytic,
-            "tax_ids": [Command.clear()],
-        }
-        if self.compensation_mode == "contribution":
-            return [
-                {**common, "name": line.name, "quantity": 1, "price_unit": line.amount}
-                for line in self.line_ids.sorted("date")
-            ]
-        by_type = defaultdict(lambda: [0.0, 0.0, 0, set()])
-        for line in self.line_ids:
-            group = by_type[line.type_id]
-            group[0] += line.quantity
-            group[1] += line.amount
-            group[2] += 1
-            group[3].add(line.unit_price)
-        vals_list = []
-        for type_, (quantity, amount, count, prices) in sorted(
-            by_type.items(), key=lambda item: item[0].name
-        ):
-            name = self.env._(
-                "%(type)s, %(period)s (interventions: %(count)s)",
-                type=type_.name,
-                count=count,
-                period=self._family_period_label(),
-            )
-            price = prices.pop() if len(prices) == 1 else None
-            if (
-                price is not None
-                and self.compensation_mode == "rate"
-                and not self.currency_id.compare_amounts(quantity * price, amount)
-            ):
-                vals_list.append(
-                    {**common, "name": name, "quantity": quantity, "price_unit": price}
-                )
-            else:
-                vals_list.append(
-                    {**common, "name": name, "quantity": 1, "price_unit": amount}
-                )
-        return vals_list
-
-    def _family_period_label(self):
-        """The period, with dates in the reader's language (01/01/2026)."""
-        self.ensure_one()
-        return (
-            f"{format_date(self.env, self.date_from)} - "
-            f"{format_date(self.env, self.date_to)}"
-        )
-
-    def _family_create_bill(self):
-        self.ensure_one()
-        journal = self._family_journal()
-        account = self.party_id.expense_account_id or journal.default_account_id
-        if not account:
-            raise UserError(
-                self.env._(
-                    "Set the expense account in the compensation terms of "
-                    "%(association)s.",
-                    association=self.partner_id.display_name,
-                )
-            )
-        move = (
-            self.env["account.move"]
-            .with_company(self.company_id)
-            .create(
-                {
-                    "move_type": "in_invoice",
-                    "partner_id": self.partner_id.id,
-                    "journal_id": journal.id,
-                    "invoice_date": self.date,
-                    "ref": self.name,
-                    "invoice_origin": self.name,
-                    "currency_id": self.currency_id.id,
-                    "invoice_line_ids": [
-                        Command.create(vals)
-                        for vals in self.with_context(
-                            lang=self.partner_id.lang or self.env.lang
-                        )._family_bill_line_vals(account)
-                    ],
-                }
-            )
-        )
-        self.move_id = move
-        self._family_attach_statement(move)
-        return move
-
-    def _family_statement_file(self):
-        """The statement's PDF (HTML where wkhtmltopdf is not installed)."""
-        self.ensure_one()
-        report = "odoo_famiglie_rete.action_report_family_compensation"
-        Report = self.env["ir.actions.report"].with_context(
-            lang=self.partner_id.lang or self.env.lang
-        )
-        if Report.get_wkhtmltopdf_state() == "install":
-            _logger.info(
-                "wkhtmltopdf is missing: statement %s attached as HTML", self.id
-            )
-            content, kind = Report._render_qweb_html(report, self.ids)
-        else:
-            content, kind = Report._render_qweb_pdf(report, self.ids)
-        if kind == "pdf":
-            return f"{self.name}.pdf".replace("/", "_"), content, "application/pdf"
-        return f"{self.name}.html".replace("/", "_"), content, "text/html"
-
-    def _family_attach_statement(self, move):
-        self.ensure_one()
-        name, content, mimetype = self._family_statement_file()
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": name,
-                "raw": content,
-                "mimetype": mimetype,
-                "res_model": "account.move",
-                "res_id": move.id,
-            }
-        )
-        move.with_context(no_new_invoice=True).message_post(
-            body=self.env._("Compensation statement %(name)s", name=self.name),
-            attachment_ids=attachment.ids,
-        )
-        return attachment
-
     def _family_report_summary(self):
         """The statement's totals by intervention type, or its instalments."""
         self.ensure_one()
@@ -793,16 +633,6 @@ class FamilyCompensation(models.Model):
             key=lambda group: group["name"] or "",
         )
 
-    def action_open_bill(self):
-        self.ensure_one()
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": "account.move",
-            "res_id": self.move_id.id,
-            "view_mode": "form",
-            "views": [(False, "form")],
-        }
-
     def action_open_interventions(self):
         self.ensure_one()
         return {
@@ -813,74 +643,3 @@ class FamilyCompensation(models.Model):
             "domain": [("id", "in", self.line_ids.intervention_id.ids)],
             "context": {"create": False},
         }
-
-    # ------------------------------------------------------------------
-    # Demo data
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _family_demo_statements(self):
-        """Last year's statements of the demo: one paid, one billed.
-
-        The terms get the company's purchase journal and an expense account
-        of its chart (Italian or generic); without a chart nothing is made.
-        """
-        company = self.env.company
-        # The module's translations are loaded after its data: the demo's
-        # statements and bills are written in the associations' language.
-        langs = self.env["res.lang"].search([("active", "=", True)]).mapped("code")
-        if "it_IT" in langs:
-            self.env["ir.module.module"]._load_module_terms(
-                ["odoo_famiglie_rete"], ["it_IT"]
-            )
-        if not company.chart_template:
-            _logger.warning("No chart of accounts: no demo compensation statements")
-            return False
-        Journal = self.env["account.journal"]
-        journal = Journal.search(
-            [*Journal._check_company_domain(company), ("type", "=", "purchase")],
-            limit=1,
-        )
-        Account = self.env["account.account"].with_company(company)
-        account = Account.search(
-            [*Account._check_company_domain(company), ("code", "=", "490900")], limit=1
-        ) or Account.create(
-            {
-                "code": "490900",
-                "name": "Contributi e compensi alle associazioni",
-                "account_type": "expense",
-            }
-        )
-        ref = self.env.ref
-        parties = (
-            ref("odoo_famiglie_rete.protocol_2018_party_san_vincenzo")
-            | ref("odoo_famiglie_rete.protocol_2018_party_cav")
-            | ref("odoo_famiglie_rete.protocol_2018_party_auser")
-            | ref("odoo_famiglie_rete.protocol_2018_party_farsi_prossimo")
-        )
-        parties.write({"journal_id": journal.id, "expense_account_id": account.id})
-        if self.search_count([("party_id", "in", parties.ids)]):
-            return False
-        year = fields.Date.context_today(self).year - 1
-        period = {
-            "date_from": date(year, 1, 1),
-            "date_to": date(year, 12, 31),
-            "date": date(year, 12, 31),
-        }
-        paid = self.create(
-            {"party_id": ref("odoo_famiglie_rete.protocol_2018_party_san_vincenzo").id}
-            | period
-        )
-        billed = self.create(
-            {"party_id": ref("odoo_famiglie_rete.protocol_2018_party_auser").id}
-            | period
-        )
-        statements = paid | billed
-        statements.action_compute_lines()
-        statements.filtered("line_ids").action_approve()
-        statements.move_id.action_post()
-        if paid.move_id:
-            self.env["account.payment.register"].with_context(
-                active_model="account.move", active_ids=paid.move_id.ids
-            ).create({})._create_payments()
-        return statements
