@@ -8,6 +8,7 @@ from . import family_field_guard_mixin
 from . import family_portal_write_mixin
 from . import family_case_child_mixin
 from . import family_thread_mixin
+from . import family_case_projection_mixin
 from . import family_case
 from . import family_case_retention
 from . import family_case_identity

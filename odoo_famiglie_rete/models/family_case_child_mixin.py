@@ -1,4 +1,4 @@
-from odoo import api, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -16,8 +16,24 @@ class FamilyCaseChildMixin(models.AbstractModel):
     """
 
     _name = "family.case.child.mixin"
-    _inherit = "family.portal.write.mixin"
+    # a record of a family: its fields guarded, its reads logged, what an
+    # association may write listed
+    _inherit = [
+        "family.field.guard.mixin",
+        "family.access.logged.mixin",
+        "family.portal.write.mixin",
+    ]
     _description = "Record of a Family Case"
+
+    # The case a record belongs to; a model whose case follows a parent (a
+    # goal's plan, an outcome's review) makes it related to the parent's.
+    case_id = fields.Many2one(
+        "family.case",
+        string="Family Case",
+        required=True,
+        index=True,
+        ondelete="cascade",
+    )
 
     # The chatter's own fields stay writable on a record of a closed case.
     _family_closed_writable = frozenset(

@@ -1,4 +1,4 @@
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .family_case_member import GENDERS, RELATIONS
@@ -30,7 +30,7 @@ class FamilyCaseHousehold(models.Model):
 
     _name = "family.case.household"
     _description = "Household Composition"
-    _inherit = ["family.field.guard.mixin", "family.access.logged.mixin"]
+    _inherit = "family.case.projection.mixin"
     _auto = False
     # what the view reads: flushed before it is queried
     _depends = {
@@ -46,8 +46,6 @@ class FamilyCaseHousehold(models.Model):
     }
     _order = "case_id, sequence, id"
 
-    case_id = fields.Many2one("family.case", string="Family Case", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
     sequence = fields.Integer(readonly=True)
     relation = fields.Selection(
         RELATIONS, string="Relation to the Reference Person", readonly=True
@@ -87,28 +85,22 @@ class FamilyCaseHousehold(models.Model):
             whens,
         )
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                """
-                CREATE OR REPLACE VIEW %s AS (
-                    SELECT m.id,
-                           m.case_id,
-                           m.company_id,
-                           m.sequence,
-                           m.relation,
-                           m.gender,
-                           %s AS age_band,
-                           COALESCE(
-                               m.birthdate > CURRENT_DATE - INTERVAL '18 years',
-                               FALSE
-                           ) AS is_minor
-                      FROM family_case_member m
-                     WHERE m.active
-                )
-                """,
-                SQL.identifier(self._table),
-                self._age_band_sql(),
-            )
+    def _family_projection_query(self):
+        return SQL(
+            """
+            SELECT m.id,
+                   m.case_id,
+                   m.company_id,
+                   m.sequence,
+                   m.relation,
+                   m.gender,
+                   %s AS age_band,
+                   COALESCE(
+                       m.birthdate > CURRENT_DATE - INTERVAL '18 years',
+                       FALSE
+                   ) AS is_minor
+              FROM family_case_member m
+             WHERE m.active
+            """,
+            self._age_band_sql(),
         )

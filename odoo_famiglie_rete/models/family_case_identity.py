@@ -1,5 +1,5 @@
 from odoo import fields, models
-from odoo.tools import SQL, drop_view_if_exists
+from odoo.tools import SQL
 
 
 class FamilyCaseIdentity(models.Model):
@@ -13,30 +13,22 @@ class FamilyCaseIdentity(models.Model):
 
     _name = "family.case.identity"
     _description = "Family Case Identity"
-    _inherit = ["family.field.guard.mixin", "family.access.logged.mixin"]
+    _inherit = "family.case.projection.mixin"
     _auto = False
     # what the view reads: flushed before it is queried
     _depends = {"family.case": ["name", "company_id"]}
     _order = "id desc"
     _rec_name = "name"
 
-    case_id = fields.Many2one("family.case", string="Family Case", readonly=True)
     name = fields.Char(string="Family", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
 
-    def init(self):
-        drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                """
-                CREATE VIEW %s AS (
-                    SELECT case_.id AS id,
-                           case_.id AS case_id,
-                           case_.name AS name,
-                           case_.company_id AS company_id
-                      FROM family_case case_
-                )
-                """,
-                SQL.identifier(self._table),
-            )
+    def _family_projection_query(self):
+        return SQL(
+            """
+            SELECT case_.id AS id,
+                   case_.id AS case_id,
+                   case_.name AS name,
+                   case_.company_id AS company_id
+              FROM family_case case_
+            """
         )

@@ -27,22 +27,11 @@ SOCIAL_WORKER = "odoo_famiglie_rete.group_family_social_worker"
 
 class FamilyCaseMember(models.Model):
     _name = "family.case.member"
-    _inherit = [
-        "family.access.logged.mixin",
-        "family.field.guard.mixin",
-        "family.case.child.mixin",
-    ]
+    _inherit = "family.case.child.mixin"
     _description = "Family Case Member"
     _order = "case_id, sequence, id"
     _check_company_auto = True
 
-    case_id = fields.Many2one(
-        "family.case",
-        string="Family Case",
-        required=True,
-        ondelete="cascade",
-        index=True,
-    )
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
     partner_id = fields.Many2one(

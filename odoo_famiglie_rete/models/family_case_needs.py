@@ -1,5 +1,5 @@
 from odoo import fields, models
-from odoo.tools import SQL, drop_view_if_exists
+from odoo.tools import SQL
 
 
 class FamilyCaseNeeds(models.Model):
@@ -13,14 +13,13 @@ class FamilyCaseNeeds(models.Model):
 
     _name = "family.case.needs"
     _description = "Family Case Needs"
-    _inherit = ["family.field.guard.mixin", "family.access.logged.mixin"]
+    _inherit = "family.case.projection.mixin"
     _auto = False
     # what the view reads: flushed before it is queried
     _depends = {"family.case": ["company_id", "need_area_ids"]}
     _order = "id desc"
     _rec_name = "case_id"
 
-    case_id = fields.Many2one("family.case", string="Family Case", readonly=True)
     need_area_ids = fields.Many2many(
         "family.need.area",
         relation="family_case_family_need_area_rel",
@@ -29,20 +28,13 @@ class FamilyCaseNeeds(models.Model):
         string="Need Areas",
         readonly=True,
     )
-    company_id = fields.Many2one("res.company", readonly=True)
 
-    def init(self):
-        drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                """
-                CREATE VIEW %s AS (
-                    SELECT case_.id AS id,
-                           case_.id AS case_id,
-                           case_.company_id AS company_id
-                      FROM family_case case_
-                )
-                """,
-                SQL.identifier(self._table),
-            )
+    def _family_projection_query(self):
+        return SQL(
+            """
+            SELECT case_.id AS id,
+                   case_.id AS case_id,
+                   case_.company_id AS company_id
+              FROM family_case case_
+            """
         )

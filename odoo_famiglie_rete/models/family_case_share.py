@@ -16,12 +16,7 @@ SHARE_CATEGORIES = (
 class FamilyCaseShare(models.Model):
     _name = "family.case.share"
     _description = "Case Sharing and Consent"
-    _inherit = [
-        "mail.thread",
-        "family.field.guard.mixin",
-        "family.access.logged.mixin",
-        "family.case.child.mixin",
-    ]
+    _inherit = ["mail.thread", "family.case.child.mixin"]
     _order = "case_id, date_start desc, id desc"
     _check_company_auto = True
 
@@ -29,14 +24,7 @@ class FamilyCaseShare(models.Model):
     # family (the record rules let only coordinators write their own shares).
     _family_portal_write_fields = frozenset({"volunteer_user_ids"})
 
-    case_id = fields.Many2one(
-        "family.case",
-        string="Family Case",
-        required=True,
-        index=True,
-        ondelete="cascade",
-        check_company=True,
-    )
+    case_id = fields.Many2one(check_company=True)
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(
         "res.partner",

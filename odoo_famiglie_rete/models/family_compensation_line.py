@@ -4,6 +4,15 @@ from odoo.tools import SQL
 
 from .family_compensation import STATES
 
+# A line's copy of its statement's value (see party_id below).
+FROM_STATEMENT = {
+    "compute": "_compute_from_statement",
+    "store": True,
+    "readonly": False,
+    "precompute": True,
+    "index": True,
+}
+
 
 class FamilyCompensationLine(models.Model):
     _name = "family.compensation.line"
@@ -23,46 +32,11 @@ class FamilyCompensationLine(models.Model):
     # constraints. The statement gives them when it makes its lines (thousands
     # at once) so that they are not computed line by line; they follow the
     # statement afterwards.
-    party_id = fields.Many2one(
-        "family.protocol.party",
-        compute="_compute_from_statement",
-        store=True,
-        readonly=False,
-        precompute=True,
-        index=True,
-    )
-    partner_id = fields.Many2one(
-        "res.partner",
-        string="Association",
-        compute="_compute_from_statement",
-        store=True,
-        readonly=False,
-        precompute=True,
-        index=True,
-    )
-    company_id = fields.Many2one(
-        "res.company",
-        compute="_compute_from_statement",
-        store=True,
-        readonly=False,
-        precompute=True,
-        index=True,
-    )
-    currency_id = fields.Many2one(
-        "res.currency",
-        compute="_compute_from_statement",
-        store=True,
-        readonly=False,
-        precompute=True,
-    )
-    state = fields.Selection(
-        STATES,
-        compute="_compute_from_statement",
-        store=True,
-        readonly=False,
-        precompute=True,
-        index=True,
-    )
+    party_id = fields.Many2one("family.protocol.party", **FROM_STATEMENT)
+    partner_id = fields.Many2one("res.partner", string="Association", **FROM_STATEMENT)
+    company_id = fields.Many2one("res.company", **FROM_STATEMENT)
+    currency_id = fields.Many2one("res.currency", **(FROM_STATEMENT | {"index": False}))
+    state = fields.Selection(STATES, **FROM_STATEMENT)
     name = fields.Char(string="Description", required=True)
     date = fields.Date(
         help="When the intervention ended (or the instalment fell due): the "

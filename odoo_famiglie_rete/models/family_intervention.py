@@ -61,12 +61,7 @@ OVERLAP_FIELDS = {
 class FamilyIntervention(models.Model):
     _name = "family.intervention"
     _description = "Intervention"
-    _inherit = [
-        "mail.thread",
-        "family.access.logged.mixin",
-        "family.field.guard.mixin",
-        "family.case.child.mixin",
-    ]
+    _inherit = ["mail.thread", "family.case.child.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
 
@@ -76,13 +71,6 @@ class FamilyIntervention(models.Model):
     name = fields.Char(
         string="Description",
         groups="odoo_famiglie_rete.group_family_social_worker,base.group_portal",
-    )
-    case_id = fields.Many2one(
-        "family.case",
-        string="Family Case",
-        required=True,
-        index=True,
-        ondelete="cascade",
     )
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")

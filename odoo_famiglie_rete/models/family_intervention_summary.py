@@ -1,4 +1,4 @@
-from odoo import api, fields, models, tools
+from odoo import api, fields, models
 from odoo.tools import SQL
 
 from .family_intervention import STATES
@@ -18,7 +18,7 @@ class FamilyInterventionSummary(models.Model):
 
     _name = "family.intervention.summary"
     _description = "Intervention Summary"
-    _inherit = ["family.field.guard.mixin", "family.access.logged.mixin"]
+    _inherit = "family.case.projection.mixin"
     _auto = False
     # what the view reads: flushed before it is queried
     _depends = {
@@ -36,8 +36,6 @@ class FamilyInterventionSummary(models.Model):
     }
     _order = "date_start desc, id desc"
 
-    case_id = fields.Many2one("family.case", string="Family Case", readonly=True)
-    company_id = fields.Many2one("res.company", readonly=True)
     type_id = fields.Many2one("family.intervention.type", string="Type", readonly=True)
     category = fields.Selection(CATEGORIES, readonly=True)
     provider_id = fields.Many2one("res.partner", string="Provider", readonly=True)
@@ -54,25 +52,19 @@ class FamilyInterventionSummary(models.Model):
                 filter(None, [row.type_id.name, str(row.date_start or "")])
             )
 
-    def init(self):
-        tools.drop_view_if_exists(self.env.cr, self._table)
-        self.env.cr.execute(
-            SQL(
-                """
-                CREATE OR REPLACE VIEW %s AS (
-                    SELECT i.id,
-                           i.case_id,
-                           i.company_id,
-                           i.type_id,
-                           i.category,
-                           i.provider_id,
-                           i.date_start,
-                           i.date_end,
-                           i.quantity,
-                           i.state
-                      FROM family_intervention i
-                )
-                """,
-                SQL.identifier(self._table),
-            )
+    def _family_projection_query(self):
+        return SQL(
+            """
+            SELECT i.id,
+                   i.case_id,
+                   i.company_id,
+                   i.type_id,
+                   i.category,
+                   i.provider_id,
+                   i.date_start,
+                   i.date_end,
+                   i.quantity,
+                   i.state
+              FROM family_intervention i
+            """
         )

@@ -18,22 +18,10 @@ WORKFLOW_KEY = "family_plan_workflow"
 class FamilyPlan(models.Model):
     _name = "family.plan"
     _description = "Integrated Plan"
-    _inherit = [
-        "mail.thread",
-        "family.field.guard.mixin",
-        "family.access.logged.mixin",
-        "family.case.child.mixin",
-    ]
+    _inherit = ["mail.thread", "family.case.child.mixin"]
     _order = "case_id, version desc"
     _check_company_auto = True
 
-    case_id = fields.Many2one(
-        "family.case",
-        string="Family Case",
-        required=True,
-        index=True,
-        ondelete="cascade",
-    )
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     is_case_closed = fields.Boolean(related="case_id.is_closed", string="Case Closed")
     version = fields.Integer(default=1, readonly=True, copy=False)

@@ -24,12 +24,7 @@ PORTAL_FIELDS = frozenset({"state", "current_value"})
 class FamilyPlanGoal(models.Model):
     _name = "family.plan.goal"
     _description = "Plan Goal"
-    _inherit = [
-        "mail.thread",
-        "family.field.guard.mixin",
-        "family.access.logged.mixin",
-        "family.case.child.mixin",
-    ]
+    _inherit = ["mail.thread", "family.case.child.mixin"]
     _order = "plan_id, sequence, id"
 
     _family_portal_write_fields = PORTAL_FIELDS
@@ -38,9 +33,7 @@ class FamilyPlanGoal(models.Model):
         "family.plan", string="Plan", required=True, index=True, ondelete="cascade"
     )
     plan_state = fields.Selection(related="plan_id.state", string="Plan Status")
-    case_id = fields.Many2one(
-        related="plan_id.case_id", store=True, index=True, string="Family Case"
-    )
+    case_id = fields.Many2one(related="plan_id.case_id", store=True, required=False)
     company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
     name = fields.Char(string="Goal", required=True, tracking=True)

@@ -5,22 +5,10 @@ from odoo.exceptions import UserError, ValidationError
 class FamilyReferral(models.Model):
     _name = "family.referral"
     _description = "Referral to Another Service"
-    _inherit = [
-        "mail.thread",
-        "family.field.guard.mixin",
-        "family.access.logged.mixin",
-        "family.case.child.mixin",
-    ]
+    _inherit = ["mail.thread", "family.case.child.mixin"]
     _order = "date_sent desc, id desc"
     _check_company_auto = True
 
-    case_id = fields.Many2one(
-        "family.case",
-        string="Family Case",
-        required=True,
-        index=True,
-        ondelete="cascade",
-    )
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     member_id = fields.Many2one(
         "family.case.member",

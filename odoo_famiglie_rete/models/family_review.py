@@ -18,22 +18,10 @@ EVENT_FIELDS = {
 class FamilyReview(models.Model):
     _name = "family.review"
     _description = "Joint Review"
-    _inherit = [
-        "family.thread.mixin",
-        "family.field.guard.mixin",
-        "family.access.logged.mixin",
-        "family.case.child.mixin",
-    ]
+    _inherit = ["family.thread.mixin", "family.case.child.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
 
-    case_id = fields.Many2one(
-        "family.case",
-        string="Family Case",
-        required=True,
-        index=True,
-        ondelete="cascade",
-    )
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     plan_id = fields.Many2one(
         "family.plan",

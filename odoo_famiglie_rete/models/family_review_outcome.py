@@ -5,17 +5,13 @@ from odoo.exceptions import ValidationError
 class FamilyReviewOutcome(models.Model):
     _name = "family.review.outcome"
     _description = "Joint Review Outcome"
-    _inherit = [
-        "family.field.guard.mixin",
-        "family.access.logged.mixin",
-        "family.case.child.mixin",
-    ]
+    _inherit = "family.case.child.mixin"
     _order = "review_id, id"
 
     review_id = fields.Many2one(
         "family.review", required=True, index=True, ondelete="cascade"
     )
-    case_id = fields.Many2one(related="review_id.case_id", store=True, index=True)
+    case_id = fields.Many2one(related="review_id.case_id", store=True, required=False)
     goal_id = fields.Many2one(
         "family.plan.goal",
         string="Goal",
