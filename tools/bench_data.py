@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 _logger = logging.getLogger("famiglie.bench")
 
 # Bump when the generated data changes: a kept database is then regenerated.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 
 SURNAMES = (
     (
@@ -418,6 +418,7 @@ def generate_bulk(env, rng, sz, conf):  # noqa: C901 - one pass per case
                     revoked,
                     date_revoked,
                     state,
+                    restricted,
                     created,
                     worker,
                 )
@@ -759,9 +760,10 @@ def generate_bulk(env, rng, sz, conf):  # noqa: C901 - one pass per case
             "revoked",
             "date_revoked",
             "state",
+            "case_restricted",
             *audit,
         ),
-        with_audit(shares, 17, 18),
+        with_audit(shares, 18, 19),
     )
     copy_rows(
         cr,

@@ -26,6 +26,15 @@ class FamilyCaseShare(models.Model):
 
     case_id = fields.Many2one(check_company=True)
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
+    # The case's restriction, kept on the share so that every association
+    # rule (``family_shares``) is answered from the shares alone, without
+    # visiting the cases table: a restricted case opens nothing.
+    case_restricted = fields.Boolean(
+        string="Restricted Case",
+        related="case_id.restricted",
+        store=True,
+        groups="odoo_famiglie_rete.group_family_social_worker",
+    )
     partner_id = fields.Many2one(
         "res.partner",
         string="Association",
@@ -95,8 +104,8 @@ class FamilyCaseShare(models.Model):
 
     def init(self):
         # Every association rule asks for "the active shares of my
-        # association" and wants their cases: served from this index alone
-        # (the portal's family list and counters at 100,000 cases).
+        # association" and wants their cases: served from this index (the
+        # portal's family list and counters at 100,000 cases).
         create_index(
             self.env.cr,
             "family_case_share_partner_state_case_index",

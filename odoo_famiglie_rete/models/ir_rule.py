@@ -62,8 +62,9 @@ class IrRule(models.Model):
             ("partner_id", "=", user.commercial_partner_id.id),
             ("state", "=", "active"),
             # a restricted case (court orders, violence): its case manager
-            # and the manager only, whatever was shared before
-            ("case_id.restricted", "=", False),
+            # and the manager only, whatever was shared before (the share
+            # keeps the case's flag: no visit of the cases table)
+            ("case_restricted", "=", False),
         ]
         if user.family_portal_role != "coordinator":
             shares.append(("volunteer_user_ids", "in", [user.id]))

@@ -17,7 +17,7 @@ class FamilyPortalFamilies(FamilyPortalCommon):
         values = super()._prepare_home_portal_values(counters)
         if "family_case_count" in counters:
             values["family_case_count"] = (
-                request.env["family.case"].search_count([])
+                self._family_counter("family.case", [])
                 if request.env.user.share
                 else 0
             )
@@ -39,7 +39,7 @@ class FamilyPortalFamilies(FamilyPortalCommon):
         Case = request.env["family.case"]
         search = (search or "").strip()[:100]
         domain = self._family_case_domain(search)
-        total = Case.search_count(domain)
+        total = self._family_pager_total("family.case", domain, page)
         pager = portal_pager(
             url="/my/famiglie",
             url_args={"search": search} if search else {},

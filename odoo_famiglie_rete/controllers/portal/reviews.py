@@ -12,8 +12,8 @@ class FamilyPortalReviews(FamilyPortalCommon):
         user = request.env.user
         if "family_review_count" in counters:
             values["family_review_count"] = (
-                request.env["family.review"].search_count(
-                    [("partner_ids", "in", user.partner_id.ids)]
+                self._family_counter(
+                    "family.review", [("partner_ids", "in", user.partner_id.ids)]
                 )
                 if user.share
                 else 0

@@ -13,7 +13,7 @@ class FamilyPortalStatements(FamilyPortalCommon):
         values = super()._prepare_home_portal_values(counters)
         if "family_compensation_count" in counters:
             values["family_compensation_count"] = (
-                request.env["family.compensation"].search_count([])
+                self._family_counter("family.compensation", [])
                 if self._family_statements_available()
                 else 0
             )
