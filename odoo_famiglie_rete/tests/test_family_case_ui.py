@@ -1,7 +1,9 @@
 from datetime import timedelta
 
 from odoo import Command, fields
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
+
+from .common import NetworkCommon
 
 # Runs in the page: for each step, waits for a selector (or clicks it when the
 # step starts with "click:"), then visits every notebook page of a form, and
@@ -41,42 +43,25 @@ CHECK_JS = """
 
 
 @tagged("post_install", "-at_install")
-class TestFamilyCaseUi(HttpCase):
+class TestFamilyCaseUi(NetworkCommon, HttpCase):
     """The case views render in the browser without errors."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        today = fields.Date.context_today(env.user)
-        cls.worker = new_test_user(
-            env,
-            login="case_ui_worker",
-            groups="odoo_famiglie_rete.group_family_social_worker",
-        )
-        association = env["res.partner"].create(
-            {"name": "Associazione UI", "is_company": True}
-        )
-        env["family.protocol"].create(
-            {
-                "name": "Protocollo UI",
-                "date_start": today - timedelta(days=30),
-                "date_end": today + timedelta(days=365),
-                "party_ids": [Command.create({"partner_id": association.id})],
-            }
-        ).action_confirm()
-        person = env["res.partner"].create({"name": "Mario Rossi"})
+        env = cls.env
+        today = cls.today
         code = "RSSMRA80A01F205X"
-        Case = env["family.case"].with_user(cls.worker)
-        cls.first = Case.create(
+        # the same person, in another open case: a warning on the member
+        cls.CaseW.create(
             {
                 "name": "Rossi",
                 "member_ids": [
-                    Command.create({"partner_id": person.id, "fiscal_code": code})
+                    Command.create({"partner_id": cls.person_a.id, "fiscal_code": code})
                 ],
             }
         )
-        cls.case = Case.create(
+        cls.case = cls.CaseW.create(
             {
                 "name": "Rossi bis",
                 "need_area_ids": [
@@ -84,27 +69,21 @@ class TestFamilyCaseUi(HttpCase):
                 ],
                 "isee_expiry": today - timedelta(days=1),
                 "member_ids": [
-                    Command.create({"partner_id": person.id, "fiscal_code": code})
+                    Command.create({"partner_id": cls.person_a.id, "fiscal_code": code})
                 ],
             }
         )
-        parcel = env.ref("odoo_famiglie_rete.intervention_type_food_parcel")
-        env["family.intervention"].create(
-            [
-                {
-                    "case_id": cls.case.id,
-                    "provider_id": provider.id,
-                    "type_id": parcel.id,
-                    "date_start": today,
-                    "date_end": today + timedelta(days=10),
-                    "unit_value": 25,
-                }
-                for provider in (env.company.partner_id, association)
-            ]
-        )
+        for provider in (cls.comune, cls.assoc_a):
+            cls._intervention(
+                provider,
+                today,
+                today + timedelta(days=10),
+                case=cls.case,
+                unit_value=25,
+            )
         plan = env["family.plan"].create({"case_id": cls.case.id})
         env["family.plan.goal"].create(
-            {"plan_id": plan.id, "name": "Pay the rent", "party_id": association.id}
+            {"plan_id": plan.id, "name": "Pay the rent", "party_id": cls.assoc_a.id}
         )
         env["family.review"].create(
             {"case_id": cls.case.id, "date": fields.Datetime.now() - timedelta(days=9)}
@@ -114,7 +93,7 @@ class TestFamilyCaseUi(HttpCase):
         self.browser_js(
             url,
             CHECK_JS % {"selectors": list(selectors)},
-            login="case_ui_worker",
+            login=self.worker.login,
         )
 
     def test_case_form(self):

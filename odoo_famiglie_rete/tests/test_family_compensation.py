@@ -8,7 +8,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
 
-from .common_compensation import CompensationCommon
+from .common import CompensationCommon
 
 
 @tagged("post_install", "-at_install")
@@ -334,12 +334,12 @@ class TestFamilyCompensation(CompensationCommon):
         """From the interventions to a paid bill, never reading a name."""
         self._done(self.assoc_a, date(2024, 2, 1), quantity=2)
         statement = self._statement(self.party_a, user=self.finance)
-        self.assertEqual(statement.line_ids.case_reference, self.case.reference)
+        self.assertEqual(statement.line_ids.case_reference, self.case_a.reference)
         self.assertEqual(
             statement.line_ids.intervention_id.case_id.with_user(
                 self.finance
             ).display_name,
-            self.case.reference,
+            self.case_a.reference,
         )
         with self.assertRaises(AccessError):
             statement.line_ids.intervention_id.with_user(self.finance).read(["name"])
@@ -350,8 +350,9 @@ class TestFamilyCompensation(CompensationCommon):
                 "odoo_famiglie_rete.action_report_family_compensation", statement.ids
             )[0]
         )
-        self.assertIn(self.case.reference, html.decode())
-        self.assertNotIn("Rossi", html.decode())
+        self.assertIn(self.case_a.reference, html.decode())
+        self.assertNotIn(self.case_a.name, html.decode())
+        self.assertNotIn(self.member_a.name, html.decode())
         statement.with_user(self.finance).action_approve()
         move = statement.move_id.with_user(self.finance)
         move.action_post()

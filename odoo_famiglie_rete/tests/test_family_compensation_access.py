@@ -6,10 +6,10 @@ from psycopg2 import IntegrityError
 from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import AccessError
 from odoo.sql_db import db_connect
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from .common_compensation import CompensationCommon
+from .common import CompensationCommon, new_portal_user
 
 _logger = logging.getLogger(__name__)
 
@@ -21,17 +21,7 @@ class TestFamilyCompensationPortal(CompensationCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.coord_a = cls._portal_user("coord_comp_a", cls.assoc_a, "coordinator")
-        cls.vol_a = cls._portal_user("vol_comp_a", cls.assoc_a, "volunteer")
-        cls.coord_b = cls._portal_user("coord_comp_b", cls.assoc_b, "coordinator")
-        cls.nobody = cls._portal_user("portal_comp_a", cls.assoc_a, False)
-
-    @classmethod
-    def _portal_user(cls, login, association, role):
-        user = new_test_user(cls.env, login=login, groups="base.group_portal")
-        user.partner_id.parent_id = association
-        user.family_portal_role = role
-        return user
+        cls.nobody = new_portal_user(cls.env, "nobody_alfa", cls.assoc_a, False)
 
     def _visible(self, user, model="family.compensation"):
         return self.env[model].with_user(user).search([])

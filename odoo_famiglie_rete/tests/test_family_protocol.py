@@ -6,11 +6,11 @@ from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from .common_network import FamilyNetworkCommon
+from .common import NetworkCommon, new_protocol
 
 
 @tagged("post_install", "-at_install")
-class TestFamilyProtocol(FamilyNetworkCommon):
+class TestFamilyProtocol(NetworkCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -19,25 +19,8 @@ class TestFamilyProtocol(FamilyNetworkCommon):
         )
         cls.Protocol = cls.env["family.protocol"]
 
-    def _protocol(self, start, end, partners=None, confirm=True, **vals):
-        protocol = self.Protocol.create(
-            {
-                "name": f"Protocol {start.year}",
-                "date_start": start,
-                "date_end": end,
-                "party_ids": [
-                    Command.create({"partner_id": p.id})
-                    for p in (partners or self.assoc_c)
-                ],
-                **vals,
-            }
-        )
-        if confirm:
-            protocol.action_confirm()
-        return protocol
-
     def _goal(self, party):
-        plan = self.env["family.plan"].create({"case_id": self.case.id})
+        plan = self.env["family.plan"].create({"case_id": self.case_a.id})
         return self.env["family.plan.goal"].create(
             {"plan_id": plan.id, "name": "Pay the rent", "party_id": party.id}
         )
@@ -47,26 +30,42 @@ class TestFamilyProtocol(FamilyNetworkCommon):
     # ------------------------------------------------------------------
     def test_end_before_start_refused(self):
         with self.assertRaises(ValidationError):
-            self._protocol(date(2025, 12, 31), date(2025, 1, 1), confirm=False)
-        protocol = self._protocol(date(2025, 1, 1), date(2025, 12, 31), confirm=False)
+            new_protocol(
+                self.env,
+                self.assoc_c,
+                date(2025, 12, 31),
+                date(2025, 1, 1),
+                confirm=False,
+            )
+        protocol = new_protocol(
+            self.env, self.assoc_c, date(2025, 1, 1), date(2025, 12, 31), confirm=False
+        )
         with self.assertRaises(ValidationError):
             protocol.date_end = date(2024, 12, 31)
 
     def test_confirm_needs_members(self):
-        protocol = self._protocol(date(2025, 1, 1), date(2025, 12, 31), confirm=False)
+        protocol = new_protocol(
+            self.env, self.assoc_c, date(2025, 1, 1), date(2025, 12, 31), confirm=False
+        )
         protocol.party_ids = [Command.clear()]
         with self.assertRaises(UserError):
             protocol.action_confirm()
 
     def test_member_becomes_network_member(self):
         self.assertFalse(self.assoc_c.is_family_network_member)
-        self._protocol(date(2025, 1, 1), date(2025, 12, 31), confirm=False)
+        new_protocol(
+            self.env, self.assoc_c, date(2025, 1, 1), date(2025, 12, 31), confirm=False
+        )
         self.assertTrue(self.assoc_c.is_family_network_member)
 
     def test_state_follows_dates_when_written(self):
         today = fields.Date.context_today(self.Protocol)
-        protocol = self._protocol(
-            today - timedelta(days=10), today + timedelta(days=10), confirm=False
+        protocol = new_protocol(
+            self.env,
+            self.assoc_c,
+            today - timedelta(days=10),
+            today + timedelta(days=10),
+            confirm=False,
         )
         self.assertEqual(protocol.state, "draft", "Not confirmed yet.")
         protocol.action_confirm()
@@ -92,7 +91,9 @@ class TestFamilyProtocol(FamilyNetworkCommon):
 
     def test_cron_expires_protocol(self):
         with freeze_time("2025-06-01"):
-            protocol = self._protocol(date(2025, 1, 1), date(2025, 12, 31))
+            protocol = new_protocol(
+                self.env, self.assoc_c, date(2025, 1, 1), date(2025, 12, 31)
+            )
             self.assertEqual(protocol.state, "active")
             self.assertEqual(protocol.party_ids.state, "active")
             self.assertTrue(self.assoc_c._family_has_active_protocol())
@@ -127,7 +128,9 @@ class TestFamilyProtocol(FamilyNetworkCommon):
 
     def test_cron_activates_confirmed_protocol(self):
         with freeze_time("2025-06-01"):
-            protocol = self._protocol(date(2025, 7, 1), date(2026, 6, 30))
+            protocol = new_protocol(
+                self.env, self.assoc_c, date(2025, 7, 1), date(2026, 6, 30)
+            )
             self.assertTrue(protocol.confirmed)
             self.assertEqual(protocol.state, "draft")
             with self.assertRaises(ValidationError):
@@ -150,7 +153,9 @@ class TestFamilyProtocol(FamilyNetworkCommon):
         with self.assertRaises(ValidationError):
             self._goal(self.assoc_c)
         # A draft protocol is not enough.
-        self._protocol(date(2020, 1, 1), date(2099, 12, 31), confirm=False)
+        new_protocol(
+            self.env, self.assoc_c, date(2020, 1, 1), date(2099, 12, 31), confirm=False
+        )
         with self.assertRaises(ValidationError):
             self._intervention(self.assoc_c, date(2024, 1, 1))
         # Changing the provider of an existing intervention is checked too.
@@ -179,8 +184,12 @@ class TestFamilyProtocol(FamilyNetworkCommon):
     def test_protocol_of_another_comune_does_not_count(self):
         """Several Comuni in one database: only the case's own protocols count."""
         other = self.env["res.company"].create({"name": "Comune di Pioltello"})
-        self._protocol(
-            date(2020, 1, 1), date(2099, 12, 31), company_id=other.id
+        new_protocol(
+            self.env,
+            self.assoc_c,
+            date(2020, 1, 1),
+            date(2099, 12, 31),
+            company_id=other.id,
         )  # assoc_c is a member in the other Comune only
         self.assertTrue(self.assoc_c._family_has_active_protocol(other))
         self.assertFalse(self.assoc_c._family_has_active_protocol(self.env.company))
@@ -192,7 +201,7 @@ class TestFamilyProtocol(FamilyNetworkCommon):
         with self.assertRaises(ValidationError):
             self.env["family.case.share"].create(
                 {
-                    "case_id": self.case.id,
+                    "case_id": self.case_a.id,
                     "partner_id": self.assoc_c.id,
                     "legal_basis": "public_task",
                 }
@@ -207,7 +216,7 @@ class TestFamilyProtocol(FamilyNetworkCommon):
             .with_user(self.worker)
             .create(
                 {
-                    "case_id": self.case.id,
+                    "case_id": self.case_a.id,
                     "type_id": self.type_parcel.id,
                 }
             )
@@ -219,10 +228,11 @@ class TestFamilyProtocol(FamilyNetworkCommon):
     # ------------------------------------------------------------------
     def test_renewal_chain(self):
         with freeze_time("2025-06-01"):
-            old = self._protocol(
+            old = new_protocol(
+                self.env,
+                self.assoc_c | self.assoc_b,
                 date(2025, 1, 1),
                 date(2025, 12, 31),
-                partners=self.assoc_c | self.assoc_b,
                 date_signed=date(2024, 12, 15),
                 description="<p>Annual contribution</p>",
             )

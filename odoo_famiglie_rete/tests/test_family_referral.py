@@ -4,11 +4,11 @@ from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from .common_plan import FamilyPlanCommon
+from .common import PlanCommon
 
 
 @tagged("post_install", "-at_install")
-class TestFamilyReferral(FamilyPlanCommon):
+class TestFamilyReferral(PlanCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -16,18 +16,11 @@ class TestFamilyReferral(FamilyPlanCommon):
         cls.service_tag = cls.env.ref(
             "odoo_famiglie_rete.partner_category_external_service"
         )
-        cls.service = cls.env["res.partner"].create(
-            {
-                "name": "Consultorio familiare",
-                "is_company": True,
-                "category_id": [Command.set(cls.service_tag.ids)],
-            }
-        )
 
     def _referral(self, **values):
         return self.Referral.with_user(self.worker).create(
             {
-                "case_id": self.case.id,
+                "case_id": self.case_a.id,
                 "service_id": self.service.id,
                 "reason": "Parenting support",
                 **values,
@@ -40,15 +33,15 @@ class TestFamilyReferral(FamilyPlanCommon):
     def test_only_external_services(self):
         self.assertTrue(self.service.is_family_external_service)
         with self.assertRaisesRegex(ValidationError, "not an external service"):
-            self._referral(service_id=self.partner_a.id)
+            self._referral(service_id=self.person_a.id)
         referral = self._referral()
         with self.assertRaises(ValidationError):
-            referral.with_user(self.worker).service_id = self.association
+            referral.with_user(self.worker).service_id = self.assoc_a
         # Tagging the contact makes it a service.
-        self.partner_a.category_id = [Command.link(self.service_tag.id)]
-        self.assertTrue(self.partner_a.is_family_external_service)
-        referral.with_user(self.worker).service_id = self.partner_a
-        self.assertEqual(referral.service_id, self.partner_a)
+        self.person_a.category_id = [Command.link(self.service_tag.id)]
+        self.assertTrue(self.person_a.is_family_external_service)
+        referral.with_user(self.worker).service_id = self.person_a
+        self.assertEqual(referral.service_id, self.person_a)
         self.assertIn("Mario Rossi", referral.display_name)
 
     def test_dates(self):
@@ -94,18 +87,18 @@ class TestFamilyReferral(FamilyPlanCommon):
     def test_member_of_the_family(self):
         other_case = self.Case.create({"name": "Bianchi"})
         stranger = self.env["family.case.member"].create(
-            {"case_id": other_case.id, "partner_id": self.partner_b.id}
+            {"case_id": other_case.id, "partner_id": self.person_b.id}
         )
         with self.assertRaises(ValidationError):
             self._referral(member_id=stranger.id)
         member = self.env["family.case.member"].create(
-            {"case_id": self.case.id, "partner_id": self.partner_a.id}
+            {"case_id": self.case_a.id, "partner_id": self.person_a.id}
         )
         self.assertEqual(self._referral(member_id=member.id).member_id, member)
 
     def test_closed_case_blocks_referrals(self):
         referral = self._referral()
-        self._close_case()
+        self.case_a.action_close_case()
         with self.assertRaises(UserError):
             self._referral()
         with self.assertRaises(UserError):
