@@ -33,6 +33,37 @@ SOCIAL_WORKER = "odoo_famiglie_rete.group_family_social_worker"
 MANAGER = "odoo_famiglie_rete.group_family_manager"
 FINANCE = "odoo_famiglie_rete.group_family_finance"
 CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+# What a closed case answers to a change of itself, and of its records.
+CLOSED_CASE = "is closed: it can no longer be changed"
+CLOSED_RECORDS = "is closed: its records can no longer be created, changed or deleted"
+ACL_OPERATIONS = {
+    "read": "access",
+    "write": "modify",
+    "create": "create",
+    "unlink": "delete",
+}
+
+
+def refused_by_acl(operation, model):
+    """Odoo's refusal of ``operation`` on ``model`` by the access rights
+    (a regular expression, for ``assertRaisesRegex``)."""
+    return (
+        f"You are not allowed to {ACL_OPERATIONS[operation]} "
+        rf"'[^']+' \({re.escape(model)}\) records"
+    )
+
+
+def refused_by_rule(operation, model):
+    """Odoo's refusal of ``operation`` on records of ``model`` by the record
+    rules (a regular expression)."""
+    return rf"doesn't have '{operation}' access to:\n- [^\n]*\({re.escape(model)}[:)]"
+
+
+def refused_fields(model, *fields):
+    """Odoo's refusal of ``fields`` of ``model`` to the user's groups (a
+    regular expression)."""
+    names = re.escape(",".join(fields))
+    return rf'access the fields "{names}" on [^(]+\({re.escape(model)}\)'
 
 
 def new_portal_user(env, login, association, role="coordinator", **values):

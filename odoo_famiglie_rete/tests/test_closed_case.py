@@ -4,10 +4,9 @@ from odoo import fields
 from odoo.exceptions import UserError
 from odoo.tests import HttpCase, tagged
 
-from .common import AccessCommon, JsonRpcMixin
+from .common import CLOSED_CASE, CLOSED_RECORDS, AccessCommon, JsonRpcMixin
 
 MIXIN = "family.case.child.mixin"
-CLOSED = "is closed: its records can no longer be created, changed or deleted."
 # One harmless change per model.
 WRITES = {
     "family.case.member": {"relation": "child"},
@@ -164,7 +163,9 @@ class TestClosedCase(JsonRpcMixin, AccessCommon, HttpCase):
                 values = self._values(
                     model, self.closed_case, self.records[self.closed_case]
                 )
-                self.assertRpcRefused(UserError, CLOSED, model, "create", [values])
+                self.assertRpcRefused(
+                    UserError, CLOSED_RECORDS, model, "create", [values]
+                )
 
     def test_create_in_open_case_allowed(self):
         """The same values work in an open case: the refusal is the closure's."""
@@ -184,7 +185,12 @@ class TestClosedCase(JsonRpcMixin, AccessCommon, HttpCase):
             with self.subTest(model=model):
                 record = self.records[self.closed_case][model]
                 self.assertRpcRefused(
-                    UserError, CLOSED, model, "write", [record.id], WRITES[model]
+                    UserError,
+                    CLOSED_RECORDS,
+                    model,
+                    "write",
+                    [record.id],
+                    WRITES[model],
                 )
                 # the same change on the open case's record works
                 record = self.records[self.open_case][model]
@@ -197,7 +203,12 @@ class TestClosedCase(JsonRpcMixin, AccessCommon, HttpCase):
                 record = self.records[self.open_case][model]
                 fname, value = self._case_field_to_move(model)
                 self.assertRpcRefused(
-                    UserError, CLOSED, model, "write", [record.id], {fname: value}
+                    UserError,
+                    CLOSED_RECORDS,
+                    model,
+                    "write",
+                    [record.id],
+                    {fname: value},
                 )
                 self.assertEqual(record.case_id, self.open_case)
 
@@ -206,7 +217,9 @@ class TestClosedCase(JsonRpcMixin, AccessCommon, HttpCase):
         for model in self._child_models():
             with self.subTest(model=model):
                 record = self.records[self.closed_case][model]
-                self.assertRpcRefused(UserError, CLOSED, model, "unlink", [record.id])
+                self.assertRpcRefused(
+                    UserError, CLOSED_RECORDS, model, "unlink", [record.id]
+                )
                 self.assertTrue(record.exists())
 
     def test_context_does_not_open_a_closed_case(self):
@@ -218,7 +231,7 @@ class TestClosedCase(JsonRpcMixin, AccessCommon, HttpCase):
                 record = self.records[self.closed_case][model]
                 self.assertRpcRefused(
                     UserError,
-                    CLOSED,
+                    CLOSED_RECORDS,
                     model,
                     "write",
                     [record.id],
@@ -227,7 +240,7 @@ class TestClosedCase(JsonRpcMixin, AccessCommon, HttpCase):
                 )
         self.assertRpcRefused(
             UserError,
-            "is closed",
+            CLOSED_CASE,
             "family.case",
             "write",
             [self.closed_case.id],

@@ -7,7 +7,7 @@ from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import NetworkCommon
+from .common import CLOSED_CASE, CLOSED_RECORDS, NetworkCommon
 
 
 @tagged("post_install", "-at_install")
@@ -84,21 +84,21 @@ class TestFamilyCase(NetworkCommon):
             {"case_id": case.id, "partner_id": self.person_a.id}
         )
         case.stage_id = self.stage_closed
-        with self.assertRaisesRegex(UserError, "is closed"):
+        with self.assertRaisesRegex(UserError, CLOSED_CASE):
             case.name = "Verdi"
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_CASE):
             case.write({"risk_level": "high", "need_area_ids": [(5,)]})
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             self.env["family.case.member"].create(
                 {"case_id": case.id, "partner_id": self.person_b.id}
             )
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             member.relation = "child"
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             member.unlink()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             self._intervention(self.comune, self.today, case=case)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_CASE):
             case.action_new_plan()
         # Archiving and the chatter remain possible.
         case.message_post(body="Closed after the last review.")
@@ -117,7 +117,7 @@ class TestFamilyCase(NetworkCommon):
         member = self.env["family.case.member"].create(
             {"case_id": open_case.id, "partner_id": self.person_a.id}
         )
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             member.case_id = closed_case
 
     def test_retention_may_change_closed_case(self):
@@ -128,9 +128,9 @@ class TestFamilyCase(NetworkCommon):
         case.action_close_case()
         # The retention job runs as superuser: a context alone, which any RPC
         # caller can send, does not open a closed case.
-        with self.assertRaisesRegex(UserError, "is closed"):
+        with self.assertRaisesRegex(UserError, CLOSED_CASE):
             case.with_context(family_allow_closed=True).write({"name": "Anonimo"})
-        with self.assertRaisesRegex(UserError, "is closed"):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             member.with_user(self.worker).with_context(family_allow_closed=True).write(
                 {"birthdate": False}
             )
@@ -168,7 +168,7 @@ class TestFamilyCase(NetworkCommon):
             self.CaseW.search(domain + [("review_overdue", "!=", True)]),
             on_time | without | closed,
         )
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Operation not supported"):
             self.CaseW.search([("review_overdue", "in", [True])])
 
     def test_isee_expired(self):
@@ -395,7 +395,7 @@ class TestFamilyCase(NetworkCommon):
         """Dragging a closed case in the kanban reopens it."""
         case = self.CaseW.create({"name": "Rossi"})
         case.stage_id = self.stage_closed
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_CASE):
             case.write({"stage_id": self.stage_monitoring.id, "name": "X"})
         case.write({"stage_id": self.stage_monitoring.id})
         self.assertFalse(case.is_closed)

@@ -263,7 +263,7 @@ class TestFamilyCaseMember(NetworkCommon):
             self.Member.search(domain + [("is_minor", "!=", True)]),
             adult | just_adult | unknown,
         )
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Operation not supported"):
             self.Member.search([("is_minor", "in", [True])])
 
     # ------------------------------------------------------------------

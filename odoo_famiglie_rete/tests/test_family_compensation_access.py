@@ -9,7 +9,12 @@ from odoo.sql_db import db_connect
 from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from .common import CompensationCommon, new_portal_user
+from .common import (
+    CompensationCommon,
+    new_portal_user,
+    refused_by_acl,
+    refused_by_rule,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -40,7 +45,9 @@ class TestFamilyCompensationPortal(CompensationCommon):
             ["name", "amount_total", "state", "payment_state", "bill_reference"]
         )[0]
         self.assertEqual(values["state"], "approved")
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(
+            AccessError, refused_by_acl("write", "family.compensation")
+        ):
             statement.with_user(self.coord_a).write({"notes": "no"})
 
     def test_acl_matrix(self):
@@ -88,9 +95,13 @@ class TestFamilyCompensationPortal(CompensationCommon):
         for user in (self.vol_a, self.coord_b, self.nobody):
             for model in ("family.compensation", "family.compensation.line"):
                 self.assertFalse(self._visible(user, model), (user.login, model))
-            with self.assertRaises(AccessError):
+            with self.assertRaisesRegex(
+                AccessError, refused_by_rule("read", "family.compensation")
+            ):
                 statement.with_user(user).read(["name"])
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(
+            AccessError, refused_by_acl("read", "family.compensation")
+        ):
             statement.with_user(self.worker).read(["name"])
 
 

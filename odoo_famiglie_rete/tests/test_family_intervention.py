@@ -6,7 +6,7 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import NetworkCommon
+from .common import NetworkCommon, refused_by_acl
 
 
 @tagged("post_install", "-at_install")
@@ -51,17 +51,29 @@ class TestFamilyIntervention(NetworkCommon):
 
     def test_negative_values_refused(self):
         for vals in ({"quantity": -1}, {"unit_value": -5}, {"amount": -10}):
-            with self.subTest(vals=vals), self.assertRaises(ValidationError):
+            with (
+                self.subTest(vals=vals),
+                self.assertRaisesRegex(
+                    ValidationError,
+                    "Quantities, unit values and amounts cannot be negative",
+                ),
+            ):
                 self._intervention(self.assoc_a, date(2024, 1, 1), **vals)
         rec = self._intervention(self.assoc_a, date(2024, 1, 1))
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(
+            ValidationError, "Quantities, unit values and amounts cannot be negative"
+        ):
             rec.quantity = -2
 
     def test_end_before_start_refused(self):
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(
+            ValidationError, "The end date cannot be before the start date"
+        ):
             self._intervention(self.assoc_a, date(2024, 3, 1), date(2024, 2, 1))
         rec = self._intervention(self.assoc_a, date(2024, 3, 1), date(2024, 3, 1))
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(
+            ValidationError, "The end date cannot be before the start date"
+        ):
             rec.date_end = date(2024, 2, 28)
 
     def test_beneficiary_of_the_same_family(self):
@@ -73,7 +85,9 @@ class TestFamilyIntervention(NetworkCommon):
             self.assoc_a, date(2024, 1, 1), member_id=self.member_a.id
         )
         self.assertEqual(rec.member_id, self.member_a)
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(
+            ValidationError, "The beneficiary must be a member of the same family"
+        ):
             rec.member_id = stranger
 
     def test_states(self):
@@ -360,7 +374,9 @@ class TestFamilyIntervention(NetworkCommon):
             new_type.write({"unit_value": -1})
             new_type.flush_recordset()
         # Social workers read the catalogue; the manager keeps it.
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(
+            AccessError, refused_by_acl("write", "family.intervention.type")
+        ):
             self.type_parcel.with_user(self.worker).unit_value = 1
 
     def test_views_load(self):

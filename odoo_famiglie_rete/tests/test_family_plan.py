@@ -4,7 +4,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
-from .common import PlanCommon
+from .common import CLOSED_RECORDS, PlanCommon
 
 
 @tagged("post_install", "-at_install")
@@ -39,7 +39,9 @@ class TestFamilyPlan(PlanCommon):
         self.assertEqual(v1.state, "active")
         self.assertFalse(v1.is_latest_version)
         self.assertTrue(v2.is_latest_version)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, "Only the latest version of the plan can be copied"
+        ):
             v1.action_new_version_record()
 
         self._agree(v2)
@@ -49,15 +51,25 @@ class TestFamilyPlan(PlanCommon):
         self.assertEqual(len(self.case_a.plan_ids), 2, "the history is kept")
 
         # History cannot change.
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError,
+            "A superseded plan is kept as history: its goals cannot be changed",
+        ):
             v1.goal_ids[0].with_user(self.worker).target = "12"
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, "A superseded plan is kept as history and cannot be changed"
+        ):
             v1.with_user(self.worker).date_end = self.today
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, "A superseded plan is kept as history: goals cannot be added"
+        ):
             self.Goal.create(
                 {"plan_id": v1.id, "name": "Late goal", "party_id": self.comune.id}
             )
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError,
+            "An agreed plan is part of the family's history and cannot be deleted",
+        ):
             v1.with_user(self.worker).unlink()
 
     def test_new_version_action_and_batch_versions(self):
@@ -89,7 +101,9 @@ class TestFamilyPlan(PlanCommon):
         plan = self._create_plan()
         comune_goal = self._goal(plan, self.comune)
         association_goal = self._goal(plan, self.assoc_a)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, "Only a plan awaiting approval can be approved"
+        ):
             plan.with_user(self.worker).action_approve()  # still a draft
 
         plan.with_user(self.worker).action_submit()
@@ -105,7 +119,7 @@ class TestFamilyPlan(PlanCommon):
         self.assertEqual(plan.state, "approval", "not every party has approved")
         self.assertEqual(plan.pending_party_ids, self.assoc_a)
         self.assertFalse(plan.with_user(self.worker).can_approve)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "There are no goals for you to approve"):
             plan.with_user(self.worker).action_approve()  # nothing left for her
 
         # The association's user approves its goals (the portal runs in sudo).
@@ -119,7 +133,10 @@ class TestFamilyPlan(PlanCommon):
     def test_approve_on_behalf_is_for_the_manager(self):
         plan = self._create_plan()
         plan.action_submit()
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(
+            AccessError,
+            "Only the social service manager can approve goals on behalf",
+        ):
             plan.with_user(self.worker).action_approve(party=self.assoc_a)
         plan.with_user(self.manager).action_approve(party=self.assoc_a)
         self.assertEqual(self._goal(plan, self.assoc_a).approval_state, "approved")
@@ -130,11 +147,17 @@ class TestFamilyPlan(PlanCommon):
 
     def test_workflow_only_through_buttons(self):
         plan = self._create_plan()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, "Use the buttons to change the state of a plan"
+        ):
             plan.with_user(self.worker).write({"state": "active"})
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, "Goals are approved with the plan's Approve button"
+        ):
             plan.goal_ids.with_user(self.worker).write({"approval_state": "approved"})
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, "Add at least one goal before submitting"
+        ):
             self.Plan.create({"case_id": self.case_a.id}).action_submit()  # no goal
         plan.action_submit()
         plan.with_user(self.worker).action_approve()
@@ -142,7 +165,9 @@ class TestFamilyPlan(PlanCommon):
         self.assertEqual(plan.state, "draft")
         self.assertEqual(set(plan.goal_ids.mapped("approval_state")), {"pending"})
         self._agree(plan)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, "Only a plan awaiting approval can go back to draft"
+        ):
             plan.action_reset_draft()
 
     def test_changing_agreed_goal_reopens_its_party_only(self):
@@ -196,7 +221,9 @@ class TestFamilyPlan(PlanCommon):
         # Deleting the last pending goal completes the approval.
         self._goal(plan, self.assoc_a).with_user(self.worker).unlink()
         self.assertEqual(plan.state, "active")
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, "A goal of an agreed plan cannot be deleted"
+        ):
             plan.goal_ids.with_user(self.worker).unlink()
         draft = self.Plan.create({"case_id": self.case_a.id})
         draft.with_user(self.worker).unlink()
@@ -215,7 +242,9 @@ class TestFamilyPlan(PlanCommon):
                     "party_id": self.association_no_protocol.id,
                 }
             )
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(
+            ValidationError, "has no active protocol: it cannot be given new goals"
+        ):
             self._goal(plan, self.assoc_a).with_user(
                 self.worker
             ).party_id = self.association_no_protocol
@@ -230,7 +259,9 @@ class TestFamilyPlan(PlanCommon):
                 ],
             }
         )
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(
+            ValidationError, "has no active protocol: it cannot be given new goals"
+        ):
             self.Goal.create(
                 {
                     "plan_id": plan.id,
@@ -266,19 +297,19 @@ class TestFamilyPlan(PlanCommon):
     def test_closed_case_blocks_plans(self):
         plan = self._create_plan()
         self.case_a.action_close_case()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             plan.with_user(self.worker).date_end = self.today
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             plan.goal_ids[0].with_user(self.worker).state = "achieved"
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             self.Goal.create(
                 {"plan_id": plan.id, "name": "Housing", "party_id": self.comune.id}
             )
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             self.Plan.create({"case_id": self.case_a.id})
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             plan.action_submit()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             plan.unlink()
 
     def test_new_goal_from_the_form_waits_for_approval(self):
@@ -295,7 +326,9 @@ class TestFamilyPlan(PlanCommon):
             }
         )
         self.assertEqual(goal.approval_state, "pending")
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, "Goals are approved with the plan's Approve button"
+        ):
             Goal.create(
                 {
                     "plan_id": plan.id,

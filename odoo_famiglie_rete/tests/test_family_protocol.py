@@ -29,7 +29,9 @@ class TestFamilyProtocol(NetworkCommon):
     # Dates and state
     # ------------------------------------------------------------------
     def test_end_before_start_refused(self):
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(
+            ValidationError, "The end of validity cannot be before its start"
+        ):
             new_protocol(
                 self.env,
                 self.assoc_c,
@@ -40,7 +42,9 @@ class TestFamilyProtocol(NetworkCommon):
         protocol = new_protocol(
             self.env, self.assoc_c, date(2025, 1, 1), date(2025, 12, 31), confirm=False
         )
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(
+            ValidationError, "The end of validity cannot be before its start"
+        ):
             protocol.date_end = date(2024, 12, 31)
 
     def test_confirm_needs_members(self):
@@ -48,7 +52,9 @@ class TestFamilyProtocol(NetworkCommon):
             self.env, self.assoc_c, date(2025, 1, 1), date(2025, 12, 31), confirm=False
         )
         protocol.party_ids = [Command.clear()]
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, "Add the member associations before confirming"
+        ):
             protocol.action_confirm()
 
     def test_member_becomes_network_member(self):
@@ -111,11 +117,19 @@ class TestFamilyProtocol(NetworkCommon):
             self.assertEqual(protocol.party_ids.state, "expired")
             self.assertFalse(self.assoc_c._family_has_active_protocol())
             # An expired protocol blocks new interventions and goals ...
-            with self.assertRaises(ValidationError):
+            with self.assertRaisesRegex(
+                ValidationError,
+                "has no active protocol: it cannot be given new interventions",
+            ):
                 self._intervention(self.assoc_c, date(2026, 1, 1))
-            with self.assertRaises(ValidationError):
+            with self.assertRaisesRegex(
+                ValidationError, "has no active protocol: it cannot be given new goals"
+            ):
                 self._goal(self.assoc_c)
-            with self.assertRaises(ValidationError):
+            with self.assertRaisesRegex(
+                ValidationError,
+                "has no active protocol: it cannot be given new interventions",
+            ):
                 self._intervention(
                     self.assoc_a, date(2026, 1, 1)
                 ).provider_id = self.assoc_c
@@ -133,7 +147,10 @@ class TestFamilyProtocol(NetworkCommon):
             )
             self.assertTrue(protocol.confirmed)
             self.assertEqual(protocol.state, "draft")
-            with self.assertRaises(ValidationError):
+            with self.assertRaisesRegex(
+                ValidationError,
+                "has no active protocol: it cannot be given new interventions",
+            ):
                 self._intervention(self.assoc_c, date(2025, 6, 1))
         with freeze_time("2025-07-01"):
             changed = self.Protocol._cron_update_state()
@@ -150,17 +167,25 @@ class TestFamilyProtocol(NetworkCommon):
     def test_association_without_protocol_refused(self):
         with self.assertRaisesRegex(ValidationError, "no active protocol"):
             self._intervention(self.assoc_c, date(2024, 1, 1))
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(
+            ValidationError, "has no active protocol: it cannot be given new goals"
+        ):
             self._goal(self.assoc_c)
         # A draft protocol is not enough.
         new_protocol(
             self.env, self.assoc_c, date(2020, 1, 1), date(2099, 12, 31), confirm=False
         )
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(
+            ValidationError,
+            "has no active protocol: it cannot be given new interventions",
+        ):
             self._intervention(self.assoc_c, date(2024, 1, 1))
         # Changing the provider of an existing intervention is checked too.
         rec = self._intervention(self.assoc_a, date(2024, 1, 1))
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(
+            ValidationError,
+            "has no active protocol: it cannot be given new interventions",
+        ):
             rec.provider_id = self.assoc_c
         self.assertEqual(rec.provider_id, self.assoc_a)
 
@@ -178,7 +203,9 @@ class TestFamilyProtocol(NetworkCommon):
         rec = self._intervention(self.comune, date(2024, 1, 1))
         self.assertEqual(rec.provider_id, self.comune)
         self._goal(self.comune)
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(
+            ValidationError, "Associazione Alfa has no active protocol"
+        ):
             self._intervention(self.assoc_a, date(2024, 1, 1))
 
     def test_protocol_of_another_comune_does_not_count(self):
@@ -194,11 +221,19 @@ class TestFamilyProtocol(NetworkCommon):
         self.assertTrue(self.assoc_c._family_has_active_protocol(other))
         self.assertFalse(self.assoc_c._family_has_active_protocol(self.env.company))
         self.assertTrue(self.assoc_a._family_has_active_protocol(self.env.company))
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(
+            ValidationError,
+            "has no active protocol: it cannot be given new interventions",
+        ):
             self._intervention(self.assoc_c, date(2024, 1, 1))
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(
+            ValidationError, "has no active protocol: it cannot be given new goals"
+        ):
             self._goal(self.assoc_c)
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(
+            ValidationError,
+            "is not a member of an active protocol: the case cannot be shared with it",
+        ):
             self.env["family.case.share"].create(
                 {
                     "case_id": self.case_a.id,
@@ -250,9 +285,11 @@ class TestFamilyProtocol(NetworkCommon):
             self.assertFalse(renewal.confirmed)
             self.assertEqual(renewal.state, "draft")
             # Renewing twice is refused; the chain cannot loop.
-            with self.assertRaises(UserError):
+            with self.assertRaisesRegex(UserError, "has already been renewed by"):
                 old.action_renew()
-            with self.assertRaises(ValidationError):
+            with self.assertRaisesRegex(
+                ValidationError, "A protocol cannot renew itself"
+            ):
                 old.predecessor_id = renewal
             # Smart links.
             self.assertEqual(renewal.action_open_predecessor()["res_id"], old.id)

@@ -4,7 +4,7 @@ from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from .common import PlanCommon
+from .common import CLOSED_RECORDS, PlanCommon
 
 
 @tagged("post_install", "-at_install")
@@ -35,7 +35,7 @@ class TestFamilyReferral(PlanCommon):
         with self.assertRaisesRegex(ValidationError, "not an external service"):
             self._referral(service_id=self.person_a.id)
         referral = self._referral()
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(ValidationError, "is not an external service"):
             referral.with_user(self.worker).service_id = self.assoc_a
         # Tagging the contact makes it a service.
         self.person_a.category_id = [Command.link(self.service_tag.id)]
@@ -65,12 +65,16 @@ class TestFamilyReferral(PlanCommon):
 
     def test_states(self):
         referral = self._referral(date_sent=self.today - timedelta(days=3))
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, "is Sent: it cannot be moved to this status"
+        ):
             referral.with_user(self.worker).action_complete()  # not accepted yet
         referral.with_user(self.worker).action_refuse()
         self.assertEqual(referral.state, "refused")
         self.assertEqual(referral.date_answer, self.today)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, "is Refused: it cannot be moved to this status"
+        ):
             referral.with_user(self.worker).action_accept()
         referral.with_user(self.worker).action_reset_sent()
         self.assertEqual(referral.state, "sent")
@@ -81,7 +85,9 @@ class TestFamilyReferral(PlanCommon):
         referral.with_user(self.worker).action_complete()
         self.assertEqual(referral.state, "completed")
         self.assertEqual(referral.date_end, self.today)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, "Only an answered referral can go back to sent"
+        ):
             referral.with_user(self.worker).action_reset_sent()
 
     def test_member_of_the_family(self):
@@ -89,7 +95,9 @@ class TestFamilyReferral(PlanCommon):
         stranger = self.env["family.case.member"].create(
             {"case_id": other_case.id, "partner_id": self.person_b.id}
         )
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(
+            ValidationError, "The member must belong to the referred family"
+        ):
             self._referral(member_id=stranger.id)
         member = self.env["family.case.member"].create(
             {"case_id": self.case_a.id, "partner_id": self.person_a.id}
@@ -99,11 +107,11 @@ class TestFamilyReferral(PlanCommon):
     def test_closed_case_blocks_referrals(self):
         referral = self._referral()
         self.case_a.action_close_case()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             self._referral()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             referral.with_user(self.worker).outcome = "Changed"
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             referral.with_user(self.worker).action_accept()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             referral.unlink()

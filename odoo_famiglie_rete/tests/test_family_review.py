@@ -6,7 +6,7 @@ from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from .common import PlanCommon
+from .common import CLOSED_RECORDS, PlanCommon
 
 
 @tagged("post_install", "-at_install")
@@ -96,7 +96,7 @@ class TestFamilyReview(PlanCommon):
         review.with_user(self.worker).action_cancel()
         self.assertEqual(review.state, "cancelled")
         self.assertFalse(event.active, "a cancelled review archives its meeting")
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Only a planned review can be recorded"):
             review.action_done()
         review.unlink()
         self.assertFalse(event.exists())
@@ -108,7 +108,9 @@ class TestFamilyReview(PlanCommon):
         plan = self._agree(self._create_plan())
         review = self._review(days=-1)
         self.assertEqual(review.plan_id, plan)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, "Record an outcome for the goals before closing"
+        ):
             review.with_user(self.worker).action_done()  # no outcome yet
         review.with_user(self.worker).action_load_goals()
         review.with_user(self.worker).action_load_goals()
@@ -129,16 +131,20 @@ class TestFamilyReview(PlanCommon):
         self.assertEqual(homework.goal_id.state, "partly")
         self.assertEqual(homework.goal_id.current_value, "1")
         self.assertEqual(plan.state, "active", "outcomes do not reopen approval")
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Only a planned review can be recorded"):
             review.action_done()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, "Goals can only be loaded into a planned review"
+        ):
             review.action_load_goals()
 
     def test_outcome_goal_of_the_same_family(self):
         other_case = self.Case.create({"name": "Bianchi"})
         other_plan = self._create_plan(case=other_case)
         review = self._review()
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(
+            ValidationError, "The goal must belong to the reviewed family"
+        ):
             self.env["family.review.outcome"].create(
                 {"review_id": review.id, "goal_id": other_plan.goal_ids[0].id}
             )
@@ -147,7 +153,10 @@ class TestFamilyReview(PlanCommon):
         with self.assertRaisesRegex(ValidationError, "next review"):
             self._review(days=7, next_review_date=self.today + timedelta(days=6))
         review = self._review(days=7, next_review_date=self.today + timedelta(days=7))
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(
+            ValidationError,
+            "The date of the next review cannot be before the date of this review",
+        ):
             review.with_user(self.worker).date = self._at(8)
 
     # ------------------------------------------------------------------
@@ -222,15 +231,15 @@ class TestFamilyReview(PlanCommon):
         self.case_a.action_close_case()
         self.Case._cron_review_overdue()
         self.assertFalse(self._overdue_activities(self.case_a), "closed: no alert")
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             review.with_user(self.worker).minutes = "<p>Changed</p>"
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             self._review()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             review.outcome_ids[0].note = "Changed"
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             self.env["family.review.outcome"].create(
                 {"review_id": review.id, "goal_id": plan.goal_ids[1].id}
             )
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             review.unlink()

@@ -7,6 +7,7 @@ from odoo.tests import HttpCase, tagged
 from .common import AccessCommon, NetworkCommon
 
 REPORT = "odoo_famiglie_rete.report_family_member_data"
+EXPORT_REFUSED = "Only social workers and the manager can export a person's data"
 
 
 @tagged("post_install", "-at_install")
@@ -95,15 +96,21 @@ class TestPersonalData(AccessCommon):
 
     def test_only_social_workers_export(self):
         for user in (self.finance, self.coord_a, self.vol_a):
-            with self.subTest(user=user.login), self.assertRaises(AccessError):
+            with (
+                self.subTest(user=user.login),
+                self.assertRaisesRegex(AccessError, EXPORT_REFUSED),
+            ):
                 self.member_a.with_user(user).action_export_personal_data()
-            with self.subTest(user=user.login), self.assertRaises(AccessError):
+            with (
+                self.subTest(user=user.login),
+                self.assertRaisesRegex(AccessError, EXPORT_REFUSED),
+            ):
                 self.env["ir.actions.report"].with_user(user)._render_qweb_html(
                     REPORT, self.member_a.ids
                 )
         # the coordinator may read the member, but not export the person
         self.assertTrue(self.member_a.with_user(self.coord_a).read(["name"]))
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(AccessError, EXPORT_REFUSED):
             self.member_a.with_user(self.coord_a).action_print_personal_data()
 
     def test_report_renders(self):

@@ -1,3 +1,4 @@
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
@@ -27,9 +28,13 @@ class TestActivityPrivacy(JsonRpcMixin, AccessCommon, HttpCase):
         self._login(self.finance)
         rows = self.rpc("mail.activity", "search_read", [], ["summary", "res_model"])
         self.assertEqual([row["id"] for row in rows], self.own.ids)
-        self.assertEqual(
-            self.rpc_error("mail.activity", "read", self.activity.ids, ["summary"]),
-            "odoo.exceptions.AccessError",
+        self.assertRpcRefused(
+            AccessError,
+            "doesn't have 'read' access to:\n- Activity (mail.activity)",
+            "mail.activity",
+            "read",
+            self.activity.ids,
+            ["summary"],
         )
         groups = self.rpc("mail.activity", "read_group", [], ["__count"], ["res_model"])
         self.assertEqual([g["res_model"] for g in groups], ["res.partner"])

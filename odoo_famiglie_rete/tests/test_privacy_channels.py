@@ -1,10 +1,11 @@
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
 from .common import AccessCommon, JsonRpcMixin
 
-ACCESS_ERROR = "odoo.exceptions.AccessError"
+READ_REFUSED = "doesn't have 'read' access to:"
 
 
 @tagged("post_install", "-at_install")
@@ -40,29 +41,34 @@ class TestPrivacyChannels(JsonRpcMixin, AccessCommon, HttpCase):
             "goal_id": {"fields": {"display_name": {}}},
         }
         self._login(self.coord_a)
-        for values in (
-            {"provider_id": self.member_b.partner_id.id},  # a family person
-            {"goal_id": self.goal_comune.id},  # another family, another party
-            {"case_id": self.case_b.id},
+        for values, refused in (
+            # a family person
+            ({"provider_id": self.member_b.partner_id.id}, "Contact (res.partner)"),
+            # another family, another party
+            ({"goal_id": self.goal_comune.id}, "Plan Goal (family.plan.goal)"),
+            ({"case_id": self.case_b.id}, "Family Case (family.case)"),
         ):
             with self.subTest(values=values):
-                self.assertEqual(
-                    self.rpc_error(
-                        "family.intervention", "onchange", [], values, [], spec
-                    ),
-                    ACCESS_ERROR,
+                self.assertRpcRefused(
+                    AccessError,
+                    f"{READ_REFUSED}\n- {refused}",
+                    "family.intervention",
+                    "onchange",
+                    [],
+                    values,
+                    [],
+                    spec,
                 )
         self._login(self.finance)
-        self.assertEqual(
-            self.rpc_error(
-                "family.compensation",
-                "onchange",
-                [],
-                {"partner_id": self.member_b.partner_id.id},
-                [],
-                {"partner_id": {"fields": {"display_name": {}}}},
-            ),
-            ACCESS_ERROR,
+        self.assertRpcRefused(
+            AccessError,
+            f"{READ_REFUSED}\n- Contact (res.partner)",
+            "family.compensation",
+            "onchange",
+            [],
+            {"partner_id": self.member_b.partner_id.id},
+            [],
+            {"partner_id": {"fields": {"display_name": {}}}},
         )
 
     def test_finance_reads_no_description_in_an_intervention_name(self):
@@ -104,22 +110,25 @@ class TestPrivacyChannels(JsonRpcMixin, AccessCommon, HttpCase):
         self._login(self.finance)
         for fname in ("activity_summary", "activity_type_id", "message_follower_ids"):
             with self.subTest(field=fname):
-                self.assertEqual(
-                    self.rpc_error("family.case", "read", self.case_b.ids, [fname]),
-                    ACCESS_ERROR,
+                self.assertRpcRefused(
+                    AccessError,
+                    f'access the fields "{fname}" on Family Case (family.case)',
+                    "family.case",
+                    "read",
+                    self.case_b.ids,
+                    [fname],
                 )
 
     @mute_logger("odoo.http")
     def test_association_follows_only_itself(self):
         self._login(self.coord_a)
-        self.assertEqual(
-            self.rpc_error(
-                "family.intervention",
-                "message_subscribe",
-                self.int_a.ids,
-                partner_ids=self.member_b.partner_id.ids,
-            ),
-            ACCESS_ERROR,
+        self.assertRpcRefused(
+            AccessError,
+            "An association can only follow a record itself.",
+            "family.intervention",
+            "message_subscribe",
+            self.int_a.ids,
+            partner_ids=self.member_b.partner_id.ids,
         )
         self.assertNotIn(self.member_b.partner_id, self.int_a.message_partner_ids)
 

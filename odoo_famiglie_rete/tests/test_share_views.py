@@ -4,7 +4,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
-from .common import AccessCommon
+from .common import AccessCommon, refused_by_acl, refused_by_rule
 
 
 @tagged("post_install", "-at_install")
@@ -65,7 +65,9 @@ class TestShareViews(AccessCommon):
         self.assertFalse(self.Case.with_user(self.coord_a).search([]))
         # a second revocation is refused
         wizard = Wizard.create({"share_ids": self.share_a.ids, "reason": "Ancora"})
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, "These shares are already ended or revoked"
+        ):
             wizard.action_revoke()
         self.assertEqual(
             self.share_a.revoke_reason, "La famiglia ha ritirato il consenso"
@@ -73,7 +75,9 @@ class TestShareViews(AccessCommon):
 
     def test_revoke_wizard_not_for_finance_or_associations(self):
         for user in (self.finance, self.coord_a):
-            with self.assertRaises(AccessError):
+            with self.assertRaisesRegex(
+                AccessError, refused_by_acl("create", "family.case.share.revoke")
+            ):
                 self.env["family.case.share.revoke"].with_user(user).create(
                     {"share_ids": self.share_a.ids, "reason": "No"}
                 )
@@ -96,7 +100,9 @@ class TestShareViews(AccessCommon):
         Menu = self.env["ir.ui.menu"]
         self.assertIn(menu.id, Menu.with_user(self.manager)._visible_menu_ids())
         self.assertNotIn(menu.id, Menu.with_user(self.worker)._visible_menu_ids())
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(
+            AccessError, refused_by_acl("read", "family.access.log")
+        ):
             self.env["family.access.log"].with_user(self.worker).search([])
 
     def test_settings(self):
@@ -135,13 +141,20 @@ class TestShareViews(AccessCommon):
         self.assertEqual(self.vol_a.family_portal_role, "coordinator")
         self.vol_a.with_user(self.coord_a).action_family_role_volunteer()
         self.assertEqual(self.vol_a.family_portal_role, "volunteer")
-        with self.assertRaises(AccessError):
+        # another association's coordinator: not even readable
+        with self.assertRaisesRegex(AccessError, refused_by_rule("read", "res.users")):
             self.coord_b.with_user(self.coord_a).action_family_role_none()
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(
+            AccessError, "Only the manager or the association's coordinator sets roles"
+        ):
             self.vol_a.with_user(self.worker).action_family_role_coordinator()
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(
+            AccessError, "Only the manager or the association's coordinator sets roles"
+        ):
             self.vol_a.with_user(self.vol_a).action_family_role_coordinator()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, r"Only association \(portal\) users have a role"
+        ):
             self.worker.with_user(self.manager).action_family_role_coordinator()
         self.assertEqual(self.coord_b.family_portal_role, "coordinator")
 
