@@ -597,7 +597,7 @@ class PortalCommon(JsonRpcMixin, CompensationCommon, HttpCase):
     - ``case_a2`` ("Famiglia Gamma"): shared with A for its identity only,
       no volunteer assigned;
     - ``plan_a``: ``case_a``'s plan, ``goal_a`` for A and ``goal_comune``;
-      ``plan_b``: ``case_b``'s, ``goal_b`` for B;
+      ``goal_b``: association B's goal in ``case_b``'s plan;
     - joint reviews of ``case_a``: ``review_a`` to come (A's coordinator and
       volunteer invited), ``review_a_past`` (the coordinator invited),
       ``review_a_uninvited``; ``review_b`` of ``case_b``;
@@ -645,7 +645,7 @@ class PortalCommon(JsonRpcMixin, CompensationCommon, HttpCase):
         )
         cls.goal_a = cls.plan_a.goal_ids.filtered(lambda g: g.party_id == cls.assoc_a)
         cls.goal_comune = cls.plan_a.goal_ids - cls.goal_a
-        cls.plan_b = cls.Plan.create(
+        plan_b = cls.Plan.create(
             {
                 "case_id": cls.case_b.id,
                 "goal_ids": [
@@ -655,7 +655,7 @@ class PortalCommon(JsonRpcMixin, CompensationCommon, HttpCase):
                 ],
             }
         )
-        cls.goal_b = cls.plan_b.goal_ids
+        cls.goal_b = plan_b.goal_ids
         Review = env["family.review"]
         now = fields.Datetime.now()
         cls.review_a, cls.review_a_past, cls.review_a_uninvited = Review.create(

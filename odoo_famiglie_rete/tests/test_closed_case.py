@@ -138,6 +138,12 @@ class TestClosedCase(JsonRpcMixin, AccessCommon, HttpCase):
         comodel = Model._fields[parent].comodel_name
         return parent, self.records[self.closed_case][comodel].id
 
+    def assertRefusedAsClosed(self, model, method, *args, **kwargs):
+        """The call is refused because the record's case is closed."""
+        return self.assertRpcRefused(
+            UserError, CLOSED_RECORDS, model, method, *args, **kwargs
+        )
+
     def test_every_model_of_a_case_inherits_the_mixin(self):
         children = set(self._child_models())
         for name in self.env.registry:
@@ -163,9 +169,7 @@ class TestClosedCase(JsonRpcMixin, AccessCommon, HttpCase):
                 values = self._values(
                     model, self.closed_case, self.records[self.closed_case]
                 )
-                self.assertRpcRefused(
-                    UserError, CLOSED_RECORDS, model, "create", [values]
-                )
+                self.assertRefusedAsClosed(model, "create", [values])
 
     def test_create_in_open_case_allowed(self):
         """The same values work in an open case: the refusal is the closure's."""
@@ -184,9 +188,7 @@ class TestClosedCase(JsonRpcMixin, AccessCommon, HttpCase):
         for model in self._child_models():
             with self.subTest(model=model):
                 record = self.records[self.closed_case][model]
-                self.assertRpcRefused(
-                    UserError,
-                    CLOSED_RECORDS,
+                self.assertRefusedAsClosed(
                     model,
                     "write",
                     [record.id],
@@ -202,9 +204,7 @@ class TestClosedCase(JsonRpcMixin, AccessCommon, HttpCase):
             with self.subTest(model=model):
                 record = self.records[self.open_case][model]
                 fname, value = self._case_field_to_move(model)
-                self.assertRpcRefused(
-                    UserError,
-                    CLOSED_RECORDS,
+                self.assertRefusedAsClosed(
                     model,
                     "write",
                     [record.id],
@@ -217,9 +217,7 @@ class TestClosedCase(JsonRpcMixin, AccessCommon, HttpCase):
         for model in self._child_models():
             with self.subTest(model=model):
                 record = self.records[self.closed_case][model]
-                self.assertRpcRefused(
-                    UserError, CLOSED_RECORDS, model, "unlink", [record.id]
-                )
+                self.assertRefusedAsClosed(model, "unlink", [record.id])
                 self.assertTrue(record.exists())
 
     def test_context_does_not_open_a_closed_case(self):
@@ -229,9 +227,7 @@ class TestClosedCase(JsonRpcMixin, AccessCommon, HttpCase):
         for model in self._child_models():
             with self.subTest(model=model):
                 record = self.records[self.closed_case][model]
-                self.assertRpcRefused(
-                    UserError,
-                    CLOSED_RECORDS,
+                self.assertRefusedAsClosed(
                     model,
                     "write",
                     [record.id],

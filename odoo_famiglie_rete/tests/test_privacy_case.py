@@ -40,7 +40,7 @@ class TestPrivacyCaseIdentity(PortalCommon):
             }
         )
         cls.case_a.need_area_ids = [Command.set(cls.work.ids)]
-        cls.share_hidden = new_share(
+        new_share(
             env,
             cls.case_hidden,
             cls.assoc_a,

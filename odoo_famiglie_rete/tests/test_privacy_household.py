@@ -79,7 +79,7 @@ class TestPrivacyHousehold(PortalCommon):
                 "birthdate": today - relativedelta(years=9),
             }
         )
-        cls.share_h = new_share(
+        new_share(
             env,
             cls.case_h,
             cls.assoc_a,

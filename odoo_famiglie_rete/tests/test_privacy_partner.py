@@ -54,7 +54,7 @@ class TestPrivacyFamilyPersons(JsonRpcMixin, HttpCase):
                 "member_ids": [Command.create({"partner_id": cls.person_1.id})],
             }
         )
-        cls.case_2 = env["family.case"].create(
+        env["family.case"].create(
             {
                 "name": "Famiglia Zanardelli Due",
                 "user_id": cls.sw_2.id,
