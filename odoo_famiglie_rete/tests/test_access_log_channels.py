@@ -1,6 +1,6 @@
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
-from .common_portal import PortalCommon
+from .common import PortalCommon
 
 REPORT = "odoo_famiglie_rete.test_report_family_case"
 
@@ -16,13 +16,6 @@ class TestAccessLogChannels(PortalCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.finance = new_test_user(
-            cls.env,
-            login="fin_log",
-            password="fin_log",
-            groups="odoo_famiglie_rete.group_family_finance,base.group_allow_export",
-        )
-        cls.worker.password = "portal_sw"
         # a report on family cases, as an addon would declare it
         cls.env["ir.ui.view"].create(
             {
@@ -45,19 +38,8 @@ class TestAccessLogChannels(PortalCommon):
             }
         )
 
-    def _call_kw(self, model, method, args, kwargs=None):
-        return self.make_jsonrpc_request(
-            f"/web/dataset/call_kw/{model}/{method}",
-            {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
-        )
-
-    def _entries(self, user, channel):
-        return self.env["family.access.log"].search(
-            [("user_id", "=", user.id), ("channel", "=", channel)]
-        )
-
     def assertEntries(self, user, channel, cases, model):
-        entries = self._entries(user, channel)
+        entries = self._logs(user, channel)
         self.assertEqual(entries.case_id, cases)
         self.assertEqual(set(entries.mapped("model")), {model})
         association = self.assoc_a if user == self.coord_a else self.env["res.partner"]
@@ -70,16 +52,16 @@ class TestAccessLogChannels(PortalCommon):
     # ------------------------------------------------------------------
     def test_form(self):
         self.authenticate("coord_alfa", "coord_alfa")
-        self._call_kw("family.plan.goal", "web_read", [self.goal_a.ids, {"name": {}}])
+        self.rpc("family.plan.goal", "web_read", self.goal_a.ids, {"name": {}})
         self.assertEntries(self.coord_a, "form", self.case_a, "family.plan.goal")
 
     def test_list(self):
-        self.authenticate("fin_log", "fin_log")
-        result = self._call_kw(
+        self._login(self.finance)
+        result = self.rpc(
             "family.intervention",
             "web_search_read",
-            [],
-            {"domain": [], "specification": {"case_id": {}, "amount": {}}},
+            domain=[],
+            specification={"case_id": {}, "amount": {}},
         )
         self.assertEqual(result["length"], 3)
         self.assertEntries(
@@ -88,30 +70,28 @@ class TestAccessLogChannels(PortalCommon):
 
     def test_list_of_reviews_as_coordinator(self):
         self.authenticate("coord_alfa", "coord_alfa")
-        self._call_kw(
-            "family.review",
-            "web_search_read",
-            [],
-            {"domain": [], "specification": {"date": {}}},
+        self.rpc(
+            "family.review", "web_search_read", domain=[], specification={"date": {}}
         )
         self.assertEntries(self.coord_a, "list", self.case_a, "family.review")
 
     def test_rpc_read_and_search_read(self):
         self.authenticate("coord_alfa", "coord_alfa")
-        self._call_kw("family.review", "read", [self.review_a.ids, ["date"]])
+        self.rpc("family.review", "read", self.review_a.ids, ["date"])
         self.assertEntries(self.coord_a, "rpc", self.case_a, "family.review")
-        self._call_kw("family.plan", "search_read", [[]], {"fields": ["state"]})
-        models = set(self._entries(self.coord_a, "rpc").mapped("model"))
+        self.rpc("family.plan", "search_read", [], fields=["state"])
+        models = set(self._logs(self.coord_a, "rpc").mapped("model"))
         self.assertEqual(models, {"family.review", "family.plan"})
 
     def test_group_by_case(self):
         """Grouped by case: the cases of the groups."""
-        self.authenticate("fin_log", "fin_log")
-        result = self._call_kw(
+        self._login(self.finance)
+        result = self.rpc(
             "family.intervention",
             "web_read_group",
-            [],
-            {"domain": [], "fields": ["amount:sum"], "groupby": ["case_id"]},
+            domain=[],
+            fields=["amount:sum"],
+            groupby=["case_id"],
         )
         self.assertEqual(len(result["groups"]), 2)
         self.assertEntries(
@@ -120,32 +100,32 @@ class TestAccessLogChannels(PortalCommon):
 
     def test_group_by_other_field(self):
         """Grouped by anything else: the cases behind the groups."""
-        self.authenticate("fin_log", "fin_log")
-        result = self._call_kw(
+        self._login(self.finance)
+        result = self.rpc(
             "family.intervention",
             "read_group",
-            [[("case_id", "=", self.case_b.id)], ["amount:sum"], ["state"]],
+            [("case_id", "=", self.case_b.id)],
+            ["amount:sum"],
+            ["state"],
         )
         self.assertEqual(sum(group["state_count"] for group in result), 1)
         self.assertEntries(self.finance, "group", self.case_b, "family.intervention")
 
     def test_name_search(self):
         self.authenticate("coord_alfa", "coord_alfa")
-        results = self._call_kw("family.case", "name_search", [], {"name": ""})
+        results = self.rpc("family.case", "name_search", name="")
         self.assertEqual({row[0] for row in results}, {self.case_a.id, self.case_a2.id})
         self.assertEntries(
             self.coord_a, "search", self.case_a | self.case_a2, "family.case"
         )
 
     def test_export(self):
-        self.authenticate("fin_log", "fin_log")
-        self._call_kw(
-            "family.intervention", "export_data", [self.int_b.ids, ["amount"]]
-        )
+        self._login(self.finance)
+        self.rpc("family.intervention", "export_data", self.int_b.ids, ["amount"])
         self.assertEntries(self.finance, "export", self.case_b, "family.intervention")
 
     def test_report_html_and_pdf(self):
-        self.authenticate("fin_log", "fin_log")
+        self._login(self.finance)
         response = self.url_open(f"/report/html/{REPORT}/{self.case_b.id}")
         self.assertEqual(response.status_code, 200)
         self.assertIn(self.case_b.reference, response.text)
@@ -172,23 +152,24 @@ class TestAccessLogChannels(PortalCommon):
         self.assertEntries(self.coord_a, "portal", self.case_a, "family.case")
         response = self.url_open(f"/my/verifiche/{self.review_a.id}/ics")
         self.assertEqual(response.status_code, 200)
-        entries = self._entries(self.coord_a, "portal")
+        entries = self._logs(self.coord_a, "portal")
         self.assertIn("family.review", entries.mapped("model"))
         self.assertEqual(entries.case_id, self.case_a)
 
     def test_social_worker_is_not_logged(self):
-        self.authenticate("portal_sw", "portal_sw")
-        self._call_kw(
+        self._login(self.worker)
+        self.rpc(
             "family.intervention",
             "web_search_read",
-            [],
-            {"domain": [], "specification": {"case_id": {}}},
+            domain=[],
+            specification={"case_id": {}},
         )
-        self._call_kw(
+        self.rpc(
             "family.intervention",
             "web_read_group",
-            [],
-            {"domain": [], "fields": [], "groupby": ["case_id"]},
+            domain=[],
+            fields=[],
+            groupby=["case_id"],
         )
         self.assertFalse(
             self.env["family.access.log"].search([("user_id", "=", self.worker.id)])
@@ -208,5 +189,5 @@ class TestAccessLogChannels(PortalCommon):
         cases_sql = Intervention._family_cases_sql(Intervention._search([]))
         with self.assertQueryCount(1):
             Log._log(cases_sql, "group")
-        entries = self._entries(self.finance, "group")
+        entries = self._logs(self.finance, "group")
         self.assertEqual(entries.case_id, self.case_a | self.case_b)

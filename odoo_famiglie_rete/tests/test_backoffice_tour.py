@@ -1,7 +1,9 @@
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.tests import HttpCase, new_test_user, tagged
+
+from .common import new_protocol
 
 
 @tagged("post_install", "-at_install")
@@ -27,15 +29,12 @@ class TestBackofficeTour(HttpCase):
         )
         env["res.partner"].create({"name": "Giuseppe Tour"})
         today = fields.Date.today()
-        protocol = env["family.protocol"].create(
-            {
-                "name": "Protocollo Tour",
-                "date_start": today - timedelta(days=30),
-                "date_end": today + timedelta(days=365),
-                "party_ids": [Command.create({"partner_id": cls.association.id})],
-            }
+        new_protocol(
+            env,
+            cls.association,
+            today - timedelta(days=30),
+            today + timedelta(days=365),
         )
-        protocol.action_confirm()
         env["family.intervention.type"].create(
             {"name": "Pacco tour", "category": "food_goods", "unit_value": 25.0}
         )

@@ -2,13 +2,11 @@ from datetime import timedelta
 
 from odoo import fields
 from odoo.exceptions import UserError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
-from .common_network import FamilyNetworkCommon
-from .common_rpc import JsonRpcMixin
+from .common import CLOSED_CASE, CLOSED_RECORDS, AccessCommon, JsonRpcMixin
 
 MIXIN = "family.case.child.mixin"
-CLOSED = "is closed: its records can no longer be created, changed or deleted."
 # One harmless change per model.
 WRITES = {
     "family.case.member": {"relation": "child"},
@@ -23,7 +21,7 @@ WRITES = {
 
 
 @tagged("post_install", "-at_install")
-class TestClosedCase(FamilyNetworkCommon, JsonRpcMixin, HttpCase):
+class TestClosedCase(JsonRpcMixin, AccessCommon, HttpCase):
     """Every record of a closed case is read-only, on every model, over RPC.
 
     The models are found at run time: all those inheriting the case-child
@@ -35,25 +33,7 @@ class TestClosedCase(FamilyNetworkCommon, JsonRpcMixin, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.manager = new_test_user(
-            cls.env,
-            login="closed_manager",
-            password="closed_manager",
-            groups="odoo_famiglie_rete.group_family_manager",
-        )
-        cls.service = cls.env["res.partner"].create(
-            {
-                "name": "Consultorio",
-                "category_id": [
-                    fields.Command.link(
-                        cls.env.ref(
-                            "odoo_famiglie_rete.partner_category_external_service"
-                        ).id
-                    )
-                ],
-            }
-        )
-        cls.open_case = cls.case
+        cls.open_case = cls.case_a
         cls.closed_case = cls.Case.create({"name": "Verdi", "user_id": cls.worker.id})
         cls.records = {
             case: cls._case_records(case) for case in (cls.open_case, cls.closed_case)
@@ -158,6 +138,12 @@ class TestClosedCase(FamilyNetworkCommon, JsonRpcMixin, HttpCase):
         comodel = Model._fields[parent].comodel_name
         return parent, self.records[self.closed_case][comodel].id
 
+    def assertRefusedAsClosed(self, model, method, *args, **kwargs):
+        """The call is refused because the record's case is closed."""
+        return self.assertRpcRefused(
+            UserError, CLOSED_RECORDS, model, method, *args, **kwargs
+        )
+
     def test_every_model_of_a_case_inherits_the_mixin(self):
         children = set(self._child_models())
         for name in self.env.registry:
@@ -177,17 +163,17 @@ class TestClosedCase(FamilyNetworkCommon, JsonRpcMixin, HttpCase):
                 self.assertIn(name, children)
 
     def test_create_in_closed_case_refused(self):
-        self.authenticate("closed_manager", "closed_manager")
+        self._login(self.manager)
         for model in self._child_models():
             with self.subTest(model=model):
                 values = self._values(
                     model, self.closed_case, self.records[self.closed_case]
                 )
-                self.assertRpcRefused(UserError, CLOSED, model, "create", [values])
+                self.assertRefusedAsClosed(model, "create", [values])
 
     def test_create_in_open_case_allowed(self):
         """The same values work in an open case: the refusal is the closure's."""
-        self.authenticate("closed_manager", "closed_manager")
+        self._login(self.manager)
         for model in self._child_models():
             if model in ("family.plan", "family.case.share"):
                 continue  # one draft plan and one share per case are enough
@@ -198,46 +184,50 @@ class TestClosedCase(FamilyNetworkCommon, JsonRpcMixin, HttpCase):
                 self.assertTrue(self.rpc(model, "create", [values]))
 
     def test_write_in_closed_case_refused(self):
-        self.authenticate("closed_manager", "closed_manager")
+        self._login(self.manager)
         for model in self._child_models():
             with self.subTest(model=model):
                 record = self.records[self.closed_case][model]
-                self.assertRpcRefused(
-                    UserError, CLOSED, model, "write", [record.id], WRITES[model]
+                self.assertRefusedAsClosed(
+                    model,
+                    "write",
+                    [record.id],
+                    WRITES[model],
                 )
                 # the same change on the open case's record works
                 record = self.records[self.open_case][model]
                 self.assertTrue(self.rpc(model, "write", [record.id], WRITES[model]))
 
     def test_move_into_closed_case_refused(self):
-        self.authenticate("closed_manager", "closed_manager")
+        self._login(self.manager)
         for model in self._child_models():
             with self.subTest(model=model):
                 record = self.records[self.open_case][model]
                 fname, value = self._case_field_to_move(model)
-                self.assertRpcRefused(
-                    UserError, CLOSED, model, "write", [record.id], {fname: value}
+                self.assertRefusedAsClosed(
+                    model,
+                    "write",
+                    [record.id],
+                    {fname: value},
                 )
                 self.assertEqual(record.case_id, self.open_case)
 
     def test_unlink_in_closed_case_refused(self):
-        self.authenticate("closed_manager", "closed_manager")
+        self._login(self.manager)
         for model in self._child_models():
             with self.subTest(model=model):
                 record = self.records[self.closed_case][model]
-                self.assertRpcRefused(UserError, CLOSED, model, "unlink", [record.id])
+                self.assertRefusedAsClosed(model, "unlink", [record.id])
                 self.assertTrue(record.exists())
 
     def test_context_does_not_open_a_closed_case(self):
         """``family_allow_closed`` is the retention job's, as superuser only."""
-        self.authenticate("closed_manager", "closed_manager")
+        self._login(self.manager)
         context = {"family_allow_closed": True}
         for model in self._child_models():
             with self.subTest(model=model):
                 record = self.records[self.closed_case][model]
-                self.assertRpcRefused(
-                    UserError,
-                    CLOSED,
+                self.assertRefusedAsClosed(
                     model,
                     "write",
                     [record.id],
@@ -246,7 +236,7 @@ class TestClosedCase(FamilyNetworkCommon, JsonRpcMixin, HttpCase):
                 )
         self.assertRpcRefused(
             UserError,
-            "is closed",
+            CLOSED_CASE,
             "family.case",
             "write",
             [self.closed_case.id],
@@ -261,7 +251,7 @@ class TestClosedCase(FamilyNetworkCommon, JsonRpcMixin, HttpCase):
 
     def test_reopened_case_is_writable_again(self):
         self.closed_case.action_reopen_case()
-        self.authenticate("closed_manager", "closed_manager")
+        self._login(self.manager)
         for model in self._child_models():
             with self.subTest(model=model):
                 record = self.records[self.closed_case][model]

@@ -1,4 +1,3 @@
-from contextlib import contextmanager
 from datetime import timedelta
 
 from psycopg2 import IntegrityError
@@ -8,83 +7,18 @@ from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common import FamilyCommon
-
-
-class FamilyCaseCommon(FamilyCommon):
-    """Case fixtures: a social worker, an association in an active protocol."""
-
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.today = fields.Date.context_today(cls.env.user)
-        cls.worker = new_test_user(
-            cls.env,
-            login="case_worker",
-            name="Sara Assistente",
-            groups="odoo_famiglie_rete.group_family_social_worker",
-        )
-        cls.other_worker = new_test_user(
-            cls.env,
-            login="case_worker_2",
-            name="Luca Assistente",
-            groups="odoo_famiglie_rete.group_family_social_worker",
-        )
-        cls.stage_reported = cls.env.ref("odoo_famiglie_rete.stage_reported")
-        cls.stage_monitoring = cls.env.ref("odoo_famiglie_rete.stage_monitoring")
-        cls.stage_closed = cls.env.ref("odoo_famiglie_rete.stage_closed")
-        cls.association = cls.env["res.partner"].create(
-            {"name": "Associazione di Prova", "is_company": True}
-        )
-        protocol = cls.env["family.protocol"].create(
-            {
-                "name": "Protocollo di prova",
-                "date_start": cls.today - timedelta(days=30),
-                "date_end": cls.today + timedelta(days=365),
-                "party_ids": [
-                    fields.Command.create({"partner_id": cls.association.id})
-                ],
-            }
-        )
-        protocol.action_confirm()
-        cls.type_parcel = cls.env.ref(
-            "odoo_famiglie_rete.intervention_type_food_parcel"
-        )
-        cls.type_voucher = cls.env.ref(
-            "odoo_famiglie_rete.intervention_type_food_voucher"
-        )
-        cls.type_listening = cls.env.ref(
-            "odoo_famiglie_rete.intervention_type_listening"
-        )
-        cls.CaseW = cls.Case.with_user(cls.worker)
-
-    @contextmanager
-    def assertRaisesText(self, exception, text):
-        """assertRaises (rolled back to a savepoint) that checks the message."""
-        with self.assertRaises(exception) as catcher:
-            yield catcher
-        self.assertIn(text, str(catcher.exception))
-
-    @classmethod
-    def _intervention(cls, case, provider, itype, start, end=None, **values):
-        return cls.env["family.intervention"].create(
-            dict(
-                {
-                    "case_id": case.id,
-                    "provider_id": provider.id,
-                    "type_id": itype.id,
-                    "date_start": start,
-                    "date_end": end or start + timedelta(days=30),
-                    "quantity": 1,
-                    "unit_value": 10.0,
-                },
-                **values,
-            )
-        )
+from .common import CLOSED_CASE, CLOSED_RECORDS, NetworkCommon
 
 
 @tagged("post_install", "-at_install")
-class TestFamilyCase(FamilyCaseCommon):
+class TestFamilyCase(NetworkCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.stage_reported = cls.env.ref("odoo_famiglie_rete.stage_reported")
+        cls.stage_monitoring = cls.env.ref("odoo_famiglie_rete.stage_monitoring")
+        cls.stage_closed = cls.env.ref("odoo_famiglie_rete.stage_closed")
+
     def test_reference_from_sequence(self):
         case = self.Case.create({"name": "Rossi"})
         self.assertTrue(case.reference.startswith("NF/"))
@@ -147,24 +81,24 @@ class TestFamilyCase(FamilyCaseCommon):
     def test_closed_case_is_read_only(self):
         case = self.CaseW.create({"name": "Rossi"})
         member = self.env["family.case.member"].create(
-            {"case_id": case.id, "partner_id": self.partner_a.id}
+            {"case_id": case.id, "partner_id": self.person_a.id}
         )
         case.stage_id = self.stage_closed
-        with self.assertRaisesText(UserError, "is closed"):
+        with self.assertRaisesRegex(UserError, CLOSED_CASE):
             case.name = "Verdi"
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_CASE):
             case.write({"risk_level": "high", "need_area_ids": [(5,)]})
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             self.env["family.case.member"].create(
-                {"case_id": case.id, "partner_id": self.partner_b.id}
+                {"case_id": case.id, "partner_id": self.person_b.id}
             )
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             member.relation = "child"
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             member.unlink()
-        with self.assertRaises(UserError):
-            self._intervention(case, self.comune, self.type_parcel, self.today)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
+            self._intervention(self.comune, self.today, case=case)
+        with self.assertRaisesRegex(UserError, CLOSED_CASE):
             case.action_new_plan()
         # Archiving and the chatter remain possible.
         case.message_post(body="Closed after the last review.")
@@ -181,22 +115,22 @@ class TestFamilyCase(FamilyCaseCommon):
         closed_case = self.CaseW.create({"name": "Verdi"})
         closed_case.action_close_case()
         member = self.env["family.case.member"].create(
-            {"case_id": open_case.id, "partner_id": self.partner_a.id}
+            {"case_id": open_case.id, "partner_id": self.person_a.id}
         )
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             member.case_id = closed_case
 
     def test_retention_may_change_closed_case(self):
         case = self.CaseW.create({"name": "Rossi"})
         member = self.env["family.case.member"].create(
-            {"case_id": case.id, "partner_id": self.partner_a.id}
+            {"case_id": case.id, "partner_id": self.person_a.id}
         )
         case.action_close_case()
         # The retention job runs as superuser: a context alone, which any RPC
         # caller can send, does not open a closed case.
-        with self.assertRaisesText(UserError, "is closed"):
+        with self.assertRaisesRegex(UserError, CLOSED_CASE):
             case.with_context(family_allow_closed=True).write({"name": "Anonimo"})
-        with self.assertRaisesText(UserError, "is closed"):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             member.with_user(self.worker).with_context(family_allow_closed=True).write(
                 {"birthdate": False}
             )
@@ -234,7 +168,7 @@ class TestFamilyCase(FamilyCaseCommon):
             self.CaseW.search(domain + [("review_overdue", "!=", True)]),
             on_time | without | closed,
         )
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Operation not supported"):
             self.CaseW.search([("review_overdue", "in", [True])])
 
     def test_isee_expired(self):
@@ -271,35 +205,45 @@ class TestFamilyCase(FamilyCaseCommon):
         case = self.CaseW.create({"name": "Rossi"})
         self.env["family.case.member"].create(
             [
-                {"case_id": case.id, "partner_id": self.partner_a.id},
-                {"case_id": case.id, "partner_id": self.partner_b.id},
+                {"case_id": case.id, "partner_id": self.person_a.id},
+                {"case_id": case.id, "partner_id": self.person_b.id},
             ]
         )
         self.assertFalse(case.has_overlap)
         first = self._intervention(
-            case,
             self.comune,
-            self.type_parcel,
             self.today - timedelta(days=20),
             self.today + timedelta(days=20),
+            case=case,
             quantity=2,
+            unit_value=10.0,
         )
         self._intervention(
-            case, self.association, self.type_listening, self.today, unit_value=5.0
+            self.assoc_a,
+            self.today,
+            type_=self.type_listening,
+            case=case,
+            unit_value=5.0,
         )
         cancelled = self._intervention(
-            case, self.association, self.type_parcel, self.today, unit_value=99.0
+            self.assoc_a, self.today, case=case, unit_value=99.0
         )
         cancelled.state = "cancelled"
         case.invalidate_recordset()
         self.assertEqual(case.member_count, 2)
         self.assertEqual(case.intervention_count, 3)
         self.assertEqual(case.amount_total, 25.0)
-        self.assertEqual(case.provider_ids, self.comune | self.association)
+        self.assertEqual(case.provider_ids, self.comune | self.assoc_a)
         self.assertFalse(case.has_overlap, "A cancelled intervention never overlaps.")
 
         # The association gives food too, in the same period: overlap.
-        self._intervention(case, self.association, self.type_voucher, self.today)
+        self._intervention(
+            self.assoc_a,
+            self.today,
+            type_=self.type_voucher,
+            case=case,
+            unit_value=10.0,
+        )
         case.invalidate_recordset()
         self.assertTrue(first.has_overlap)
         self.assertTrue(case.has_overlap)
@@ -309,25 +253,27 @@ class TestFamilyCase(FamilyCaseCommon):
         totals = case._get_totals()
         by_party = {line["name"]: line for line in totals["by_party"]}
         self.assertEqual(by_party[self.comune.display_name]["amount"], 20.0)
-        self.assertEqual(by_party[self.association.display_name]["amount"], 15.0)
-        self.assertEqual(by_party[self.association.display_name]["count"], 2)
+        self.assertEqual(by_party[self.assoc_a.display_name]["amount"], 15.0)
+        self.assertEqual(by_party[self.assoc_a.display_name]["count"], 2)
         self.assertEqual(totals["count"], 3)
         self.assertEqual(totals["amount"], 35.0)
         categories = {line["name"]: line["amount"] for line in totals["by_category"]}
         self.assertEqual(categories.get("Food and Goods"), 30.0)
-        self.assertIn("Associazione di Prova", case.totals_html)
+        self.assertIn(self.assoc_a.name, case.totals_html)
         self.assertIn("Food and Goods", case.totals_html)
 
     def test_totals_are_per_case_in_a_batch(self):
         case_a = self.CaseW.create({"name": "A"})
         case_b = self.CaseW.create({"name": "B"})
-        self._intervention(case_a, self.comune, self.type_parcel, self.today)
-        self._intervention(case_b, self.association, self.type_listening, self.today)
+        self._intervention(self.comune, self.today, case=case_a)
+        self._intervention(
+            self.assoc_a, self.today, type_=self.type_listening, case=case_b
+        )
         cases = (case_a | case_b).with_user(self.worker)
         cases.invalidate_recordset()
         self.assertIn(self.comune.display_name, case_a.totals_html)
-        self.assertNotIn("Associazione di Prova", case_a.totals_html)
-        self.assertIn("Associazione di Prova", case_b.totals_html)
+        self.assertNotIn(self.assoc_a.name, case_a.totals_html)
+        self.assertIn(self.assoc_a.name, case_b.totals_html)
         empty = self.CaseW.create({"name": "C"})
         self.assertIn("No intervention recorded yet", empty.totals_html)
         self.assertEqual(empty.intervention_count, 0)
@@ -335,7 +281,7 @@ class TestFamilyCase(FamilyCaseCommon):
     def test_new_case_in_a_form_computes_safely(self):
         """Non-stored computes must not query with the ids of new records."""
         case = self.CaseW.create({"name": "Rossi"})
-        self._intervention(case, self.comune, self.type_parcel, self.today)
+        self._intervention(self.comune, self.today, case=case)
         new = self.CaseW.new({"name": "Nuovo"})
         self.assertEqual(new.intervention_count, 0)
         self.assertFalse(new.has_overlap)
@@ -379,22 +325,24 @@ class TestFamilyCase(FamilyCaseCommon):
         self.env["family.case.member"].create(
             {
                 "case_id": case.id,
-                "partner_id": self.partner_a.id,
+                "partner_id": self.person_a.id,
                 "fiscal_code": "RSSMRA80A01F205X",
             }
         )
-        self._intervention(other, self.association, self.type_listening, self.today)
+        self._intervention(
+            self.assoc_a, self.today, type_=self.type_listening, case=other
+        )
         # The stored parties are written at the end of the request (a search
         # on a many2many does not flush its pending computation).
         self.env.flush_all()
         self.assertEqual(
-            self.CaseW.search([("member_ids.name", "ilike", "mario")]), case
+            self.CaseW.search([("member_ids.name", "ilike", "mario rossi")]), case
         )
         self.assertEqual(
             self.CaseW.search([("member_ids.fiscal_code", "ilike", "rssmra80")]), case
         )
         self.assertEqual(
-            self.CaseW.search([("provider_ids", "in", self.association.ids)]), other
+            self.CaseW.search([("provider_ids", "in", self.assoc_a.ids)]), other
         )
 
     def test_views_load(self):
@@ -437,17 +385,17 @@ class TestFamilyCase(FamilyCaseCommon):
         self.assertEqual(activities.user_id, self.worker)
 
     def test_partner_protocol_button(self):
-        self.assertEqual(self.association.family_protocol_count, 1)
-        action = self.association.action_view_family_protocols()
+        self.assertEqual(self.assoc_a.family_protocol_count, 1)
+        action = self.assoc_a.action_view_family_protocols()
         protocols = self.env["family.protocol"].search(action["domain"])
         self.assertEqual(len(protocols), 1)
-        self.assertEqual(self.partner_a.family_protocol_count, 0)
+        self.assertEqual(self.person_a.family_protocol_count, 0)
 
     def test_stage_change_needs_no_write_on_closed_fields(self):
         """Dragging a closed case in the kanban reopens it."""
         case = self.CaseW.create({"name": "Rossi"})
         case.stage_id = self.stage_closed
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_CASE):
             case.write({"stage_id": self.stage_monitoring.id, "name": "X"})
         case.write({"stage_id": self.stage_monitoring.id})
         self.assertFalse(case.is_closed)

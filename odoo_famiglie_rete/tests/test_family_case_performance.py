@@ -8,7 +8,7 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools.sql import index_exists, make_index_name
 
-from .test_family_case import FamilyCaseCommon
+from .common import NetworkCommon, form_fields_spec
 
 _logger = logging.getLogger(__name__)
 
@@ -18,71 +18,14 @@ _logger = logging.getLogger(__name__)
 FORM_QUERY_BOUND = 45
 
 
-def form_fields_spec(env, model_name, node):
-    """The ``web_read`` specification the web client builds for a view arch.
-
-    Many2one fields read their display name; x2many fields read the fields of
-    their inline list (with its limit and default order, as the client does)
-    or, for tags, the display name and colour.
-    """
-    Model = env[model_name]
-    spec = {}
-
-    def walk(element):
-        for child in element:
-            if not isinstance(child.tag, str):
-                continue
-            if child.tag != "field":
-                walk(child)
-                continue
-            name = child.get("name")
-            field = Model._fields[name]
-            if field.type in ("one2many", "many2many"):
-                subview = next(
-                    (c for c in child if c.tag in ("list", "kanban", "form")), None
-                )
-                if subview is not None and subview.tag == "list":
-                    entry = {
-                        "fields": form_fields_spec(env, field.comodel_name, subview),
-                        "limit": int(subview.get("limit", 40)),
-                    }
-                    if subview.get("default_order"):
-                        entry["order"] = subview.get("default_order")
-                else:
-                    entry = {"fields": {"display_name": {}}}
-                    if "color_field" in (child.get("options") or ""):
-                        entry["fields"]["color"] = {}
-                spec[name] = entry
-            elif field.type == "many2one":
-                spec[name] = {"fields": {"display_name": {}}}
-            else:
-                spec[name] = {}
-
-    walk(node)
-    return spec
-
-
 @tagged("post_install", "-at_install")
-class TestFamilyCasePerformance(FamilyCaseCommon):
+class TestFamilyCasePerformance(NetworkCommon):
     """Opening a case costs a bounded number of queries, however many
     interventions it has."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.service = cls.env["res.partner"].create(
-            {
-                "name": "Consultorio",
-                "is_company": True,
-                "category_id": [
-                    fields.Command.link(
-                        cls.env.ref(
-                            "odoo_famiglie_rete.partner_category_external_service"
-                        ).id
-                    )
-                ],
-            }
-        )
         cls.small = cls._make_case("Piccola", 20)
         cls.large = cls._make_case("Grande", 200)
 
@@ -109,7 +52,7 @@ class TestFamilyCasePerformance(FamilyCaseCommon):
                 {
                     "plan_id": plan.id,
                     "name": f"Goal {i}",
-                    "party_id": (cls.comune, cls.association)[i % 2].id,
+                    "party_id": (cls.comune, cls.assoc_a)[i % 2].id,
                     "indicator": "Months",
                     "target": "6",
                 }
@@ -117,7 +60,7 @@ class TestFamilyCasePerformance(FamilyCaseCommon):
             ]
         )
         types = cls.type_parcel | cls.type_voucher | cls.type_listening
-        providers = cls.comune | cls.association
+        providers = cls.comune | cls.assoc_a
         cls.env["family.intervention"].create(
             [
                 {
@@ -201,7 +144,7 @@ class TestFamilyCasePerformance(FamilyCaseCommon):
         self.assertEqual(len([r for r in data["intervention_ids"] if len(r) > 1]), 40)
         self.assertEqual(len(data["member_ids"]), 4)
         self.assertEqual(len(data["goal_ids"]), 4)
-        self.assertIn(self.association.name, data["totals_html"])
+        self.assertIn(self.assoc_a.name, data["totals_html"])
 
     def test_all_interventions_query_count_does_not_grow(self):
         """Even reading all 200 rows at once costs no query per row."""

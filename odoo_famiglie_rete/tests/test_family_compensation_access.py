@@ -6,10 +6,15 @@ from psycopg2 import IntegrityError
 from odoo import SUPERUSER_ID, Command, api
 from odoo.exceptions import AccessError
 from odoo.sql_db import db_connect
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import TransactionCase, tagged
 from odoo.tools import mute_logger
 
-from .common_compensation import CompensationCommon
+from .common import (
+    CompensationCommon,
+    new_portal_user,
+    refused_by_acl,
+    refused_by_rule,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -21,17 +26,7 @@ class TestFamilyCompensationPortal(CompensationCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.coord_a = cls._portal_user("coord_comp_a", cls.assoc_a, "coordinator")
-        cls.vol_a = cls._portal_user("vol_comp_a", cls.assoc_a, "volunteer")
-        cls.coord_b = cls._portal_user("coord_comp_b", cls.assoc_b, "coordinator")
-        cls.nobody = cls._portal_user("portal_comp_a", cls.assoc_a, False)
-
-    @classmethod
-    def _portal_user(cls, login, association, role):
-        user = new_test_user(cls.env, login=login, groups="base.group_portal")
-        user.partner_id.parent_id = association
-        user.family_portal_role = role
-        return user
+        cls.nobody = new_portal_user(cls.env, "nobody_alfa", cls.assoc_a, False)
 
     def _visible(self, user, model="family.compensation"):
         return self.env[model].with_user(user).search([])
@@ -50,7 +45,9 @@ class TestFamilyCompensationPortal(CompensationCommon):
             ["name", "amount_total", "state", "payment_state", "bill_reference"]
         )[0]
         self.assertEqual(values["state"], "approved")
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(
+            AccessError, refused_by_acl("write", "family.compensation")
+        ):
             statement.with_user(self.coord_a).write({"notes": "no"})
 
     def test_acl_matrix(self):
@@ -98,9 +95,13 @@ class TestFamilyCompensationPortal(CompensationCommon):
         for user in (self.vol_a, self.coord_b, self.nobody):
             for model in ("family.compensation", "family.compensation.line"):
                 self.assertFalse(self._visible(user, model), (user.login, model))
-            with self.assertRaises(AccessError):
+            with self.assertRaisesRegex(
+                AccessError, refused_by_rule("read", "family.compensation")
+            ):
                 statement.with_user(user).read(["name"])
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(
+            AccessError, refused_by_acl("read", "family.compensation")
+        ):
             statement.with_user(self.worker).read(["name"])
 
 

@@ -3,7 +3,7 @@ from datetime import date
 from odoo.tests import tagged
 from odoo.tools import SQL
 
-from .common_compensation import CompensationCommon
+from .common import CompensationCommon
 
 INTERVENTIONS = 10_000
 CASES = 50

@@ -6,11 +6,11 @@ from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 from odoo.tools import mute_logger
 
-from .common_network import FamilyNetworkCommon
+from .common import NetworkCommon, refused_by_acl
 
 
 @tagged("post_install", "-at_install")
-class TestFamilyIntervention(FamilyNetworkCommon):
+class TestFamilyIntervention(NetworkCommon):
     # ------------------------------------------------------------------
     # Amounts and dates
     # ------------------------------------------------------------------
@@ -38,7 +38,7 @@ class TestFamilyIntervention(FamilyNetworkCommon):
 
     def test_form_proposes_type_values(self):
         with Form(self.env["family.intervention"].with_user(self.worker)) as form:
-            form.case_id = self.case
+            form.case_id = self.case_a
             form.provider_id = self.assoc_a
             form.type_id = self.type_voucher
             self.assertEqual(form.unit_value, 50)
@@ -51,29 +51,43 @@ class TestFamilyIntervention(FamilyNetworkCommon):
 
     def test_negative_values_refused(self):
         for vals in ({"quantity": -1}, {"unit_value": -5}, {"amount": -10}):
-            with self.subTest(vals=vals), self.assertRaises(ValidationError):
+            with (
+                self.subTest(vals=vals),
+                self.assertRaisesRegex(
+                    ValidationError,
+                    "Quantities, unit values and amounts cannot be negative",
+                ),
+            ):
                 self._intervention(self.assoc_a, date(2024, 1, 1), **vals)
         rec = self._intervention(self.assoc_a, date(2024, 1, 1))
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(
+            ValidationError, "Quantities, unit values and amounts cannot be negative"
+        ):
             rec.quantity = -2
 
     def test_end_before_start_refused(self):
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(
+            ValidationError, "The end date cannot be before the start date"
+        ):
             self._intervention(self.assoc_a, date(2024, 3, 1), date(2024, 2, 1))
         rec = self._intervention(self.assoc_a, date(2024, 3, 1), date(2024, 3, 1))
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(
+            ValidationError, "The end date cannot be before the start date"
+        ):
             rec.date_end = date(2024, 2, 28)
 
     def test_beneficiary_of_the_same_family(self):
         other_case = self.Case.create({"name": "Bianchi", "user_id": self.worker.id})
         stranger = self.env["family.case.member"].create(
-            {"case_id": other_case.id, "partner_id": self.partner_b.id}
+            {"case_id": other_case.id, "partner_id": self.person_b.id}
         )
         rec = self._intervention(
-            self.assoc_a, date(2024, 1, 1), member_id=self.member.id
+            self.assoc_a, date(2024, 1, 1), member_id=self.member_a.id
         )
-        self.assertEqual(rec.member_id, self.member)
-        with self.assertRaises(ValidationError):
+        self.assertEqual(rec.member_id, self.member_a)
+        with self.assertRaisesRegex(
+            ValidationError, "The beneficiary must be a member of the same family"
+        ):
             rec.member_id = stranger
 
     def test_states(self):
@@ -94,7 +108,7 @@ class TestFamilyIntervention(FamilyNetworkCommon):
     def test_overlap_flags_both_interventions(self):
         first = self._intervention(self.assoc_a, date(2024, 1, 1), date(2024, 3, 31))
         self.assertFalse(first.has_overlap)
-        self.assertFalse(self.case.has_overlap)
+        self.assertFalse(self.case_a.has_overlap)
         # Another party, another type of the same category, an active state.
         second = self._intervention(
             self.assoc_b,
@@ -119,10 +133,10 @@ class TestFamilyIntervention(FamilyNetworkCommon):
         self.assertIn(
             "Food and Goods", first.with_context(lang="en_US").overlap_warning
         )
-        self.case.invalidate_recordset(["has_overlap"])
-        self.assertTrue(self.case.has_overlap)
+        self.case_a.invalidate_recordset(["has_overlap"])
+        self.assertTrue(self.case_a.has_overlap)
         overlapping = self.env["family.intervention"].search(
-            [("case_id", "=", self.case.id), ("has_overlap", "=", True)]
+            [("case_id", "=", self.case_a.id), ("has_overlap", "=", True)]
         )
         self.assertEqual(overlapping, first | second)
 
@@ -133,7 +147,7 @@ class TestFamilyIntervention(FamilyNetworkCommon):
         )
         self.assertFalse(first.has_overlap)
         self.assertFalse(second.has_overlap)
-        self.assertFalse(self.case.has_overlap)
+        self.assertFalse(self.case_a.has_overlap)
 
     def test_no_overlap_for_other_category(self):
         first = self._intervention(self.assoc_a, date(2024, 1, 1), date(2024, 3, 31))
@@ -162,7 +176,7 @@ class TestFamilyIntervention(FamilyNetworkCommon):
         self.assertFalse(first.has_overlap)
         self.assertFalse(second.has_overlap)
         # Moving it into the family raises the flag on both sides ...
-        second.case_id = self.case
+        second.case_id = self.case_a
         self.assertTrue(first.has_overlap)
         self.assertTrue(second.has_overlap)
         # ... and moving it away clears it on the one left behind.
@@ -194,8 +208,8 @@ class TestFamilyIntervention(FamilyNetworkCommon):
         self.assertFalse(second.overlap_warning)
         self.assertFalse(first.has_overlap, "The neighbour loses the flag too.")
         self.assertFalse(first.overlap_warning)
-        self.case.invalidate_recordset(["has_overlap"])
-        self.assertFalse(self.case.has_overlap)
+        self.case_a.invalidate_recordset(["has_overlap"])
+        self.assertFalse(self.case_a.has_overlap)
         # Back to planned: the flag returns on both sides.
         second.action_reset_planned()
         self.assertTrue(first.has_overlap)
@@ -247,7 +261,7 @@ class TestFamilyIntervention(FamilyNetworkCommon):
 
     def test_overlap_in_one_batch(self):
         vals = {
-            "case_id": self.case.id,
+            "case_id": self.case_a.id,
             "type_id": self.type_parcel.id,
             "date_start": date(2024, 1, 1),
         }
@@ -267,7 +281,7 @@ class TestFamilyIntervention(FamilyNetworkCommon):
     def test_overlap_shown_while_editing(self):
         self._intervention(self.assoc_a, date(2024, 1, 1), date(2024, 3, 31))
         with Form(self.env["family.intervention"].with_user(self.worker)) as form:
-            form.case_id = self.case
+            form.case_id = self.case_a
             form.provider_id = self.assoc_b
             form.type_id = self.type_parcel
             form.date_start = date(2024, 2, 1)
@@ -303,7 +317,7 @@ class TestFamilyIntervention(FamilyNetworkCommon):
             self.comune, date(2024, 1, 10), type_=self.type_rent, quantity=300
         )
         groups = Intervention._read_group(
-            [("case_id", "=", self.case.id)],
+            [("case_id", "=", self.case_a.id)],
             ["type_id", "provider_id", "date_start:month"],
             ["amount:sum", "__count"],
         )
@@ -322,7 +336,7 @@ class TestFamilyIntervention(FamilyNetworkCommon):
         )
         # The public read_group the pivot view calls, as the social worker.
         rows = Intervention.with_user(self.worker).read_group(
-            [("case_id", "=", self.case.id)],
+            [("case_id", "=", self.case_a.id)],
             ["amount:sum"],
             ["provider_id"],
             lazy=False,
@@ -360,7 +374,9 @@ class TestFamilyIntervention(FamilyNetworkCommon):
             new_type.write({"unit_value": -1})
             new_type.flush_recordset()
         # Social workers read the catalogue; the manager keeps it.
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(
+            AccessError, refused_by_acl("write", "family.intervention.type")
+        ):
             self.type_parcel.with_user(self.worker).unit_value = 1
 
     def test_views_load(self):

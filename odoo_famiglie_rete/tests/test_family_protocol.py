@@ -6,11 +6,11 @@ from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from .common_network import FamilyNetworkCommon
+from .common import NetworkCommon, new_protocol
 
 
 @tagged("post_install", "-at_install")
-class TestFamilyProtocol(FamilyNetworkCommon):
+class TestFamilyProtocol(NetworkCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -19,25 +19,8 @@ class TestFamilyProtocol(FamilyNetworkCommon):
         )
         cls.Protocol = cls.env["family.protocol"]
 
-    def _protocol(self, start, end, partners=None, confirm=True, **vals):
-        protocol = self.Protocol.create(
-            {
-                "name": f"Protocol {start.year}",
-                "date_start": start,
-                "date_end": end,
-                "party_ids": [
-                    Command.create({"partner_id": p.id})
-                    for p in (partners or self.assoc_c)
-                ],
-                **vals,
-            }
-        )
-        if confirm:
-            protocol.action_confirm()
-        return protocol
-
     def _goal(self, party):
-        plan = self.env["family.plan"].create({"case_id": self.case.id})
+        plan = self.env["family.plan"].create({"case_id": self.case_a.id})
         return self.env["family.plan.goal"].create(
             {"plan_id": plan.id, "name": "Pay the rent", "party_id": party.id}
         )
@@ -46,27 +29,49 @@ class TestFamilyProtocol(FamilyNetworkCommon):
     # Dates and state
     # ------------------------------------------------------------------
     def test_end_before_start_refused(self):
-        with self.assertRaises(ValidationError):
-            self._protocol(date(2025, 12, 31), date(2025, 1, 1), confirm=False)
-        protocol = self._protocol(date(2025, 1, 1), date(2025, 12, 31), confirm=False)
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(
+            ValidationError, "The end of validity cannot be before its start"
+        ):
+            new_protocol(
+                self.env,
+                self.assoc_c,
+                date(2025, 12, 31),
+                date(2025, 1, 1),
+                confirm=False,
+            )
+        protocol = new_protocol(
+            self.env, self.assoc_c, date(2025, 1, 1), date(2025, 12, 31), confirm=False
+        )
+        with self.assertRaisesRegex(
+            ValidationError, "The end of validity cannot be before its start"
+        ):
             protocol.date_end = date(2024, 12, 31)
 
     def test_confirm_needs_members(self):
-        protocol = self._protocol(date(2025, 1, 1), date(2025, 12, 31), confirm=False)
+        protocol = new_protocol(
+            self.env, self.assoc_c, date(2025, 1, 1), date(2025, 12, 31), confirm=False
+        )
         protocol.party_ids = [Command.clear()]
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, "Add the member associations before confirming"
+        ):
             protocol.action_confirm()
 
     def test_member_becomes_network_member(self):
         self.assertFalse(self.assoc_c.is_family_network_member)
-        self._protocol(date(2025, 1, 1), date(2025, 12, 31), confirm=False)
+        new_protocol(
+            self.env, self.assoc_c, date(2025, 1, 1), date(2025, 12, 31), confirm=False
+        )
         self.assertTrue(self.assoc_c.is_family_network_member)
 
     def test_state_follows_dates_when_written(self):
         today = fields.Date.context_today(self.Protocol)
-        protocol = self._protocol(
-            today - timedelta(days=10), today + timedelta(days=10), confirm=False
+        protocol = new_protocol(
+            self.env,
+            self.assoc_c,
+            today - timedelta(days=10),
+            today + timedelta(days=10),
+            confirm=False,
         )
         self.assertEqual(protocol.state, "draft", "Not confirmed yet.")
         protocol.action_confirm()
@@ -92,7 +97,9 @@ class TestFamilyProtocol(FamilyNetworkCommon):
 
     def test_cron_expires_protocol(self):
         with freeze_time("2025-06-01"):
-            protocol = self._protocol(date(2025, 1, 1), date(2025, 12, 31))
+            protocol = new_protocol(
+                self.env, self.assoc_c, date(2025, 1, 1), date(2025, 12, 31)
+            )
             self.assertEqual(protocol.state, "active")
             self.assertEqual(protocol.party_ids.state, "active")
             self.assertTrue(self.assoc_c._family_has_active_protocol())
@@ -110,11 +117,19 @@ class TestFamilyProtocol(FamilyNetworkCommon):
             self.assertEqual(protocol.party_ids.state, "expired")
             self.assertFalse(self.assoc_c._family_has_active_protocol())
             # An expired protocol blocks new interventions and goals ...
-            with self.assertRaises(ValidationError):
+            with self.assertRaisesRegex(
+                ValidationError,
+                "has no active protocol: it cannot be given new interventions",
+            ):
                 self._intervention(self.assoc_c, date(2026, 1, 1))
-            with self.assertRaises(ValidationError):
+            with self.assertRaisesRegex(
+                ValidationError, "has no active protocol: it cannot be given new goals"
+            ):
                 self._goal(self.assoc_c)
-            with self.assertRaises(ValidationError):
+            with self.assertRaisesRegex(
+                ValidationError,
+                "has no active protocol: it cannot be given new interventions",
+            ):
                 self._intervention(
                     self.assoc_a, date(2026, 1, 1)
                 ).provider_id = self.assoc_c
@@ -127,10 +142,15 @@ class TestFamilyProtocol(FamilyNetworkCommon):
 
     def test_cron_activates_confirmed_protocol(self):
         with freeze_time("2025-06-01"):
-            protocol = self._protocol(date(2025, 7, 1), date(2026, 6, 30))
+            protocol = new_protocol(
+                self.env, self.assoc_c, date(2025, 7, 1), date(2026, 6, 30)
+            )
             self.assertTrue(protocol.confirmed)
             self.assertEqual(protocol.state, "draft")
-            with self.assertRaises(ValidationError):
+            with self.assertRaisesRegex(
+                ValidationError,
+                "has no active protocol: it cannot be given new interventions",
+            ):
                 self._intervention(self.assoc_c, date(2025, 6, 1))
         with freeze_time("2025-07-01"):
             changed = self.Protocol._cron_update_state()
@@ -147,15 +167,25 @@ class TestFamilyProtocol(FamilyNetworkCommon):
     def test_association_without_protocol_refused(self):
         with self.assertRaisesRegex(ValidationError, "no active protocol"):
             self._intervention(self.assoc_c, date(2024, 1, 1))
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(
+            ValidationError, "has no active protocol: it cannot be given new goals"
+        ):
             self._goal(self.assoc_c)
         # A draft protocol is not enough.
-        self._protocol(date(2020, 1, 1), date(2099, 12, 31), confirm=False)
-        with self.assertRaises(ValidationError):
+        new_protocol(
+            self.env, self.assoc_c, date(2020, 1, 1), date(2099, 12, 31), confirm=False
+        )
+        with self.assertRaisesRegex(
+            ValidationError,
+            "has no active protocol: it cannot be given new interventions",
+        ):
             self._intervention(self.assoc_c, date(2024, 1, 1))
         # Changing the provider of an existing intervention is checked too.
         rec = self._intervention(self.assoc_a, date(2024, 1, 1))
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(
+            ValidationError,
+            "has no active protocol: it cannot be given new interventions",
+        ):
             rec.provider_id = self.assoc_c
         self.assertEqual(rec.provider_id, self.assoc_a)
 
@@ -173,26 +203,40 @@ class TestFamilyProtocol(FamilyNetworkCommon):
         rec = self._intervention(self.comune, date(2024, 1, 1))
         self.assertEqual(rec.provider_id, self.comune)
         self._goal(self.comune)
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(
+            ValidationError, "Associazione Alfa has no active protocol"
+        ):
             self._intervention(self.assoc_a, date(2024, 1, 1))
 
     def test_protocol_of_another_comune_does_not_count(self):
         """Several Comuni in one database: only the case's own protocols count."""
         other = self.env["res.company"].create({"name": "Comune di Pioltello"})
-        self._protocol(
-            date(2020, 1, 1), date(2099, 12, 31), company_id=other.id
+        new_protocol(
+            self.env,
+            self.assoc_c,
+            date(2020, 1, 1),
+            date(2099, 12, 31),
+            company_id=other.id,
         )  # assoc_c is a member in the other Comune only
         self.assertTrue(self.assoc_c._family_has_active_protocol(other))
         self.assertFalse(self.assoc_c._family_has_active_protocol(self.env.company))
         self.assertTrue(self.assoc_a._family_has_active_protocol(self.env.company))
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(
+            ValidationError,
+            "has no active protocol: it cannot be given new interventions",
+        ):
             self._intervention(self.assoc_c, date(2024, 1, 1))
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(
+            ValidationError, "has no active protocol: it cannot be given new goals"
+        ):
             self._goal(self.assoc_c)
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(
+            ValidationError,
+            "is not a member of an active protocol: the case cannot be shared with it",
+        ):
             self.env["family.case.share"].create(
                 {
-                    "case_id": self.case.id,
+                    "case_id": self.case_a.id,
                     "partner_id": self.assoc_c.id,
                     "legal_basis": "public_task",
                 }
@@ -207,7 +251,7 @@ class TestFamilyProtocol(FamilyNetworkCommon):
             .with_user(self.worker)
             .create(
                 {
-                    "case_id": self.case.id,
+                    "case_id": self.case_a.id,
                     "type_id": self.type_parcel.id,
                 }
             )
@@ -219,10 +263,11 @@ class TestFamilyProtocol(FamilyNetworkCommon):
     # ------------------------------------------------------------------
     def test_renewal_chain(self):
         with freeze_time("2025-06-01"):
-            old = self._protocol(
+            old = new_protocol(
+                self.env,
+                self.assoc_c | self.assoc_b,
                 date(2025, 1, 1),
                 date(2025, 12, 31),
-                partners=self.assoc_c | self.assoc_b,
                 date_signed=date(2024, 12, 15),
                 description="<p>Annual contribution</p>",
             )
@@ -240,9 +285,11 @@ class TestFamilyProtocol(FamilyNetworkCommon):
             self.assertFalse(renewal.confirmed)
             self.assertEqual(renewal.state, "draft")
             # Renewing twice is refused; the chain cannot loop.
-            with self.assertRaises(UserError):
+            with self.assertRaisesRegex(UserError, "has already been renewed by"):
                 old.action_renew()
-            with self.assertRaises(ValidationError):
+            with self.assertRaisesRegex(
+                ValidationError, "A protocol cannot renew itself"
+            ):
                 old.predecessor_id = renewal
             # Smart links.
             self.assertEqual(renewal.action_open_predecessor()["res_id"], old.id)

@@ -4,11 +4,11 @@ from odoo import Command
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from .common_plan import FamilyPlanCommon
+from .common import CLOSED_RECORDS, PlanCommon
 
 
 @tagged("post_install", "-at_install")
-class TestFamilyReferral(FamilyPlanCommon):
+class TestFamilyReferral(PlanCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -16,18 +16,11 @@ class TestFamilyReferral(FamilyPlanCommon):
         cls.service_tag = cls.env.ref(
             "odoo_famiglie_rete.partner_category_external_service"
         )
-        cls.service = cls.env["res.partner"].create(
-            {
-                "name": "Consultorio familiare",
-                "is_company": True,
-                "category_id": [Command.set(cls.service_tag.ids)],
-            }
-        )
 
     def _referral(self, **values):
         return self.Referral.with_user(self.worker).create(
             {
-                "case_id": self.case.id,
+                "case_id": self.case_a.id,
                 "service_id": self.service.id,
                 "reason": "Parenting support",
                 **values,
@@ -40,15 +33,15 @@ class TestFamilyReferral(FamilyPlanCommon):
     def test_only_external_services(self):
         self.assertTrue(self.service.is_family_external_service)
         with self.assertRaisesRegex(ValidationError, "not an external service"):
-            self._referral(service_id=self.partner_a.id)
+            self._referral(service_id=self.person_a.id)
         referral = self._referral()
-        with self.assertRaises(ValidationError):
-            referral.with_user(self.worker).service_id = self.association
+        with self.assertRaisesRegex(ValidationError, "is not an external service"):
+            referral.with_user(self.worker).service_id = self.assoc_a
         # Tagging the contact makes it a service.
-        self.partner_a.category_id = [Command.link(self.service_tag.id)]
-        self.assertTrue(self.partner_a.is_family_external_service)
-        referral.with_user(self.worker).service_id = self.partner_a
-        self.assertEqual(referral.service_id, self.partner_a)
+        self.person_a.category_id = [Command.link(self.service_tag.id)]
+        self.assertTrue(self.person_a.is_family_external_service)
+        referral.with_user(self.worker).service_id = self.person_a
+        self.assertEqual(referral.service_id, self.person_a)
         self.assertIn("Mario Rossi", referral.display_name)
 
     def test_dates(self):
@@ -72,12 +65,16 @@ class TestFamilyReferral(FamilyPlanCommon):
 
     def test_states(self):
         referral = self._referral(date_sent=self.today - timedelta(days=3))
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, "is Sent: it cannot be moved to this status"
+        ):
             referral.with_user(self.worker).action_complete()  # not accepted yet
         referral.with_user(self.worker).action_refuse()
         self.assertEqual(referral.state, "refused")
         self.assertEqual(referral.date_answer, self.today)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, "is Refused: it cannot be moved to this status"
+        ):
             referral.with_user(self.worker).action_accept()
         referral.with_user(self.worker).action_reset_sent()
         self.assertEqual(referral.state, "sent")
@@ -88,29 +85,33 @@ class TestFamilyReferral(FamilyPlanCommon):
         referral.with_user(self.worker).action_complete()
         self.assertEqual(referral.state, "completed")
         self.assertEqual(referral.date_end, self.today)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, "Only an answered referral can go back to sent"
+        ):
             referral.with_user(self.worker).action_reset_sent()
 
     def test_member_of_the_family(self):
         other_case = self.Case.create({"name": "Bianchi"})
         stranger = self.env["family.case.member"].create(
-            {"case_id": other_case.id, "partner_id": self.partner_b.id}
+            {"case_id": other_case.id, "partner_id": self.person_b.id}
         )
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(
+            ValidationError, "The member must belong to the referred family"
+        ):
             self._referral(member_id=stranger.id)
         member = self.env["family.case.member"].create(
-            {"case_id": self.case.id, "partner_id": self.partner_a.id}
+            {"case_id": self.case_a.id, "partner_id": self.person_a.id}
         )
         self.assertEqual(self._referral(member_id=member.id).member_id, member)
 
     def test_closed_case_blocks_referrals(self):
         referral = self._referral()
-        self._close_case()
-        with self.assertRaises(UserError):
+        self.case_a.action_close_case()
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             self._referral()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             referral.with_user(self.worker).outcome = "Changed"
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             referral.with_user(self.worker).action_accept()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             referral.unlink()

@@ -6,11 +6,11 @@ from odoo import Command, fields
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 
-from .common_plan import FamilyPlanCommon
+from .common import CLOSED_RECORDS, PlanCommon
 
 
 @tagged("post_install", "-at_install")
-class TestFamilyReview(FamilyPlanCommon):
+class TestFamilyReview(PlanCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -25,7 +25,7 @@ class TestFamilyReview(FamilyPlanCommon):
 
     def _review(self, case=None, days=7, **values):
         return self.Review.with_user(self.worker).create(
-            {"case_id": (case or self.case).id, "date": self._at(days), **values}
+            {"case_id": (case or self.case_a).id, "date": self._at(days), **values}
         )
 
     def _overdue_activities(self, case):
@@ -45,7 +45,7 @@ class TestFamilyReview(FamilyPlanCommon):
     # ------------------------------------------------------------------
     def test_review_creates_meeting_with_invited(self):
         review = self._review(
-            partner_ids=[Command.set((self.partner_a | self.volunteer.partner_id).ids)],
+            partner_ids=[Command.set((self.person_a | self.coord_a.partner_id).ids)],
             duration=1.5,
             location="Sala riunioni",
         )
@@ -53,7 +53,7 @@ class TestFamilyReview(FamilyPlanCommon):
         self.assertTrue(event)
         self.assertEqual(
             event.partner_ids,
-            self.partner_a | self.volunteer.partner_id | self.worker.partner_id,
+            self.person_a | self.coord_a.partner_id | self.worker.partner_id,
         )
         self.assertEqual(event.start, self._at(7))
         self.assertEqual(event.stop, self._at(7) + timedelta(hours=1.5))
@@ -62,8 +62,8 @@ class TestFamilyReview(FamilyPlanCommon):
         self.assertEqual(event.privacy, "private")
         self.assertEqual((event.res_model, event.res_id), ("family.review", review.id))
         # The family's name is not written in shared calendars.
-        self.assertIn(self.case.reference, event.name)
-        self.assertNotIn("Rossi", event.name)
+        self.assertIn(self.case_a.reference, event.name)
+        self.assertNotIn(self.case_a.name, event.name)
         action = review.action_open_event()
         self.assertEqual(action["res_id"], event.id)
 
@@ -77,26 +77,26 @@ class TestFamilyReview(FamilyPlanCommon):
         self.worker.lang = "en_US"
         review = self._review()
         self.assertEqual(
-            review.event_id.name, f"Verifica congiunta {self.case.reference}"
+            review.event_id.name, f"Verifica congiunta {self.case_a.reference}"
         )
 
     def test_meeting_follows_the_review(self):
-        review = self._review(partner_ids=[Command.set(self.partner_a.ids)])
+        review = self._review(partner_ids=[Command.set(self.person_a.ids)])
         event = review.event_id
         # Another social worker, not invited, moves the review.
         review.with_user(self.worker_2).write(
             {
                 "date": self._at(14, hour=15),
-                "partner_ids": [Command.link(self.partner_b.id)],
+                "partner_ids": [Command.link(self.person_b.id)],
             }
         )
         self.assertEqual(review.event_id, event)
         self.assertEqual(event.start, self._at(14, hour=15))
-        self.assertIn(self.partner_b, event.partner_ids)
+        self.assertIn(self.person_b, event.partner_ids)
         review.with_user(self.worker).action_cancel()
         self.assertEqual(review.state, "cancelled")
         self.assertFalse(event.active, "a cancelled review archives its meeting")
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Only a planned review can be recorded"):
             review.action_done()
         review.unlink()
         self.assertFalse(event.exists())
@@ -108,7 +108,9 @@ class TestFamilyReview(FamilyPlanCommon):
         plan = self._agree(self._create_plan())
         review = self._review(days=-1)
         self.assertEqual(review.plan_id, plan)
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, "Record an outcome for the goals before closing"
+        ):
             review.with_user(self.worker).action_done()  # no outcome yet
         review.with_user(self.worker).action_load_goals()
         review.with_user(self.worker).action_load_goals()
@@ -129,16 +131,20 @@ class TestFamilyReview(FamilyPlanCommon):
         self.assertEqual(homework.goal_id.state, "partly")
         self.assertEqual(homework.goal_id.current_value, "1")
         self.assertEqual(plan.state, "active", "outcomes do not reopen approval")
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, "Only a planned review can be recorded"):
             review.action_done()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, "Goals can only be loaded into a planned review"
+        ):
             review.action_load_goals()
 
     def test_outcome_goal_of_the_same_family(self):
         other_case = self.Case.create({"name": "Bianchi"})
         other_plan = self._create_plan(case=other_case)
         review = self._review()
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(
+            ValidationError, "The goal must belong to the reviewed family"
+        ):
             self.env["family.review.outcome"].create(
                 {"review_id": review.id, "goal_id": other_plan.goal_ids[0].id}
             )
@@ -147,27 +153,30 @@ class TestFamilyReview(FamilyPlanCommon):
         with self.assertRaisesRegex(ValidationError, "next review"):
             self._review(days=7, next_review_date=self.today + timedelta(days=6))
         review = self._review(days=7, next_review_date=self.today + timedelta(days=7))
-        with self.assertRaises(ValidationError):
+        with self.assertRaisesRegex(
+            ValidationError,
+            "The date of the next review cannot be before the date of this review",
+        ):
             review.with_user(self.worker).date = self._at(8)
 
     # ------------------------------------------------------------------
     # Overdue reviews
     # ------------------------------------------------------------------
     def test_next_review_date(self):
-        self.assertFalse(self.case.next_review_date)
+        self.assertFalse(self.case_a.next_review_date)
         held = self._review(days=-30, next_review_date=self.today - timedelta(days=5))
         held.action_done()
-        self.assertEqual(self.case.next_review_date, self.today - timedelta(days=5))
-        self.assertTrue(self.case.review_overdue)
-        self.assertIn(self.case, self.Case.search([("review_overdue", "=", True)]))
+        self.assertEqual(self.case_a.next_review_date, self.today - timedelta(days=5))
+        self.assertTrue(self.case_a.review_overdue)
+        self.assertIn(self.case_a, self.Case.search([("review_overdue", "=", True)]))
         # A stale planned review, older than the last one held, is ignored.
         self._review(days=-40)
-        self.assertEqual(self.case.next_review_date, self.today - timedelta(days=5))
+        self.assertEqual(self.case_a.next_review_date, self.today - timedelta(days=5))
         # A review planned after the last one held is the next one.
         self._review(days=3)
-        self.assertEqual(self.case.next_review_date, self.today + timedelta(days=3))
-        self.assertFalse(self.case.review_overdue)
-        self.assertNotIn(self.case, self.Case.search([("review_overdue", "=", True)]))
+        self.assertEqual(self.case_a.next_review_date, self.today + timedelta(days=3))
+        self.assertFalse(self.case_a.review_overdue)
+        self.assertNotIn(self.case_a, self.Case.search([("review_overdue", "=", True)]))
 
     def test_overdue_cron_gives_one_activity(self):
         self._review(
@@ -188,7 +197,7 @@ class TestFamilyReview(FamilyPlanCommon):
             self.env["mail.mail"].search_count([]), mails, "no e-mail with the name"
         )
 
-        activity = self._overdue_activities(self.case)
+        activity = self._overdue_activities(self.case_a)
         self.assertEqual(len(activity), 1)
         self.assertEqual(activity.user_id, self.worker)
         self.assertIn(
@@ -205,10 +214,10 @@ class TestFamilyReview(FamilyPlanCommon):
         # Holding a review marks the activity done, even when another social
         # worker records it.
         self._review(days=0).with_user(self.worker_2).action_done()
-        self.assertFalse(self._overdue_activities(self.case))
-        self.assertFalse(self.case.review_overdue)
+        self.assertFalse(self._overdue_activities(self.case_a))
+        self.assertFalse(self.case_a.review_overdue)
         self.Case._cron_review_overdue()
-        self.assertFalse(self._overdue_activities(self.case))
+        self.assertFalse(self._overdue_activities(self.case_a))
 
     def test_closed_case_cron_and_changes(self):
         review = self._review(
@@ -219,18 +228,18 @@ class TestFamilyReview(FamilyPlanCommon):
         self.env["family.review.outcome"].create(
             {"review_id": review.id, "goal_id": plan.goal_ids[0].id}
         )
-        self._close_case()
+        self.case_a.action_close_case()
         self.Case._cron_review_overdue()
-        self.assertFalse(self._overdue_activities(self.case), "closed: no alert")
-        with self.assertRaises(UserError):
+        self.assertFalse(self._overdue_activities(self.case_a), "closed: no alert")
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             review.with_user(self.worker).minutes = "<p>Changed</p>"
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             self._review()
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             review.outcome_ids[0].note = "Changed"
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             self.env["family.review.outcome"].create(
                 {"review_id": review.id, "goal_id": plan.goal_ids[1].id}
             )
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             review.unlink()

@@ -1,13 +1,13 @@
 import base64
 import json
 
-from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
-from .test_access import AccessCommon
+from .common import AccessCommon, NetworkCommon
 
 REPORT = "odoo_famiglie_rete.report_family_member_data"
+EXPORT_REFUSED = "Only social workers and the manager can export a person's data"
 
 
 @tagged("post_install", "-at_install")
@@ -15,7 +15,7 @@ class TestPersonalData(AccessCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.partner_a.write(
+        cls.member_a.partner_id.write(
             {"email": "mario.rossi@example.com", "city": "Cernusco sul Naviglio"}
         )
         cls.member_a.write(
@@ -27,30 +27,17 @@ class TestPersonalData(AccessCommon):
             }
         )
         cls.int_a.write({"member_id": cls.member_a.id, "quantity": 2, "unit_value": 30})
-        service = cls.env["res.partner"].create(
-            {
-                "name": "Centro per l'impiego",
-                "is_company": True,
-                "category_id": [
-                    Command.link(
-                        cls.env.ref(
-                            "odoo_famiglie_rete.partner_category_external_service"
-                        ).id
-                    )
-                ],
-            }
-        )
         cls.referral = cls.env["family.referral"].create(
             {
                 "case_id": cls.case_a.id,
                 "member_id": cls.member_a.id,
-                "service_id": service.id,
+                "service_id": cls.service.id,
                 "reason": "Ricerca di lavoro",
             }
         )
         # the same person in a second case
-        cls.member_b = cls.env["family.case.member"].create(
-            {"case_id": cls.case_b.id, "partner_id": cls.partner_a.id}
+        cls.env["family.case.member"].create(
+            {"case_id": cls.case_b.id, "partner_id": cls.member_a.partner_id.id}
         )
         cls.case_a.with_user(cls.coord_a).web_read({"reference": {}})
 
@@ -64,11 +51,11 @@ class TestPersonalData(AccessCommon):
         return json.loads(base64.b64decode(attachment.datas))
 
     def test_json_export(self):
-        data = self._export(self.member_a, self.sw1)
-        self.assertEqual(data["generated_by"], self.sw1.name)
+        data = self._export(self.member_a, self.worker)
+        self.assertEqual(data["generated_by"], self.worker.name)
         self.assertEqual(len(data["persons"]), 1)
         person = data["persons"][0]
-        self.assertEqual(person["person"]["name"], "Mario Rossi")
+        self.assertEqual(person["person"]["name"], "Mario Alfa")
         self.assertEqual(person["person"]["fiscal_code"], "RSSMRA80A01F205X")
         self.assertEqual(person["person"]["email"], "mario.rossi@example.com")
         by_case = {m["case"]["reference"]: m for m in person["memberships"]}
@@ -79,25 +66,27 @@ class TestPersonalData(AccessCommon):
         self.assertEqual(membership["gender"], "Male")
         # only the interventions where the person is the beneficiary
         self.assertEqual(len(membership["interventions"]), 1)
-        self.assertEqual(membership["interventions"][0]["provider"], "Associazione A")
+        self.assertEqual(
+            membership["interventions"][0]["provider"], "Associazione Alfa"
+        )
         self.assertEqual(membership["interventions"][0]["amount"], 60)
         self.assertEqual(membership["referrals"][0]["reason"], "Ricerca di lavoro")
         self.assertEqual(
-            [s["association"] for s in membership["shares"]], ["Associazione A"]
+            [s["association"] for s in membership["shares"]], ["Associazione Alfa"]
         )
         self.assertIn("Identity and Contacts", membership["shares"][0]["categories"])
         self.assertEqual(
             [(e["user"], e["association"]) for e in membership["access_log"]],
-            [(self.coord_a.name, "Associazione A")],
+            [(self.coord_a.name, "Associazione Alfa")],
         )
         other = by_case[self.case_b.reference]
         self.assertFalse(other["interventions"])
-        self.assertEqual(other["shares"][0]["association"], "Associazione B")
+        self.assertEqual(other["shares"][0]["association"], "Associazione Beta")
 
     def test_export_follows_the_access_rules(self):
         """A social worker exports only what they may see; the manager all."""
-        self.case_b.write({"restricted": True, "user_id": self.sw2.id})
-        person = self._export(self.member_a, self.sw1)["persons"][0]
+        self.case_b.write({"restricted": True, "user_id": self.worker_2.id})
+        person = self._export(self.member_a, self.worker)["persons"][0]
         self.assertEqual(
             [m["case"]["reference"] for m in person["memberships"]],
             [self.case_a.reference],
@@ -107,33 +96,39 @@ class TestPersonalData(AccessCommon):
 
     def test_only_social_workers_export(self):
         for user in (self.finance, self.coord_a, self.vol_a):
-            with self.subTest(user=user.login), self.assertRaises(AccessError):
+            with (
+                self.subTest(user=user.login),
+                self.assertRaisesRegex(AccessError, EXPORT_REFUSED),
+            ):
                 self.member_a.with_user(user).action_export_personal_data()
-            with self.subTest(user=user.login), self.assertRaises(AccessError):
+            with (
+                self.subTest(user=user.login),
+                self.assertRaisesRegex(AccessError, EXPORT_REFUSED),
+            ):
                 self.env["ir.actions.report"].with_user(user)._render_qweb_html(
                     REPORT, self.member_a.ids
                 )
         # the coordinator may read the member, but not export the person
         self.assertTrue(self.member_a.with_user(self.coord_a).read(["name"]))
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(AccessError, EXPORT_REFUSED):
             self.member_a.with_user(self.coord_a).action_print_personal_data()
 
     def test_report_renders(self):
-        action = self.member_a.with_user(self.sw1).action_print_personal_data()
+        action = self.member_a.with_user(self.worker).action_print_personal_data()
         self.assertEqual(action["report_name"], REPORT)
         html, report_type = (
             self.env["ir.actions.report"]
-            .with_user(self.sw1)
+            .with_user(self.worker)
             ._render_qweb_html(REPORT, self.member_a.ids)
         )
         self.assertEqual(report_type, "html")
         html = html.decode()
         for text in (
-            "Mario Rossi",
+            "Mario Alfa",
             "RSSMRA80A01F205X",
             self.case_a.reference,
             self.case_b.reference,
-            "Associazione A",
+            "Associazione Alfa",
             "Ricerca di lavoro",
             "Centro per l&#39;impiego",
         ):
@@ -143,7 +138,7 @@ class TestPersonalData(AccessCommon):
         for view_type in ("form", "list"):
             arch = (
                 self.env["family.case.member"]
-                .with_user(self.sw1)
+                .with_user(self.worker)
                 .get_views([(False, view_type)])["views"][view_type]["arch"]
             )
             self.assertIn("action_export_personal_data", arch)
@@ -160,7 +155,7 @@ class TestPersonalData(AccessCommon):
         self.assertEqual(report.binding_model_id.model, "family.case.member")
         bindings = (
             self.env["ir.actions.actions"]
-            .with_user(self.sw1)
+            .with_user(self.worker)
             .get_bindings("family.case.member")
         )
         self.assertIn(server_action.id, [a["id"] for a in bindings["action"]])
@@ -173,7 +168,7 @@ class TestPersonalData(AccessCommon):
         self.assertFalse(bindings.get("action"))
         self.assertFalse(bindings.get("report"))
         action = (
-            server_action.with_user(self.sw1)
+            server_action.with_user(self.worker)
             .with_context(
                 active_model="family.case.member",
                 active_ids=self.member_a.ids,
@@ -185,25 +180,15 @@ class TestPersonalData(AccessCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestPersonalDataPdf(HttpCase):
+class TestPersonalDataPdf(NetworkCommon, HttpCase):
     """wkhtmltopdf fetches the report's assets from the test server."""
 
     def test_report_pdf(self):
-        worker = new_test_user(
-            self.env,
-            login="gdpr_worker",
-            groups="odoo_famiglie_rete.group_family_social_worker",
-        )
-        case = self.env["family.case"].create({"name": "Rossi", "user_id": worker.id})
-        person = self.env["res.partner"].create({"name": "Mario Rossi"})
-        member = self.env["family.case.member"].create(
-            {"case_id": case.id, "partner_id": person.id}
-        )
         pdf, report_type = (
             self.env["ir.actions.report"]
-            .with_user(worker)
+            .with_user(self.worker)
             .with_context(force_report_rendering=True)
-            ._render_qweb_pdf(REPORT, member.ids)
+            ._render_qweb_pdf(REPORT, self.member_a.ids)
         )
         self.assertEqual(report_type, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))

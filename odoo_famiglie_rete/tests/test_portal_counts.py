@@ -8,7 +8,7 @@ from unittest.mock import patch
 from odoo.tests import tagged
 
 from ..controllers.portal.common import FamilyPortalCommon
-from .common_portal import PortalCommon
+from .common import PortalCommon, new_share
 
 
 @tagged("post_install", "-at_install")
@@ -22,7 +22,7 @@ class TestPortalCounts(PortalCommon):
             [{"name": f"Famiglia Extra {i}", "user_id": cls.worker.id} for i in range(5)]
         )
         for case in cls.more_cases:
-            cls._share(case, cls.assoc_a)
+            new_share(cls.env, case, cls.assoc_a)
 
     def _counters(self, *names):
         response = self.url_open(

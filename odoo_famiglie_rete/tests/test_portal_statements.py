@@ -1,8 +1,7 @@
-from odoo import Command, fields
+from odoo import fields
 from odoo.tests import tagged
 
-from .common_portal import PortalCommon
-from .test_portal import CSRF
+from .common import PortalCommon
 
 
 @tagged("post_install", "-at_install")
@@ -12,77 +11,16 @@ class TestPortalStatements(PortalCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        env = cls.env
-        if not env.company.chart_template:
-            env["account.chart.template"].try_loading(
-                "generic_coa", env.company, install_demo=False
-            )
-        expense = env["account.account"].create(
-            {
-                "name": "Compensi associazioni",
-                "code": "650901",
-                "account_type": "expense",
-            }
-        )
-        journal = env["account.journal"].create(
-            {"name": "Compensi associazioni", "code": "CMPP", "type": "purchase"}
-        )
-        Party = env["family.protocol.party"]
         start = cls.today.replace(month=1, day=1)
         cls.statement = {}
-        for association, intervention in (
-            (cls.assoc_a, cls.int_a),
-            (cls.assoc_b, cls.int_b),
-        ):
-            Party.search([("partner_id", "=", association.id)]).write(
-                {
-                    "compensation_mode": "rate",
-                    "expense_account_id": expense.id,
-                    "journal_id": journal.id,
-                    "rate_ids": [
-                        Command.create({"type_id": cls.type_parcel.id, "rate": 10.0})
-                    ],
-                }
-            )
+        for party, intervention in ((cls.party_a, cls.int_a), (cls.party_b, cls.int_b)):
             intervention.write({"state": "done", "compensable": True})
-            cls.statement[association] = cls._approved_statement(association, start)
+            statement = cls._statement(party, start, cls.today)
+            statement.action_approve()
+            cls.statement[party.partner_id] = statement
         # a draft statement of the same association stays off the portal
-        env["family.intervention"].create(
-            {
-                "case_id": cls.case_a.id,
-                "provider_id": cls.assoc_a.id,
-                "type_id": cls.type_parcel.id,
-                "date_start": cls.today,
-                "state": "done",
-                "compensable": True,
-            }
-        )
-        cls.draft = cls._statement(cls.assoc_a, start)
-        cls.draft.action_compute_lines()
-
-    @classmethod
-    def _statement(cls, association, start):
-        party = cls.env["family.protocol.party"].search(
-            [("partner_id", "=", association.id)]
-        )
-        return cls.env["family.compensation"].create(
-            {
-                "party_id": party.id,
-                "date_from": start,
-                "date_to": cls.today,
-                "date": cls.today,
-            }
-        )
-
-    @classmethod
-    def _approved_statement(cls, association, start):
-        statement = cls._statement(association, start)
-        statement.action_compute_lines()
-        statement.action_approve()
-        return statement
-
-    def assertNotFound(self, response):
-        self.assertEqual(response.status_code, 404, response.url)
+        cls._done(cls.assoc_a, cls.today, compensable=True)
+        cls.draft = cls._statement(cls.party_a, start, cls.today)
 
     def test_coordinator_sees_own_statements_only(self):
         mine, theirs = self.statement[self.assoc_a], self.statement[self.assoc_b]
@@ -143,7 +81,7 @@ class TestPortalStatements(PortalCommon):
         url = f"/my/famiglie/{self.case_a.id}/interventi/{self.int_a.id}"
         self.assertNotIn(f'href="{url}"', page)
         self.assertNotFound(self.url_open(url))
-        token = CSRF.search(page).group(1)
+        token = self._csrf(f"/my/famiglie/{self.case_a.id}")
         response = self.url_open(
             url,
             data={

@@ -1,6 +1,6 @@
 from odoo.tests import tagged
 
-from .common_portal import PortalCommon
+from .common import PortalCommon
 
 
 @tagged("post_install", "-at_install")
@@ -14,7 +14,7 @@ class TestPortalTours(PortalCommon):
         self.start_tour(
             "/my", "odoo_famiglie_rete_portal_list_tour", login="coord_alfa"
         )
-        self.assertTrue(self._logs(self.coord_a, self.case_a2))
+        self.assertTrue(self._logs(self.coord_a, "portal", self.case_a2))
 
     def test_family_page(self):
         self.start_tour(

@@ -1,8 +1,8 @@
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from .common_rpc import JsonRpcMixin
-from .test_access import AccessCommon
+from .common import AccessCommon, JsonRpcMixin
 
 
 @tagged("post_install", "-at_install")
@@ -13,7 +13,6 @@ class TestActivityPrivacy(JsonRpcMixin, AccessCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.finance.password = "finance-password"
         cls.activity = cls.case_b.activity_schedule(
             "mail.mail_activity_data_todo",
             summary="Chiamare la famiglia Beta",
@@ -26,17 +25,21 @@ class TestActivityPrivacy(JsonRpcMixin, AccessCommon, HttpCase):
 
     @mute_logger("odoo.http")
     def test_finance_reads_no_family_activity(self):
-        self.authenticate(self.finance.login, "finance-password")
+        self._login(self.finance)
         rows = self.rpc("mail.activity", "search_read", [], ["summary", "res_model"])
         self.assertEqual([row["id"] for row in rows], self.own.ids)
-        self.assertEqual(
-            self.rpc_error("mail.activity", "read", self.activity.ids, ["summary"]),
-            "odoo.exceptions.AccessError",
+        self.assertRpcRefused(
+            AccessError,
+            "doesn't have 'read' access to:\n- Activity (mail.activity)",
+            "mail.activity",
+            "read",
+            self.activity.ids,
+            ["summary"],
         )
         groups = self.rpc("mail.activity", "read_group", [], ["__count"], ["res_model"])
         self.assertEqual([g["res_model"] for g in groups], ["res.partner"])
 
     def test_social_worker_still_reads_it(self):
-        activity = self.activity.with_user(self.sw1)
+        activity = self.activity.with_user(self.worker)
         self.assertEqual(activity.summary, "Chiamare la famiglia Beta")
-        self.assertIn(activity, self.case_b.with_user(self.sw1).activity_ids)
+        self.assertIn(activity, self.case_b.with_user(self.worker).activity_ids)

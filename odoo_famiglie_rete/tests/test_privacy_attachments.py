@@ -3,10 +3,10 @@ import json
 
 from odoo import Command
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common_portal import PortalCommon
+from .common import PortalCommon
 
 READ_REFUSED = "doesn't have 'read' access to:"
 RESERVED = "The documents of the family cases are reserved to the social service."
@@ -25,25 +25,6 @@ class TestPrivacyAttachments(PortalCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.finance = new_test_user(
-            cls.env,
-            login="fin_docs",
-            password="fin_docs",
-            groups="odoo_famiglie_rete.group_family_finance",
-        )
-        cls.worker2 = new_test_user(
-            cls.env,
-            login="sw2_docs",
-            password="sw2_docs",
-            groups="odoo_famiglie_rete.group_family_social_worker",
-        )
-        cls.manager = new_test_user(
-            cls.env,
-            login="mgr_docs",
-            password="mgr_docs",
-            groups="odoo_famiglie_rete.group_family_manager",
-        )
-        cls.worker.password = "portal_sw"
         Attachment = cls.env["ir.attachment"]
         cls.document_a2 = Attachment.create(
             {
@@ -129,45 +110,9 @@ class TestPrivacyAttachments(PortalCommon):
         self.assertEqual(response.status_code, 200, response.url)
         self.assertEqual(response.content, attachment.raw)
 
-    def _call_kw(self, model, method, args, kwargs=None):
-        return self.make_jsonrpc_request(
-            f"/web/dataset/call_kw/{model}/{method}",
-            {"model": model, "method": method, "args": args, "kwargs": kwargs or {}},
-        )
-
-    def _call_kw_error(self, model, method, args, kwargs=None):
-        """The message of the error the call answers (it must fail)."""
-        data = json.dumps(
-            {
-                "id": 0,
-                "jsonrpc": "2.0",
-                "method": "call",
-                "params": {
-                    "model": model,
-                    "method": method,
-                    "args": args,
-                    "kwargs": kwargs or {},
-                },
-            }
-        )
-        with mute_logger("odoo.http"):
-            response = self.url_open(
-                f"/web/dataset/call_kw/{model}/{method}",
-                data=data.encode(),
-                headers={"Content-Type": "application/json"},
-            )
-        answer = response.json()
-        self.assertIn("error", answer)
-        return answer["error"]["data"]["message"]
-
-    def _downloads(self, user):
-        return self.env["family.access.log"].search(
-            [("user_id", "=", user.id), ("channel", "=", "download")]
-        )
-
     # ------------------------------------------------------------------
     def test_finance_never_reads_documents(self):
-        self.authenticate("fin_docs", "fin_docs")
+        self._login(self.finance)
         for attachment in self.tokens:
             with self.subTest(attachment=attachment.name):
                 self.assertRefused(attachment)
@@ -187,24 +132,28 @@ class TestPrivacyAttachments(PortalCommon):
             .with_user(self.finance)
             .create({"name": "nota_finanza.txt", "raw": b"mio"})
         )
-        rows = self._call_kw(
+        rows = self.rpc(
             "ir.attachment",
             "search_read",
-            [[("name", "like", ".txt")]],
-            {"fields": ["name", "res_model"]},
+            [("name", "like", ".txt")],
+            fields=["name", "res_model"],
         )
         self.assertEqual([row["id"] for row in rows], own.ids)
-        rows = self._call_kw(
+        rows = self.rpc(
             "ir.attachment",
             "search_read",
-            [[("id", "in", [att.id for att in self.tokens])]],
-            {"fields": ["name"]},
+            [("id", "in", [att.id for att in self.tokens])],
+            fields=["name"],
         )
         self.assertEqual(rows, [])
-        message = self._call_kw_error(
-            "ir.attachment", "read", [self.document_a.ids, ["datas"]]
+        message = self.assertRpcRefused(
+            AccessError,
+            "doesn't have 'read' access to",
+            "ir.attachment",
+            "read",
+            self.document_a.ids,
+            ["datas"],
         )
-        self.assertIn("doesn't have 'read' access to", message)
         self.assertIn("(ir.attachment)", message)
         # the chatter's data route lists no document of the case
         data = self.make_jsonrpc_request(
@@ -220,7 +169,7 @@ class TestPrivacyAttachments(PortalCommon):
         text = json.dumps(data)
         for attachment in self.tokens:
             self.assertNotIn(attachment.name, text)
-        self.assertFalse(self._downloads(self.finance))
+        self.assertFalse(self._logs(self.finance, "download"))
 
     def test_finance_orm(self):
         Attachment = self.env["ir.attachment"].with_user(self.finance)
@@ -245,20 +194,20 @@ class TestPrivacyAttachments(PortalCommon):
         doc = self.document_restricted
         self.env.invalidate_all()
         with self.assertRaisesRegex(AccessError, READ_REFUSED):
-            doc.with_user(self.worker2).read(["name"])
+            doc.with_user(self.worker_2).read(["name"])
         with self.assertRaisesRegex(AccessError, "'read' access to"):
-            doc.with_user(self.worker2).check("read")
+            doc.with_user(self.worker_2).check("read")
         self.assertTrue(doc.with_user(self.worker).read(["name"]))
         self.assertTrue(doc.with_user(self.manager).read(["name"]))
         self.assertFalse(
             self.env["ir.attachment"]
-            .with_user(self.worker2)
+            .with_user(self.worker_2)
             .search([("res_model", "=", "family.case"), ("res_id", "=", doc.res_id)])
         )
-        self.authenticate("sw2_docs", "sw2_docs")
+        self._login(self.worker_2)
         self.assertRefused(doc)
         self.assertRefused(doc, token=True)
-        self.authenticate("portal_sw", "portal_sw")
+        self._login(self.worker)
         self.assertServed(doc)
 
     def test_coordinator_documents_follow_the_share(self):
@@ -267,7 +216,7 @@ class TestPrivacyAttachments(PortalCommon):
         self.assertServed(self.document_a)
         self.assertServed(self.document_a, token=True)
         self.assertServed(self.shared_file, token=True)
-        downloads = self._downloads(self.coord_a)
+        downloads = self._logs(self.coord_a, "download")
         self.assertEqual(len(downloads), 3)
         self.assertEqual(downloads.case_id, self.case_a)
         self.assertEqual(downloads.partner_id, self.assoc_a)
@@ -286,21 +235,18 @@ class TestPrivacyAttachments(PortalCommon):
         self.assertRefused(self.document_a2, token=True)
         self.assertRefused(self.shared_file_a2, token=True)
         self.assertNotFound(
-            f"/my/famiglie/{self.case_a2.id}/documenti/{self.document_a2.id}"
+            self.url_open(
+                f"/my/famiglie/{self.case_a2.id}/documenti/{self.document_a2.id}"
+            )
         )
         # another association's, and a restricted case's
         self.assertRefused(self.document_b)
         self.assertRefused(self.document_restricted, token=True)
-        self.assertEqual(len(self._downloads(self.coord_a)), 3)
+        self.assertEqual(len(self._logs(self.coord_a, "download")), 3)
         # no direct access to ir.attachment
-        message = self._call_kw_error(
-            "ir.attachment", "search_read", [[]], {"fields": ["name"]}
+        self.assertRpcRefused(
+            AccessError, "(ir.attachment)", "ir.attachment", "search_read", [], ["name"]
         )
-        self.assertIn("(ir.attachment)", message)
-
-    def assertNotFound(self, url):
-        with mute_logger("odoo.http"):
-            self.assertEqual(self.url_open(url).status_code, 404, url)
 
     def test_other_association_and_volunteers(self):
         self.authenticate("coord_beta", "coord_beta")
@@ -308,12 +254,14 @@ class TestPrivacyAttachments(PortalCommon):
             self.assertRefused(attachment)
             self.assertRefused(attachment, token=True)
         self.assertNotFound(
-            f"/my/famiglie/{self.case_a.id}/documenti/{self.document_a.id}"
+            self.url_open(
+                f"/my/famiglie/{self.case_a.id}/documenti/{self.document_a.id}"
+            )
         )
         # a volunteer reads the documents of the families assigned to them
         self.authenticate("vol_alfa", "vol_alfa")
         self.assertServed(self.document_a, token=True)
-        self.assertEqual(self._downloads(self.vol_a).case_id, self.case_a)
+        self.assertEqual(self._logs(self.vol_a, "download").case_id, self.case_a)
         self.authenticate("vol_alfa2", "vol_alfa2")
         self.assertRefused(self.document_a, token=True)
         self.assertRefused(self.shared_file, token=True)
@@ -368,14 +316,16 @@ class TestPrivacyAttachments(PortalCommon):
             f"/my/famiglie/{self.case_a.id}/documenti/{self.document_a.id}"
         )
         self.assertEqual(response.status_code, 200)
-        entry = self._downloads(self.coord_a)
+        entry = self._logs(self.coord_a, "download")
         self.assertEqual(
             (entry.case_id, entry.channel, entry.model, entry.partner_id),
             (self.case_a, "download", "ir.attachment", self.assoc_a),
         )
         # the shared discussion's file is no page document (the chatter has it)
         self.assertNotFound(
-            f"/my/famiglie/{self.case_a.id}/documenti/{self.shared_file.id}"
+            self.url_open(
+                f"/my/famiglie/{self.case_a.id}/documenti/{self.shared_file.id}"
+            )
         )
 
     def test_volunteer_assignment_opens_documents(self):

@@ -1,77 +1,40 @@
 from datetime import timedelta
 
 from odoo import Command, fields
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, tagged
 
-from .test_privacy_partner import ACCESS_DENIED, FINANCE, SW, PrivacyRpcMixin
+from .common import AccessCommon, JsonRpcMixin
 
+ACCESS_DENIED = "doesn't have 'read' access to"
 ATTENDEE_REFUSED = "You are not allowed to access 'Calendar Attendee Information'"
 
 
 @tagged("post_install", "-at_install")
-class TestPrivacyReviewMeeting(PrivacyRpcMixin, HttpCase):
-    """A review's meeting is read by an association only while the review is."""
+class TestPrivacyReviewMeeting(JsonRpcMixin, AccessCommon, HttpCase):
+    """A review's meeting is read by an association only while the review is:
+    ``case_a``'s, shared with association A (``share_a``), its coordinator
+    invited."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        env = cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
-        cls.today = fields.Date.today()
-        cls.association = env["res.partner"].create(
+        cls.review = cls.env["family.review"].create(
             {
-                "name": "Associazione Calendario",
-                "is_company": True,
-                "is_family_network_member": True,
-            }
-        )
-        protocol = env["family.protocol"].create(
-            {
-                "name": "Protocollo calendario",
-                "date_start": cls.today - timedelta(days=365),
-                "date_end": cls.today + timedelta(days=365),
-                "party_ids": [Command.create({"partner_id": cls.association.id})],
-            }
-        )
-        protocol.action_confirm()
-        cls.worker = new_test_user(env, login="cal_sw", password="cal_sw", groups=SW)
-        cls.finance = new_test_user(
-            env, login="cal_fin", password="cal_fin", groups=FINANCE
-        )
-        cls.coordinator = new_test_user(
-            env,
-            login="cal_coord",
-            password="cal_coord",
-            groups="base.group_portal",
-        )
-        cls.coordinator.partner_id.parent_id = cls.association
-        cls.coordinator.family_portal_role = "coordinator"
-        cls.case = env["family.case"].create(
-            {"name": "Famiglia Calendario", "user_id": cls.worker.id}
-        )
-        cls.share = env["family.case.share"].create(
-            {
-                "case_id": cls.case.id,
-                "partner_id": cls.association.id,
-                "legal_basis": "consent",
-                "consent_date": cls.today,
-            }
-        )
-        cls.review = env["family.review"].create(
-            {
-                "case_id": cls.case.id,
+                "case_id": cls.case_a.id,
                 "user_id": cls.worker.id,
                 "date": fields.Datetime.now() + timedelta(days=7),
                 "location": "Sala riunioni dei servizi sociali",
-                "partner_ids": [Command.link(cls.coordinator.partner_id.id)],
+                "partner_ids": [Command.link(cls.coord_a.partner_id.id)],
             }
         )
         cls.event = cls.review.event_id
         cls.attendee = cls.event.attendee_ids.filtered(
-            lambda a: a.partner_id == cls.coordinator.partner_id
+            lambda a: a.partner_id == cls.coord_a.partner_id
         )
 
     def _meeting_rows(self):
-        return self._ok(
+        return self.rpc(
             "calendar.event",
             "search_read",
             [("id", "=", self.event.id)],
@@ -85,12 +48,12 @@ class TestPrivacyReviewMeeting(PrivacyRpcMixin, HttpCase):
         )
 
     def assertMeetingReadable(self):
-        self.authenticate(self.coordinator.login, self.coordinator.login)
+        self._login(self.coord_a)
         rows = self._meeting_rows()
         self.assertEqual(len(rows), 1)
-        self.assertIn(self.case.reference, rows[0]["name"])
+        self.assertIn(self.case_a.reference, rows[0]["name"])
         self.assertEqual(rows[0]["location"], "Sala riunioni dei servizi sociali")
-        rows = self._ok("calendar.event", "read", [self.event.id], ["name"])
+        rows = self.rpc("calendar.event", "read", [self.event.id], ["name"])
         self.assertEqual(rows[0]["id"], self.event.id)
         response = self.url_open(f"/my/verifiche/{self.review.id}/ics")
         self.assertEqual(response.status_code, 200)
@@ -100,17 +63,23 @@ class TestPrivacyReviewMeeting(PrivacyRpcMixin, HttpCase):
         self.assertIn(b"Sala riunioni", response.content)
 
     def assertMeetingHidden(self):
-        self.authenticate(self.coordinator.login, self.coordinator.login)
+        self._login(self.coord_a)
         self.assertEqual(self._meeting_rows(), [])
-        self._refused(
-            ACCESS_DENIED, "calendar.event", "read", [self.event.id], ["name"]
+        self.assertRpcRefused(
+            AccessError,
+            ACCESS_DENIED,
+            "calendar.event",
+            "read",
+            [self.event.id],
+            ["name"],
         )
-        found = self._ok(
-            "calendar.event", "name_search", self.case.reference, [], "ilike"
+        found = self.rpc(
+            "calendar.event", "name_search", self.case_a.reference, [], "ilike"
         )
         self.assertEqual(found, [])
         # associations never read attendees (Odoo's access rights)
-        self._refused(
+        self.assertRpcRefused(
+            AccessError,
             ATTENDEE_REFUSED,
             "calendar.attendee",
             "search_read",
@@ -134,51 +103,57 @@ class TestPrivacyReviewMeeting(PrivacyRpcMixin, HttpCase):
         self.assertMeetingReadable()
 
     def test_revoked_share_hides_the_meeting(self):
-        self.share.action_revoke()
-        self.assertEqual(self.share.state, "revoked")
+        self.share_a.action_revoke()
+        self.assertEqual(self.share_a.state, "revoked")
         self.assertMeetingHidden()
 
     def test_ended_share_hides_the_meeting(self):
-        self.share.write(
+        self.share_a.write(
             {
                 "date_start": self.today - timedelta(days=30),
                 "date_end": self.today - timedelta(days=1),
             }
         )
-        self.assertEqual(self.share.state, "expired")
+        self.assertEqual(self.share_a.state, "expired")
         self.assertMeetingHidden()
 
     def test_share_not_started_hides_the_meeting(self):
-        self.share.date_start = self.today + timedelta(days=3)
-        self.assertEqual(self.share.state, "scheduled")
+        self.share_a.date_start = self.today + timedelta(days=3)
+        self.assertEqual(self.share_a.state, "scheduled")
         self.assertMeetingHidden()
 
     def test_closed_case_hides_the_meeting(self):
-        self.case.action_close_case()
-        self.assertTrue(self.case.is_closed)
+        self.case_a.action_close_case()
+        self.assertTrue(self.case_a.is_closed)
         self.assertMeetingHidden()
 
     def test_reactivated_share_reads_the_meeting_again(self):
-        self.share.date_start = self.today + timedelta(days=3)
+        self.share_a.date_start = self.today + timedelta(days=3)
         self.assertMeetingHidden()
-        self.share.date_start = self.today
-        self.assertEqual(self.share.state, "active")
+        self.share_a.date_start = self.today
+        self.assertEqual(self.share_a.state, "active")
         self.assertMeetingReadable()
 
     def test_finance_reads_no_family_meeting(self):
-        self.authenticate(self.finance.login, self.finance.login)
+        self._login(self.finance)
         self.assertEqual(self._meeting_rows(), [])
-        self._refused(
-            ACCESS_DENIED, "calendar.event", "read", [self.event.id], ["name"]
+        self.assertRpcRefused(
+            AccessError,
+            ACCESS_DENIED,
+            "calendar.event",
+            "read",
+            [self.event.id],
+            ["name"],
         )
-        rows = self._ok(
+        rows = self.rpc(
             "calendar.attendee",
             "search_read",
             [("event_id", "=", self.event.id)],
             fields=["partner_id"],
         )
         self.assertEqual(rows, [])
-        self._refused(
+        self.assertRpcRefused(
+            AccessError,
             ACCESS_DENIED,
             "calendar.attendee",
             "read",
@@ -194,11 +169,11 @@ class TestPrivacyReviewMeeting(PrivacyRpcMixin, HttpCase):
                 "partner_ids": [Command.link(self.finance.partner_id.id)],
             }
         )
-        rows = self._ok(
+        rows = self.rpc(
             "calendar.event", "search_read", [("id", "=", own.id)], fields=["name"]
         )
         self.assertEqual(rows[0]["name"], "Chiusura di bilancio")
-        rows = self._ok(
+        rows = self.rpc(
             "calendar.attendee",
             "search_read",
             [("event_id", "=", own.id)],
@@ -207,14 +182,14 @@ class TestPrivacyReviewMeeting(PrivacyRpcMixin, HttpCase):
         self.assertEqual(len(rows), 1)
 
     def test_case_worker_reads_meeting_and_attendees(self):
-        self.authenticate(self.worker.login, self.worker.login)
+        self._login(self.worker)
         self.assertEqual(len(self._meeting_rows()), 1)
-        rows = self._ok(
+        rows = self.rpc(
             "calendar.attendee",
             "search_read",
             [("event_id", "=", self.event.id)],
             fields=["partner_id"],
         )
         self.assertIn(
-            self.coordinator.partner_id.id, [row["partner_id"][0] for row in rows]
+            self.coord_a.partner_id.id, [row["partner_id"][0] for row in rows]
         )

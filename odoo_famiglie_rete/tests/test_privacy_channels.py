@@ -1,11 +1,11 @@
 from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
-from .common_rpc import JsonRpcMixin
-from .test_access import AccessCommon
+from .common import AccessCommon, JsonRpcMixin
 
-ACCESS_ERROR = "odoo.exceptions.AccessError"
+READ_REFUSED = "doesn't have 'read' access to:"
 
 
 @tagged("post_install", "-at_install")
@@ -18,8 +18,6 @@ class TestPrivacyChannels(JsonRpcMixin, AccessCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        for user in (cls.coord_a, cls.finance, cls.sw1):
-            user.password = f"{user.login}-password"
         cls.goal_comune = (
             cls.env["family.plan"]
             .create(
@@ -35,9 +33,6 @@ class TestPrivacyChannels(JsonRpcMixin, AccessCommon, HttpCase):
             .goal_ids
         )
 
-    def _login(self, user):
-        self.authenticate(user.login, f"{user.login}-password")
-
     @mute_logger("odoo.http")
     def test_onchange_with_guessed_ids_is_refused(self):
         """Odoo's onchange reads the display name of any id as superuser."""
@@ -46,29 +41,34 @@ class TestPrivacyChannels(JsonRpcMixin, AccessCommon, HttpCase):
             "goal_id": {"fields": {"display_name": {}}},
         }
         self._login(self.coord_a)
-        for values in (
-            {"provider_id": self.partner_b.id},  # a family person
-            {"goal_id": self.goal_comune.id},  # another family, another party
-            {"case_id": self.case_b.id},
+        for values, refused in (
+            # a family person
+            ({"provider_id": self.member_b.partner_id.id}, "Contact (res.partner)"),
+            # another family, another party
+            ({"goal_id": self.goal_comune.id}, "Plan Goal (family.plan.goal)"),
+            ({"case_id": self.case_b.id}, "Family Case (family.case)"),
         ):
             with self.subTest(values=values):
-                self.assertEqual(
-                    self.rpc_error(
-                        "family.intervention", "onchange", [], values, [], spec
-                    ),
-                    ACCESS_ERROR,
+                self.assertRpcRefused(
+                    AccessError,
+                    f"{READ_REFUSED}\n- {refused}",
+                    "family.intervention",
+                    "onchange",
+                    [],
+                    values,
+                    [],
+                    spec,
                 )
         self._login(self.finance)
-        self.assertEqual(
-            self.rpc_error(
-                "family.compensation",
-                "onchange",
-                [],
-                {"partner_id": self.partner_b.id},
-                [],
-                {"partner_id": {"fields": {"display_name": {}}}},
-            ),
-            ACCESS_ERROR,
+        self.assertRpcRefused(
+            AccessError,
+            f"{READ_REFUSED}\n- Contact (res.partner)",
+            "family.compensation",
+            "onchange",
+            [],
+            {"partner_id": self.member_b.partner_id.id},
+            [],
+            {"partner_id": {"fields": {"display_name": {}}}},
         )
 
     def test_finance_reads_no_description_in_an_intervention_name(self):
@@ -82,7 +82,9 @@ class TestPrivacyChannels(JsonRpcMixin, AccessCommon, HttpCase):
             {"display_name": {}, "case_id": {"fields": {"display_name": {}}}},
         )["records"]
         self.assertNotIn("cardiologica", rows[0]["display_name"])
-        self.assertEqual(self.int_b.with_user(self.sw1).display_name.count("Visita"), 1)
+        self.assertEqual(
+            self.int_b.with_user(self.worker).display_name.count("Visita"), 1
+        )
         self.assertNotIn(
             "cardiologica", self.int_b.with_user(self.finance).sudo().display_name
         )
@@ -90,7 +92,7 @@ class TestPrivacyChannels(JsonRpcMixin, AccessCommon, HttpCase):
     @mute_logger("odoo.http")
     def test_message_names_the_case_by_its_reference(self):
         self.share_a.share_identity = False
-        message = self.case_a.with_user(self.sw1).message_post(
+        message = self.case_a.with_user(self.worker).message_post(
             body="Colloquio fissato",
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
@@ -108,24 +110,27 @@ class TestPrivacyChannels(JsonRpcMixin, AccessCommon, HttpCase):
         self._login(self.finance)
         for fname in ("activity_summary", "activity_type_id", "message_follower_ids"):
             with self.subTest(field=fname):
-                self.assertEqual(
-                    self.rpc_error("family.case", "read", self.case_b.ids, [fname]),
-                    ACCESS_ERROR,
+                self.assertRpcRefused(
+                    AccessError,
+                    f'access the fields "{fname}" on Family Case (family.case)',
+                    "family.case",
+                    "read",
+                    self.case_b.ids,
+                    [fname],
                 )
 
     @mute_logger("odoo.http")
     def test_association_follows_only_itself(self):
         self._login(self.coord_a)
-        self.assertEqual(
-            self.rpc_error(
-                "family.intervention",
-                "message_subscribe",
-                self.int_a.ids,
-                partner_ids=self.partner_b.ids,
-            ),
-            ACCESS_ERROR,
+        self.assertRpcRefused(
+            AccessError,
+            "An association can only follow a record itself.",
+            "family.intervention",
+            "message_subscribe",
+            self.int_a.ids,
+            partner_ids=self.member_b.partner_id.ids,
         )
-        self.assertNotIn(self.partner_b, self.int_a.message_partner_ids)
+        self.assertNotIn(self.member_b.partner_id, self.int_a.message_partner_ids)
 
     def test_restricted_case_reaches_no_association(self):
         """A case restricted after it was shared: its case manager and the

@@ -5,7 +5,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from ..models.privacy_policy import POLICY
-from .common_rpc import JsonRpcMixin
+from .common import JsonRpcMixin
 
 PASSWORD = "District-password-1"
 

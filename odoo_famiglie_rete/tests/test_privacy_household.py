@@ -8,17 +8,15 @@ summary (type, category, dates, quantity, provider), never their notes or
 amounts.
 """
 
-import json
-import re
-
 from dateutil.relativedelta import relativedelta
 from stdnum.it import codicefiscale
 
-from odoo import Command, fields
-from odoo.tests import new_test_user, tagged
+from odoo import Command
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common_portal import PortalCommon
+from .common import PortalCommon, new_share
 
 CF_PAOLO = "CCAPLA80A01F205" + codicefiscale.calc_check_digit("CCAPLA80A01F205")
 CF_LUCIA = "CCALCU15D45F205" + codicefiscale.calc_check_digit("CCALCU15D45F205")
@@ -41,8 +39,10 @@ PRIVATE_INTERVENTION_FIELDS = {
 }
 
 
-class HouseholdCommon(PortalCommon):
-    """case_h: shared with association A for its household, not its identity."""
+@tagged("post_install", "-at_install")
+class TestPrivacyHousehold(PortalCommon):
+    """case_h: shared with association A for its household, not its identity;
+    the Comune's intervention in case_a has a name, notes and an amount."""
 
     @classmethod
     def setUpClass(cls):
@@ -50,7 +50,7 @@ class HouseholdCommon(PortalCommon):
         env = cls.env
         Partner = env["res.partner"]
         Member = env["family.case.member"]
-        today = fields.Date.today()
+        today = cls.today
         cls.member_a.write(
             {"fiscal_code": CF_MARIO, "birthdate": "1975-02-10", "notes": NOTE}
         )
@@ -79,120 +79,62 @@ class HouseholdCommon(PortalCommon):
                 "birthdate": today - relativedelta(years=9),
             }
         )
-        cls.share_h = cls._share(
+        new_share(
+            env,
             cls.case_h,
             cls.assoc_a,
             share_identity=False,
             share_household=True,
             volunteer_user_ids=[Command.set(cls.vol_a.ids)],
         )
-        cls.finance = new_test_user(
-            env,
-            login="fin_household",
-            password="fin_household",
-            groups="odoo_famiglie_rete.group_family_finance",
-        )
-        cls.worker2 = new_test_user(
-            env,
-            login="sw_household2",
-            password="sw_household2",
-            groups="odoo_famiglie_rete.group_family_social_worker",
+        # the Comune's intervention in case_a, as the summary shows it
+        cls.int_comune.write(
+            {
+                "name": "Contributo riservato",
+                "notes": "Nota del Comune sull'intervento",
+                "quantity": 2,
+                "unit_value": 123.45,
+            }
         )
 
-    def _call(self, model, method, *args, **kwargs):
-        """Call ``model.method`` over JSON-RPC as the authenticated user.
-
-        Returns ``(result, error message)``: the message the user would see.
-        """
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(
-                {
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "id": 0,
-                    "params": {
-                        "model": model,
-                        "method": method,
-                        "args": list(args),
-                        "kwargs": kwargs,
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        )
-        self.assertEqual(response.status_code, 200)
-        body = response.json()
-        if "error" in body:
-            return None, body["error"]["data"]["message"]
-        return body["result"], None
-
-    def assertRefused(self, call, message):
-        result, error = call
-        self.assertIsNone(result)
-        self.assertIn(message, error or "")
-
-    def assertNothing(self, call, message=ROW_RULE):
-        """Nothing comes back: an empty answer, or a refusal with ``message``."""
-        result, error = call
-        if error is None:
-            if isinstance(result, dict) and "records" in result:
-                result = result["records"]  # web_search_read
-            self.assertFalse(result)
-        else:
-            self.assertIn(message, error)
-
-    def assertNoSecret(self, result, *secrets):
-        text = json.dumps(result)
-        for secret in secrets:
-            self.assertNotIn(secret, text)
-
-
-@tagged("post_install", "-at_install")
-class TestPrivacyHousehold(HouseholdCommon):
     def test_household_without_identity_hides_the_members(self):
         self.authenticate("coord_alfa", "coord_alfa")
         Member = "family.case.member"
         case = [("case_id", "=", self.case_h.id)]
-        for call in (
-            self._call(Member, "search_read", case, fields=["name", "fiscal_code"]),
-            self._call(Member, "search_read", case),
-            self._call(Member, "search", [("name", "ilike", "Acca")]),
-            self._call(Member, "search", [("fiscal_code", "=", CF_PAOLO)]),
-            self._call(Member, "search_count", case),
-            self._call(
-                Member, "read_group", case, fields=["case_id"], groupby=["case_id"]
-            ),
-            self._call(Member, "name_search", "Acca"),
-            self._call(Member, "web_search_read", case, specification={"name": {}}),
+        for method, args, kwargs in (
+            ("search_read", [case], {"fields": ["name", "fiscal_code"]}),
+            ("search_read", [case], {}),
+            ("search", [[("name", "ilike", "Acca")]], {}),
+            ("search", [[("fiscal_code", "=", CF_PAOLO)]], {}),
+            ("search_count", [case], {}),
+            ("read_group", [case], {"fields": ["case_id"], "groupby": ["case_id"]}),
+            ("name_search", ["Acca"], {}),
+            ("web_search_read", [case], {"specification": {"name": {}}}),
         ):
-            with self.subTest(call=call):
-                self.assertNothing(call)
-                self.assertNoSecret(call, "Paolo", "Lucia", CF_PAOLO, NOTE)
+            with self.subTest(method=method, args=args, kwargs=kwargs):
+                answer = self.assertRpcNothing(
+                    ROW_RULE, Member, method, *args, **kwargs
+                )
+                self.assertNoSecret(answer, "Paolo", "Lucia", CF_PAOLO, NOTE)
         ids = (self.paolo | self.lucia).ids
-        self.assertRefused(self._call(Member, "read", ids, ["name"]), ROW_RULE)
-        self.assertRefused(
-            self._call(Member, "web_read", ids, specification={"name": {}}), ROW_RULE
+        self.assertRpcRefused(AccessError, ROW_RULE, Member, "read", ids, ["name"])
+        self.assertRpcRefused(
+            AccessError, ROW_RULE, Member, "web_read", ids, specification={"name": {}}
         )
         # the member's contact is never open to associations
-        self.assertNothing(
-            self._call(
-                "res.partner",
-                "search_read",
-                [("id", "=", self.paolo.partner_id.id)],
-                fields=["name"],
-            ),
+        self.assertRpcNothing(
             NO_ACL,
+            "res.partner",
+            "search_read",
+            [("id", "=", self.paolo.partner_id.id)],
+            fields=["name"],
         )
 
     def test_household_shows_the_composition_only(self):
         self.authenticate("coord_alfa", "coord_alfa")
-        rows, error = self._call(
-            "family.case.household",
-            "search_read",
-            [("case_id", "=", self.case_h.id)],
+        rows = self.rpc(
+            "family.case.household", "search_read", [("case_id", "=", self.case_h.id)]
         )
-        self.assertIsNone(error)
         self.assertEqual(
             [
                 (r["id"], r["relation"], r["age_band"], r["gender"], r["is_minor"])
@@ -210,28 +152,31 @@ class TestPrivacyHousehold(HouseholdCommon):
             [("user_id", "=", self.coord_a.id), ("model", "=", "family.case.household")]
         )
         self.assertEqual((entry.case_id, entry.channel), (self.case_h, "rpc"))
-        fields_, error = self._call("family.case.household", "fields_get")
+        fields_ = self.rpc("family.case.household", "fields_get")
         self.assertFalse(IDENTITY_FIELDS & set(fields_))
         self.assertFalse(
             [f for f, d in fields_.items() if d.get("relation") == "res.partner"]
         )
         # the name cannot be asked for on the projection either
         with mute_logger("odoo.http"):
-            self.assertRefused(
-                self._call("family.case.household", "read", [self.paolo.id], ["name"]),
+            self.assertRpcRefused(
+                ValueError,
                 "Invalid field",
+                "family.case.household",
+                "read",
+                [self.paolo.id],
+                ["name"],
             )
 
     def test_identity_opens_names_never_notes(self):
         self.authenticate("coord_alfa", "coord_alfa")
         Member = "family.case.member"
-        rows, error = self._call(
+        rows = self.rpc(
             Member,
             "search_read",
             [("case_id", "=", self.case_a.id)],
             fields=["name", "fiscal_code", "birthdate", "age", "is_minor", "phone"],
         )
-        self.assertIsNone(error)
         self.assertEqual(len(rows), 1)
         self.assertEqual(
             (rows[0]["name"], rows[0]["fiscal_code"], rows[0]["birthdate"]),
@@ -239,23 +184,20 @@ class TestPrivacyHousehold(HouseholdCommon):
         )
         self.assertEqual(rows[0]["phone"], "+39 02 1234567")
         # everything readable, read at once: never the notes
-        rows, error = self._call(Member, "read", self.member_a.ids)
-        self.assertIsNone(error)
+        rows = self.rpc(Member, "read", self.member_a.ids)
         self.assertNoSecret(rows, NOTE)
         for fname in ("notes", "relation", "gender", "other_case_ids", "partner_id"):
             with self.subTest(field=fname):
-                self.assertRefused(
-                    self._call(Member, "read", self.member_a.ids, [fname]),
-                    FIELD_RULE,
+                self.assertRpcRefused(
+                    AccessError, FIELD_RULE, Member, "read", self.member_a.ids, [fname]
                 )
         # identity but not household: no composition
         self.share_a.sudo().share_household = False
-        self.assertNothing(
-            self._call(
-                "family.case.household",
-                "search_read",
-                [("case_id", "=", self.case_a.id)],
-            )
+        self.assertRpcNothing(
+            ROW_RULE,
+            "family.case.household",
+            "search_read",
+            [("case_id", "=", self.case_a.id)],
         )
 
     def test_other_association_sees_nothing(self):
@@ -263,11 +205,11 @@ class TestPrivacyHousehold(HouseholdCommon):
         for model in ("family.case.member", "family.case.household"):
             for case in (self.case_a, self.case_h):
                 with self.subTest(model=model, case=case.name):
-                    self.assertNothing(
-                        self._call(model, "search_read", [("case_id", "=", case.id)])
+                    self.assertRpcNothing(
+                        ROW_RULE, model, "search_read", [("case_id", "=", case.id)]
                     )
-            self.assertRefused(
-                self._call(model, "read", self.member_a.ids, ["case_id"]), ROW_RULE
+            self.assertRpcRefused(
+                AccessError, ROW_RULE, model, "read", self.member_a.ids, ["case_id"]
             )
 
     def test_volunteer_sees_only_assigned_families(self):
@@ -275,12 +217,12 @@ class TestPrivacyHousehold(HouseholdCommon):
         self.authenticate("vol_alfa2", "vol_alfa2")
         for model in ("family.case.member", "family.case.household"):
             with self.subTest(model=model):
-                self.assertNothing(self._call(model, "search_read", []))
+                self.assertRpcNothing(ROW_RULE, model, "search_read", [])
         # vol_alfa follows case_a (identity) and case_h (household)
         self.authenticate("vol_alfa", "vol_alfa")
-        rows, _error = self._call("family.case.member", "search_read", [], ["name"])
+        rows = self.rpc("family.case.member", "search_read", [], ["name"])
         self.assertEqual([r["name"] for r in rows], ["Mario Alfa"])
-        rows, _error = self._call(
+        rows = self.rpc(
             "family.case.household",
             "search_read",
             [("case_id", "=", self.case_h.id)],
@@ -289,12 +231,12 @@ class TestPrivacyHousehold(HouseholdCommon):
         self.assertEqual(len(rows), 2)
 
     def test_finance_reads_no_member_and_no_household(self):
-        self.authenticate("fin_household", "fin_household")
+        self._login(self.finance)
         for model in ("family.case.member", "family.case.household"):
             with self.subTest(model=model):
-                self.assertRefused(self._call(model, "search_read", []), NO_ACL)
-                self.assertRefused(
-                    self._call(model, "read", self.member_a.ids, ["case_id"]), NO_ACL
+                self.assertRpcRefused(AccessError, NO_ACL, model, "search_read", [])
+                self.assertRpcRefused(
+                    AccessError, NO_ACL, model, "read", self.member_a.ids, ["case_id"]
                 )
 
     def test_restricted_case_household_for_its_manager_only(self):
@@ -307,16 +249,20 @@ class TestPrivacyHousehold(HouseholdCommon):
         )
         Household = self.env["family.case.household"]
         self.assertFalse(
-            Household.with_user(self.worker2).search([("id", "=", member.id)])
+            Household.with_user(self.worker_2).search([("id", "=", member.id)])
         )
         self.assertEqual(
             Household.with_user(self.worker).search([("id", "=", member.id)]).relation,
             "reference",
         )
-        self.authenticate("sw_household2", "sw_household2")
-        self.assertRefused(
-            self._call("family.case.household", "read", member.ids, ["relation"]),
+        self._login(self.worker_2)
+        self.assertRpcRefused(
+            AccessError,
             ROW_RULE,
+            "family.case.household",
+            "read",
+            member.ids,
+            ["relation"],
         )
 
     def test_own_beneficiary_has_no_name_without_identity(self):
@@ -330,25 +276,19 @@ class TestPrivacyHousehold(HouseholdCommon):
             }
         )
         self.authenticate("coord_alfa", "coord_alfa")
-        rows, error = self._call(
-            "family.intervention", "read", intervention.ids, ["member_id"]
-        )
-        self.assertIsNone(error)
+        rows = self.rpc("family.intervention", "read", intervention.ids, ["member_id"])
         self.assertEqual(rows[0]["member_id"][0], self.lucia.id)
         self.assertNoSecret(rows, "Lucia")
-        rows, error = self._call(
+        rows = self.rpc(
             "family.intervention",
             "web_read",
             intervention.ids,
             specification={"member_id": {"fields": {"display_name": {}}}},
         )
-        self.assertIsNone(error)
         self.assertNoSecret(rows, "Lucia")
         # with the identity shared, the name is there
         self.int_a.member_id = self.member_a
-        rows, _error = self._call(
-            "family.intervention", "read", self.int_a.ids, ["member_id"]
-        )
+        rows = self.rpc("family.intervention", "read", self.int_a.ids, ["member_id"])
         self.assertEqual(rows[0]["member_id"][1], "Mario Alfa")
 
     def test_intervention_form_keeps_a_beneficiary_it_may_not_see(self):
@@ -365,7 +305,7 @@ class TestPrivacyHousehold(HouseholdCommon):
         page = self.url_open(url).text
         self.assertNotIn('name="member_id"', page)
         self.assertNotIn("Lucia", page)
-        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        token = self._csrf(url)
         response = self.url_open(
             url,
             data={
@@ -389,7 +329,7 @@ class TestPrivacyHousehold(HouseholdCommon):
         self.assertIn("Mario Alfa", page)
 
     def test_age_bands(self):
-        today = fields.Date.today()
+        today = self.today
         Member = self.env["family.case.member"]
         case = self.env["family.case"].create({"name": "Famiglia Eta"})
         ages = {0: "0_2", 3: "3_5", 10: "6_10", 13: "11_13", 17: "14_17"}
@@ -423,38 +363,29 @@ class TestPrivacyHousehold(HouseholdCommon):
             self.env["family.case.household"].search([("case_id", "=", case.id)]).ids,
         )
 
-
-@tagged("post_install", "-at_install")
-class TestPrivacyOtherInterventions(HouseholdCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.int_comune.write(
-            {
-                "name": "Contributo riservato",
-                "notes": "Nota del Comune sull'intervento",
-                "quantity": 2,
-                "unit_value": 123.45,
-            }
-        )
-
+    # ------------------------------------------------------------------
+    # Other parties' interventions
+    # ------------------------------------------------------------------
     def test_portal_reads_only_its_own_interventions(self):
         self.share_a.sudo().share_other_interventions = True
         self.authenticate("coord_alfa", "coord_alfa")
         Intervention = "family.intervention"
-        rows, error = self._call(
+        rows = self.rpc(
             Intervention, "search_read", [("case_id", "=", self.case_a.id)], ["id"]
         )
-        self.assertIsNone(error)
         self.assertEqual([r["id"] for r in rows], self.int_a.ids)
-        self.assertRefused(
-            self._call(Intervention, "read", self.int_comune.ids, ["type_id"]),
+        self.assertRpcRefused(
+            AccessError,
             ROW_RULE,
+            Intervention,
+            "read",
+            self.int_comune.ids,
+            ["type_id"],
         )
-        self.assertNothing(
-            self._call(Intervention, "search", [("provider_id", "=", self.comune.id)])
+        self.assertRpcNothing(
+            ROW_RULE, Intervention, "search", [("provider_id", "=", self.comune.id)]
         )
-        groups, error = self._call(
+        groups = self.rpc(
             Intervention,
             "read_group",
             [],
@@ -463,24 +394,27 @@ class TestPrivacyOtherInterventions(HouseholdCommon):
         )
         self.assertEqual([g["provider_id"][0] for g in groups], self.assoc_a.ids)
         # the overlap warning names the other parties: social workers only
-        self.assertRefused(
-            self._call(Intervention, "read", self.int_a.ids, ["overlap_warning"]),
+        self.assertRpcRefused(
+            AccessError,
             FIELD_RULE,
+            Intervention,
+            "read",
+            self.int_a.ids,
+            ["overlap_warning"],
         )
 
     def test_summary_opens_with_the_category_only(self):
         self.authenticate("coord_alfa", "coord_alfa")
         Summary = "family.intervention.summary"
         domain = [("case_id", "=", self.case_a.id)]
-        self.assertNothing(self._call(Summary, "search_read", domain))
-        self.assertRefused(
-            self._call(Summary, "read", self.int_comune.ids, ["type_id"]), ROW_RULE
+        self.assertRpcNothing(ROW_RULE, Summary, "search_read", domain)
+        self.assertRpcRefused(
+            AccessError, ROW_RULE, Summary, "read", self.int_comune.ids, ["type_id"]
         )
         self.share_a.sudo().share_other_interventions = True
-        rows, error = self._call(
+        rows = self.rpc(
             Summary, "search_read", domain + [("id", "=", self.int_comune.id)]
         )
-        self.assertIsNone(error)
         self.assertEqual(len(rows), 1)
         row = rows[0]
         self.assertEqual(
@@ -501,30 +435,33 @@ class TestPrivacyOtherInterventions(HouseholdCommon):
         )
         self.assertFalse(PRIVATE_INTERVENTION_FIELDS & set(row))
         self.assertNoSecret(rows, "Contributo riservato", "Nota del Comune", "123.45")
-        fields_, _error = self._call(Summary, "fields_get")
+        fields_ = self.rpc(Summary, "fields_get")
         self.assertFalse(PRIVATE_INTERVENTION_FIELDS & set(fields_))
         # another association, and a volunteer not assigned: nothing
         for login in ("coord_beta", "vol_alfa2"):
             with self.subTest(login=login):
                 self.authenticate(login, login)
-                self.assertNothing(self._call(Summary, "search_read", domain))
+                self.assertRpcNothing(ROW_RULE, Summary, "search_read", domain)
 
     def test_finance_reads_interventions_not_the_summary(self):
-        self.authenticate("fin_household", "fin_household")
-        self.assertRefused(
-            self._call("family.intervention.summary", "search_read", []), NO_ACL
+        self._login(self.finance)
+        self.assertRpcRefused(
+            AccessError, NO_ACL, "family.intervention.summary", "search_read", []
         )
-        rows, error = self._call(
+        rows = self.rpc(
             "family.intervention",
             "read",
             self.int_comune.ids,
             ["amount", "type_id", "provider_id", "quantity"],
         )
-        self.assertIsNone(error)
         self.assertEqual(rows[0]["amount"], 246.9)
-        self.assertRefused(
-            self._call("family.intervention", "read", self.int_comune.ids, ["notes"]),
+        self.assertRpcRefused(
+            AccessError,
             FIELD_RULE,
+            "family.intervention",
+            "read",
+            self.int_comune.ids,
+            ["notes"],
         )
 
     def test_overlap_warning_names_parties_only_through_the_summary(self):

@@ -13,14 +13,23 @@ role reads them all at once.
 
 from datetime import timedelta
 
+from lxml import etree
+
 from odoo import Command, fields
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
+from odoo.tools.safe_eval import safe_eval
 
 from ..models.privacy_policy import CATEGORIES, META, ODOO_MODEL_FIELDS, POLICY
-from .common_rpc import JsonRpcMixin
+from .common import (
+    JsonRpcMixin,
+    form_fields_spec,
+    new_external_service,
+    new_portal_user,
+    new_protocol,
+    new_share,
+)
 
-PASSWORD = "Privacy-matrix-1"
 ACCESS_ERROR = "odoo.exceptions.AccessError"
 USER_ERROR = "odoo.exceptions.UserError"
 # Not on the records of one family: checked by fields_get and the ACLs only.
@@ -54,18 +63,12 @@ class TestPrivacyMatrix(JsonRpcMixin, HttpCase):
                 for name in ("Associazione Alfa", "Associazione Beta")
             ]
         )
-        protocol = env["family.protocol"].create(
-            {
-                "name": "Protocollo matrice",
-                "date_start": today - timedelta(days=365),
-                "date_end": today + timedelta(days=365),
-                "party_ids": [
-                    Command.create({"partner_id": cls.assoc_a.id}),
-                    Command.create({"partner_id": cls.assoc_b.id}),
-                ],
-            }
+        new_protocol(
+            env,
+            cls.assoc_a | cls.assoc_b,
+            today - timedelta(days=365),
+            today + timedelta(days=365),
         )
-        protocol.action_confirm()
         sw = "odoo_famiglie_rete.group_family_social_worker"
         cls.users = {
             "manager": cls._user(
@@ -86,19 +89,7 @@ class TestPrivacyMatrix(JsonRpcMixin, HttpCase):
         itype = env["family.intervention.type"].create(
             {"name": "Pacco viveri", "category": "food_goods", "compensable": True}
         )
-        service = Partner.create(
-            {
-                "name": "Consultorio",
-                "is_company": True,
-                "category_id": [
-                    Command.link(
-                        env.ref(
-                            "odoo_famiglie_rete.partner_category_external_service"
-                        ).id
-                    )
-                ],
-            }
-        )
+        service = new_external_service(env, "Consultorio")
         need = env["family.need.area"].search([], limit=1)
         configs = [("active", ()), ("active", CATEGORIES)]
         configs += [("active", (category,)) for category in CATEGORIES]
@@ -109,26 +100,23 @@ class TestPrivacyMatrix(JsonRpcMixin, HttpCase):
         cls.configs = {}
         for n, (state, categories) in enumerate(configs):
             case = cls._family(n, itype, service, need)
-            share = cls._share(case, cls.assoc_a, state, categories)
+            share = cls._share_in_state(case, cls.assoc_a, state, categories)
             cls.configs[case.id] = share
             cls.cases |= case
         cls.case_b = cls._family(90, itype, service, need)
-        cls._share(cls.case_b, cls.assoc_b, "active", CATEGORIES)
+        cls._share_in_state(cls.case_b, cls.assoc_b, "active", CATEGORIES)
         cls.case_restricted = cls._family(91, itype, service, need, restricted=True)
         cls.all_cases = cls.cases | cls.case_b | cls.case_restricted
 
     @classmethod
     def _user(cls, login, groups):
         return new_test_user(
-            cls.env, login=login, password=PASSWORD, groups=groups, tz="Europe/Rome"
+            cls.env, login=login, password=login, groups=groups, tz="Europe/Rome"
         )
 
     @classmethod
     def _portal(cls, login, association, role):
-        user = cls._user(login, "base.group_portal")
-        user.partner_id.parent_id = association
-        user.family_portal_role = role
-        return user
+        return new_portal_user(cls.env, login, association, role, tz="Europe/Rome")
 
     @classmethod
     def _family(cls, n, itype, service, need, restricted=False):
@@ -214,7 +202,7 @@ class TestPrivacyMatrix(JsonRpcMixin, HttpCase):
         return case
 
     @classmethod
-    def _share(cls, case, association, state, categories):
+    def _share_in_state(cls, case, association, state, categories):
         today = cls.today
         dates = {
             "active": (today - timedelta(days=5), False),
@@ -223,22 +211,21 @@ class TestPrivacyMatrix(JsonRpcMixin, HttpCase):
             "expired": (today - timedelta(days=20), today - timedelta(days=1)),
         }[state]
         volunteers = cls.users["volunteer"] | cls.users["coordinator_b"]
-        share = cls.env["family.case.share"].create(
-            {
-                "case_id": case.id,
-                "partner_id": association.id,
-                "legal_basis": "public_task",
-                "date_start": dates[0],
-                "date_end": dates[1],
-                "volunteer_user_ids": [
-                    Command.set(
-                        volunteers.filtered(
-                            lambda u: u.commercial_partner_id == association
-                        ).ids
-                    )
-                ],
-                **{category: category in categories for category in CATEGORIES},
-            }
+        share = new_share(
+            cls.env,
+            case,
+            association,
+            legal_basis="public_task",
+            date_start=dates[0],
+            date_end=dates[1],
+            volunteer_user_ids=[
+                Command.set(
+                    volunteers.filtered(
+                        lambda u: u.commercial_partner_id == association
+                    ).ids
+                )
+            ],
+            **{category: category in categories for category in CATEGORIES},
         )
         if state == "revoked":
             share.action_revoke()
@@ -355,9 +342,9 @@ class TestPrivacyMatrix(JsonRpcMixin, HttpCase):
     # ------------------------------------------------------------------
     # HTTP
     # ------------------------------------------------------------------
-    def _login(self, role):
+    def _login_as(self, role):
         user = self.users[role]
-        self.authenticate(user.login, PASSWORD)
+        self._login(user)
         return user
 
     def _models(self):
@@ -391,7 +378,7 @@ class TestPrivacyMatrix(JsonRpcMixin, HttpCase):
                 self._check_role(role)
 
     def _check_role(self, role):
-        self._login(role)
+        self._login_as(role)
         # Field-level refusals depend on the groups, not on the share: one
         # user of each kind that may be refused something.
         detailed = role in ("finance", "coordinator")
@@ -547,7 +534,7 @@ class TestPrivacyMatrix(JsonRpcMixin, HttpCase):
         )
         self.assertTrue(reports)
         for role in ("finance", "coordinator", "volunteer_unassigned", "coordinator_b"):
-            self._login(role)
+            self._login_as(role)
             for report in reports:
                 model = report.model
                 expected = self._expected_ids(model, role) or set()
@@ -569,7 +556,7 @@ class TestPrivacyMatrix(JsonRpcMixin, HttpCase):
     @mute_logger("odoo.http")
     def test_fields_added_to_odoo_models(self):
         for role in ("manager", "social_worker", "finance", "coordinator"):
-            self._login(role)
+            self._login_as(role)
             for model, fnames in ODOO_MODEL_FIELDS.items():
                 offered = set(self.rpc(model, "fields_get", attributes=["type"]))
                 for fname, roles in fnames.items():
@@ -585,7 +572,7 @@ class TestPrivacyMatrix(JsonRpcMixin, HttpCase):
         saved = policy["association"]
         policy["association"] = saved - {"stage_id"}
         try:
-            self._login("coordinator")
+            self._login_as("coordinator")
             offered = set(self.rpc("family.case", "fields_get", attributes=["type"]))
             self.assertIn(
                 "stage_id", offered - self._allowed_fields("family.case", "coordinator")
@@ -623,10 +610,6 @@ class TestMenusPerRole(TestPrivacyMatrix):
         ]
 
     def _open(self, action):
-        from lxml import etree
-
-        from .test_family_case_performance import form_fields_spec
-
         model = action.res_model
         modes = [
             mode
@@ -639,7 +622,9 @@ class TestMenusPerRole(TestPrivacyMatrix):
             views=[(False, mode) for mode in modes],
             options={"load_filters": False},
         )["views"]
-        domain = safe_eval_domain(action.domain)
+        domain = safe_eval(
+            action.domain or "[]", {"uid": 0, "context_today": fields.Date.today}
+        )
         first = None
         for mode in ("list", "kanban"):
             if mode not in views:
@@ -664,15 +649,9 @@ class TestMenusPerRole(TestPrivacyMatrix):
 
     def test_every_menu_opens_for_every_role(self):
         for role in ("manager", "social_worker", "finance"):
-            user = self._login(role)
+            user = self._login_as(role)
             actions = self._menu_actions(user)
             self.assertTrue(actions, role)
             for name, action in actions:
                 with self.subTest(role=role, menu=name):
                     self._open(action)
-
-
-def safe_eval_domain(domain):
-    from odoo.tools.safe_eval import safe_eval
-
-    return safe_eval(domain or "[]", {"uid": 0, "context_today": fields.Date.today})

@@ -1,56 +1,15 @@
-import json
-
 from odoo import Command
+from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-SW = "odoo_famiglie_rete.group_family_social_worker"
-MANAGER = "odoo_famiglie_rete.group_family_manager"
-FINANCE = "odoo_famiglie_rete.group_family_finance"
+from .common import FINANCE, MANAGER, JsonRpcMixin, new_portal_user
+from .common import SOCIAL_WORKER as SW
+
 ACCESS_DENIED = "doesn't have 'read' access to"
 
 
-class PrivacyRpcMixin:
-    """JSON-RPC calls of the web client, as the authenticated user."""
-
-    def _call(self, model, method, *args, **kwargs):
-        """Return (result, error) of one ``call_kw`` over HTTP."""
-        response = self.url_open(
-            f"/web/dataset/call_kw/{model}/{method}",
-            data=json.dumps(
-                {
-                    "id": 0,
-                    "jsonrpc": "2.0",
-                    "method": "call",
-                    "params": {
-                        "model": model,
-                        "method": method,
-                        "args": list(args),
-                        "kwargs": kwargs,
-                    },
-                }
-            ),
-            headers={"Content-Type": "application/json"},
-        )
-        response.raise_for_status()
-        body = response.json()
-        return body.get("result"), body.get("error")
-
-    def _ok(self, model, method, *args, **kwargs):
-        result, error = self._call(model, method, *args, **kwargs)
-        self.assertFalse(error, error and error["data"]["message"])
-        return result
-
-    def _refused(self, message, model, method, *args, **kwargs):
-        result, error = self._call(model, method, *args, **kwargs)
-        self.assertFalse(result)
-        self.assertTrue(error, f"{model}.{method} answered {result!r}")
-        self.assertEqual(error["data"]["name"], "odoo.exceptions.AccessError")
-        self.assertIn(message, error["data"]["message"])
-        return error["data"]["message"]
-
-
 @tagged("post_install", "-at_install")
-class TestPrivacyFamilyPersons(PrivacyRpcMixin, HttpCase):
+class TestPrivacyFamilyPersons(JsonRpcMixin, HttpCase):
     """A family person's contact stays in the Comunes whose cases hold it."""
 
     @classmethod
@@ -95,7 +54,7 @@ class TestPrivacyFamilyPersons(PrivacyRpcMixin, HttpCase):
                 "member_ids": [Command.create({"partner_id": cls.person_1.id})],
             }
         )
-        cls.case_2 = env["family.case"].create(
+        env["family.case"].create(
             {
                 "name": "Famiglia Zanardelli Due",
                 "user_id": cls.sw_2.id,
@@ -105,31 +64,29 @@ class TestPrivacyFamilyPersons(PrivacyRpcMixin, HttpCase):
         )
         cls.colleague = Partner.create({"name": "Zanardelli Fornitore"})
 
-    def _login(self, user):
-        self.authenticate(user.login, user.login)
-
     def test_other_comune_reads_no_family_person(self):
         self.assertTrue(self.person_1.is_family_person)
         for user in (self.sw_2, self.manager_2, self.finance_2):
             with self.subTest(user=user.login):
                 self._login(user)
-                rows = self._ok(
+                rows = self.rpc(
                     "res.partner",
                     "search_read",
                     [("id", "in", [self.person_1.id])],
                     fields=["name", "street", "email"],
                 )
                 self.assertEqual(rows, [])
-                self._refused(
+                self.assertRpcRefused(
+                    AccessError,
                     ACCESS_DENIED,
                     "res.partner",
                     "read",
                     [self.person_1.id],
                     ["name", "street"],
                 )
-                found = self._ok("res.partner", "name_search", "Zanardelli")
+                found = self.rpc("res.partner", "name_search", "Zanardelli")
                 self.assertNotIn(self.person_1.id, [row[0] for row in found])
-                ids = self._ok("res.partner", "search", [("name", "ilike", "Ettore")])
+                ids = self.rpc("res.partner", "search", [("name", "ilike", "Ettore")])
                 self.assertNotIn(self.person_1.id, ids)
                 # a contact that is nobody's family person stays readable
                 self.assertIn(self.colleague.id, [row[0] for row in found])
@@ -137,18 +94,18 @@ class TestPrivacyFamilyPersons(PrivacyRpcMixin, HttpCase):
         for user in (self.sw_2, self.manager_2):
             with self.subTest(user=user.login, own=True):
                 self._login(user)
-                ids = self._ok("res.partner", "search", [("name", "ilike", "Ottavia")])
+                ids = self.rpc("res.partner", "search", [("name", "ilike", "Ottavia")])
                 self.assertEqual(ids, [self.person_2.id])
         self._login(self.finance_2)
         self.assertEqual(
-            self._ok("res.partner", "search", [("name", "ilike", "Ottavia")]), []
+            self.rpc("res.partner", "search", [("name", "ilike", "Ottavia")]), []
         )
 
     def test_own_comune_social_worker_and_manager_read(self):
         for user in (self.sw_1, self.manager_1):
             with self.subTest(user=user.login):
                 self._login(user)
-                rows = self._ok(
+                rows = self.rpc(
                     "res.partner",
                     "search_read",
                     [("name", "ilike", "Zanardelli")],
@@ -157,9 +114,9 @@ class TestPrivacyFamilyPersons(PrivacyRpcMixin, HttpCase):
                 by_id = {row["id"]: row for row in rows}
                 self.assertEqual(by_id[self.person_1.id]["street"], "Via dei Tigli 4")
                 self.assertNotIn(self.person_2.id, by_id)  # the other Comune's
-                rows = self._ok("res.partner", "read", [self.person_1.id], ["email"])
+                rows = self.rpc("res.partner", "read", [self.person_1.id], ["email"])
                 self.assertEqual(rows[0]["email"], "ettore.zanardelli@example.com")
-                found = self._ok("res.partner", "name_search", "Ettore")
+                found = self.rpc("res.partner", "name_search", "Ettore")
                 self.assertEqual([row[0] for row in found], [self.person_1.id])
 
     def test_own_comune_staff_outside_social_service_read_nothing(self):
@@ -167,11 +124,16 @@ class TestPrivacyFamilyPersons(PrivacyRpcMixin, HttpCase):
             with self.subTest(user=user.login):
                 self._login(user)
                 self.assertEqual(
-                    self._ok("res.partner", "search", [("name", "ilike", "Ettore")]),
+                    self.rpc("res.partner", "search", [("name", "ilike", "Ettore")]),
                     [],
                 )
-                self._refused(
-                    ACCESS_DENIED, "res.partner", "read", [self.person_1.id], ["name"]
+                self.assertRpcRefused(
+                    AccessError,
+                    ACCESS_DENIED,
+                    "res.partner",
+                    "read",
+                    [self.person_1.id],
+                    ["name"],
                 )
 
     def test_restricted_case_persons_only_for_its_manager(self):
@@ -181,11 +143,11 @@ class TestPrivacyFamilyPersons(PrivacyRpcMixin, HttpCase):
         )
         self._login(other_sw)
         self.assertEqual(
-            self._ok("res.partner", "search", [("name", "ilike", "Ettore")]), []
+            self.rpc("res.partner", "search", [("name", "ilike", "Ettore")]), []
         )
         self._login(self.sw_1)
         self.assertEqual(
-            self._ok("res.partner", "search", [("name", "ilike", "Ettore")]),
+            self.rpc("res.partner", "search", [("name", "ilike", "Ettore")]),
             [self.person_1.id],
         )
 
@@ -193,21 +155,20 @@ class TestPrivacyFamilyPersons(PrivacyRpcMixin, HttpCase):
         association = self.env["res.partner"].create(
             {"name": "Associazione", "is_company": True}
         )
-        coordinator = new_test_user(
-            self.env,
-            login="coord_zan",
-            password="coord_zan",
-            groups="base.group_portal",
-        )
-        coordinator.partner_id.parent_id = association
+        coordinator = new_portal_user(self.env, "coord_zan", association)
         # even a family person filed under the association's company
         self.person_1.parent_id = association
         self._login(coordinator)
         self.assertEqual(
-            self._ok("res.partner", "search", [("name", "ilike", "Ettore")]), []
+            self.rpc("res.partner", "search", [("name", "ilike", "Ettore")]), []
         )
-        self._refused(
-            ACCESS_DENIED, "res.partner", "read", [self.person_1.id], ["name"]
+        self.assertRpcRefused(
+            AccessError,
+            ACCESS_DENIED,
+            "res.partner",
+            "read",
+            [self.person_1.id],
+            ["name"],
         )
 
     def test_reading_many_persons_costs_no_query_per_person(self):

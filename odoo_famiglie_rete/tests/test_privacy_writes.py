@@ -2,11 +2,10 @@ from datetime import timedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from ..models.family_intervention import COMPENSATION_LOCKED_FIELDS
-from .common_portal import PortalCommon
-from .common_rpc import JsonRpcMixin
+from .common import PortalCommon
 
 # What the portal's forms write (controllers/portal/), spelled out here
 # rather than imported: widening a model's declaration must fail this test.
@@ -29,7 +28,7 @@ OWN_PROVIDER = "An association can only record its own interventions"
 
 
 @tagged("post_install", "-at_install")
-class TestPrivacyWrites(JsonRpcMixin, PortalCommon):
+class TestPrivacyWrites(PortalCommon):
     """Associations write only what they own, over JSON-RPC as over the portal.
 
     Each model declares the fields an association may write; every other
@@ -40,18 +39,9 @@ class TestPrivacyWrites(JsonRpcMixin, PortalCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.finance = new_test_user(
-            cls.env,
-            login="privacy_finance",
-            password="privacy_finance",
-            groups="odoo_famiglie_rete.group_family_finance",
-        )
         cls.type_parcel.compensable = False
         cls.type_rent.compensable = True
         cls.int_a.compensable = False
-
-    def _login(self, user):
-        self.authenticate(user.login, user.login)
 
     def _rule(self, user, operation=""):
         """The record rules' refusal (of ``operation``, or of any)."""
@@ -411,20 +401,8 @@ class TestPrivacyWrites(JsonRpcMixin, PortalCommon):
     def test_finance_writes_no_record_of_a_case(self):
         """Every model of a case (found at run time) and the case itself."""
         env = self.env
-        service = env["res.partner"].create(
-            {
-                "name": "Consultorio",
-                "category_id": [
-                    Command.link(
-                        env.ref(
-                            "odoo_famiglie_rete.partner_category_external_service"
-                        ).id
-                    )
-                ],
-            }
-        )
         env["family.referral"].create(
-            {"case_id": self.case_a.id, "service_id": service.id, "reason": "R"}
+            {"case_id": self.case_a.id, "service_id": self.service.id, "reason": "R"}
         )
         env["family.review.outcome"].create(
             {"review_id": self.review_a.id, "goal_id": self.goal_a.id}

@@ -9,7 +9,7 @@ from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 
-from .test_access import AccessCommon
+from .common import AccessCommon
 
 
 @tagged("post_install", "-at_install")
@@ -17,6 +17,8 @@ class TestRetention(AccessCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.mario = cls.member_a.partner_id
+        cls.bianca = cls.member_b.partner_id
         cls.case_a.write(
             {
                 "description": "<p>Sfratto in corso</p>",
@@ -29,7 +31,7 @@ class TestRetention(AccessCommon):
         cls.member_a2 = cls.env["family.case.member"].create(
             {
                 "case_id": cls.case_a.id,
-                "partner_id": cls.partner_b.id,
+                "partner_id": cls.bianca.id,
                 "fiscal_code": "RSSMRA80A01F205X",
                 "notes": "Invalidità 60%",
             }
@@ -80,24 +82,11 @@ class TestRetention(AccessCommon):
                 ],
             }
         )
-        service = cls.env["res.partner"].create(
-            {
-                "name": "CPS",
-                "is_company": True,
-                "category_id": [
-                    Command.link(
-                        cls.env.ref(
-                            "odoo_famiglie_rete.partner_category_external_service"
-                        ).id
-                    )
-                ],
-            }
-        )
         cls.referral = cls.env["family.referral"].create(
             {
                 "case_id": cls.case_a.id,
                 "member_id": cls.member_a.id,
-                "service_id": service.id,
+                "service_id": cls.service.id,
                 "reason": "Depressione di Mario",
                 "outcome": "Presa in carico",
             }
@@ -115,7 +104,7 @@ class TestRetention(AccessCommon):
             }
         )
         cls.env["family.case.member"].create(
-            {"case_id": cls.case_b.id, "partner_id": cls.partner_a.id}
+            {"case_id": cls.case_b.id, "partner_id": cls.mario.id}
         ).unlink()  # a member removed from case_b: nothing left there
         cls.share_a.consent_document = base64.b64encode(b"firma")
         cls.closing_day = fields.Date.today()
@@ -133,7 +122,7 @@ class TestRetention(AccessCommon):
         self.assertEqual(self.case_a.name, "Famiglia Alfa")
         self.assertEqual(self.case_a.member_ids, self.member_a | self.member_a2)
         self.assertEqual(self.int_a.notes, "Ritirato dalla moglie")
-        self.assertTrue(self.partner_a.exists())
+        self.assertTrue(self.mario.exists())
 
     def test_personal_data_is_gone_after_the_limit(self):
         kept = ["type_id", "provider_id", "date_start", "quantity", "amount", "state"]
@@ -164,10 +153,10 @@ class TestRetention(AccessCommon):
             .with_context(active_test=False)
             .search([("case_id", "=", case.id)])
         )
-        self.assertFalse(self.partner_a.exists())
-        # partner_b is still a member of case_b: kept as it is
-        self.assertEqual(self.partner_b.name, "Anna Rossi")
-        self.assertTrue(self.partner_b.active)
+        self.assertFalse(self.mario.exists())
+        # Bianca is still a member of case_b: kept as she is
+        self.assertEqual(self.bianca.name, "Bianca Beta")
+        self.assertTrue(self.bianca.active)
         # interventions: what statistics need stays
         self.assertEqual(self.int_a.read(kept), intervention_values)
         self.assertEqual(self.int_a.amount, 100)
@@ -227,7 +216,7 @@ class TestRetention(AccessCommon):
         self.assertEqual(self.env.cr.fetchone(), partners)
 
     def test_contact_used_elsewhere_is_blanked(self):
-        self.partner_a.write(
+        self.mario.write(
             {"email": "mario@example.com", "phone": "+39 333", "city": "Cernusco"}
         )
 
@@ -236,7 +225,7 @@ class TestRetention(AccessCommon):
 
         with patch.object(type(self.env["res.partner"]), "unlink", refuse):
             self._run_cron_on(self.closing_day + relativedelta(years=11))
-        partner = self.partner_a.with_context(active_test=False)
+        partner = self.mario.with_context(active_test=False)
         self.assertTrue(partner.exists())
         self.assertFalse(partner.active)
         self.assertEqual(partner.name, "Anonymised")

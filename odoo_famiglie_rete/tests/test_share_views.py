@@ -4,46 +4,37 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, tagged
 
-from .test_access import AccessCommon
+from .common import AccessCommon, refused_by_acl, refused_by_rule
 
 
 @tagged("post_install", "-at_install")
 class TestShareViews(AccessCommon):
-    def _check_views(self, model, user, view_types):
-        views = (
-            self.env[model]
-            .with_user(user)
-            .get_views([(False, view_type) for view_type in view_types])
-        )
-        self.assertEqual(set(views["views"]), set(view_types))
-        return views
-
     def test_share_views_open(self):
-        for user in (self.sw1, self.manager):
-            self._check_views("family.case.share", user, ["list", "form", "search"])
+        for user in (self.worker, self.manager):
+            self._check_views("family.case.share", ["list", "form", "search"], user)
         action = self.env.ref("odoo_famiglie_rete.family_case_share_action")
         self.assertEqual(action.res_model, "family.case.share")
-        Share = self.env["family.case.share"].with_user(self.sw1)
+        Share = self.env["family.case.share"].with_user(self.worker)
         self.assertEqual(
             Share.search([("state", "=", "active")]), self.share_a | self.share_b
         )
 
     def test_share_form_creates_a_share(self):
-        with Form(self.env["family.case.share"].with_user(self.sw1)) as form:
+        with Form(self.env["family.case.share"].with_user(self.worker)) as form:
             form.case_id = self.case_b
             form.partner_id = self.assoc_a
             form.legal_basis = "public_task"
             form.share_documents = True
-            form.volunteer_user_ids.add(self.vol_a)
+            form.volunteer_user_ids.add(self.vol_a2)
         share = form.record
         self.assertEqual(share.state, "active")
         self.assertTrue(share.share_identity)
         self.assertFalse(share.share_other_interventions)
-        self.assertEqual(share.volunteer_user_ids, self.vol_a)
-        self.assertEqual(self.Case.with_user(self.vol_a).search([]), self.case_b)
+        self.assertEqual(share.volunteer_user_ids, self.vol_a2)
+        self.assertEqual(self.Case.with_user(self.vol_a2).search([]), self.case_b)
 
     def test_share_form_asks_consent_date(self):
-        form = Form(self.env["family.case.share"].with_user(self.sw1))
+        form = Form(self.env["family.case.share"].with_user(self.worker))
         form.case_id = self.case_b
         form.partner_id = self.assoc_a
         form.legal_basis = "consent"
@@ -53,9 +44,9 @@ class TestShareViews(AccessCommon):
         self.assertEqual(form.save().state, "active")
 
     def test_revoke_wizard(self):
-        action = self.share_a.with_user(self.sw1).action_open_revoke_wizard()
+        action = self.share_a.with_user(self.worker).action_open_revoke_wizard()
         self.assertEqual(action["res_model"], "family.case.share.revoke")
-        Wizard = self.env["family.case.share.revoke"].with_user(self.sw1)
+        Wizard = self.env["family.case.share.revoke"].with_user(self.worker)
         form = Form(Wizard.with_context(**action["context"]))
         self.assertEqual(form.share_ids[:], self.share_a)
         with self.assertRaises(AssertionError):
@@ -74,7 +65,9 @@ class TestShareViews(AccessCommon):
         self.assertFalse(self.Case.with_user(self.coord_a).search([]))
         # a second revocation is refused
         wizard = Wizard.create({"share_ids": self.share_a.ids, "reason": "Ancora"})
-        with self.assertRaises(UserError):
+        with self.assertRaisesRegex(
+            UserError, "These shares are already ended or revoked"
+        ):
             wizard.action_revoke()
         self.assertEqual(
             self.share_a.revoke_reason, "La famiglia ha ritirato il consenso"
@@ -82,7 +75,9 @@ class TestShareViews(AccessCommon):
 
     def test_revoke_wizard_not_for_finance_or_associations(self):
         for user in (self.finance, self.coord_a):
-            with self.assertRaises(AccessError):
+            with self.assertRaisesRegex(
+                AccessError, refused_by_acl("create", "family.case.share.revoke")
+            ):
                 self.env["family.case.share.revoke"].with_user(user).create(
                     {"share_ids": self.share_a.ids, "reason": "No"}
                 )
@@ -91,7 +86,7 @@ class TestShareViews(AccessCommon):
     def test_access_log_views_for_managers_only(self):
         self.case_a.with_user(self.finance).web_read({"reference": {}})
         views = self._check_views(
-            "family.access.log", self.manager, ["list", "form", "search"]
+            "family.access.log", ["list", "form", "search"], self.manager
         )
         arch = views["views"]["list"]["arch"]
         for attribute in ('create="false"', 'edit="false"', 'delete="false"'):
@@ -104,9 +99,11 @@ class TestShareViews(AccessCommon):
         menu = self.env.ref("odoo_famiglie_rete.menu_family_access_log")
         Menu = self.env["ir.ui.menu"]
         self.assertIn(menu.id, Menu.with_user(self.manager)._visible_menu_ids())
-        self.assertNotIn(menu.id, Menu.with_user(self.sw1)._visible_menu_ids())
-        with self.assertRaises(AccessError):
-            self.env["family.access.log"].with_user(self.sw1).search([])
+        self.assertNotIn(menu.id, Menu.with_user(self.worker)._visible_menu_ids())
+        with self.assertRaisesRegex(
+            AccessError, refused_by_acl("read", "family.access.log")
+        ):
+            self.env["family.access.log"].with_user(self.worker).search([])
 
     def test_settings(self):
         admin = self.env.ref("base.user_admin")
@@ -130,7 +127,7 @@ class TestShareViews(AccessCommon):
         self.assertEqual(self.vol_a.family_portal_role, "coordinator")
 
     def test_role_buttons(self):
-        users_view = self._check_views("res.users", self.manager, ["list"])
+        users_view = self._check_views("res.users", ["list"], self.manager)
         self.assertTrue(users_view)
         action = self.env.ref("odoo_famiglie_rete.res_users_action_family_portal")
         portal_users = (
@@ -139,31 +136,36 @@ class TestShareViews(AccessCommon):
             .search(literal_eval(action.domain))
         )
         self.assertIn(self.vol_a, portal_users)
-        self.assertNotIn(self.sw1, portal_users)
+        self.assertNotIn(self.worker, portal_users)
         self.vol_a.with_user(self.manager).action_family_role_coordinator()
         self.assertEqual(self.vol_a.family_portal_role, "coordinator")
         self.vol_a.with_user(self.coord_a).action_family_role_volunteer()
         self.assertEqual(self.vol_a.family_portal_role, "volunteer")
-        with self.assertRaises(AccessError):
+        # another association's coordinator: not even readable
+        with self.assertRaisesRegex(AccessError, refused_by_rule("read", "res.users")):
             self.coord_b.with_user(self.coord_a).action_family_role_none()
-        with self.assertRaises(AccessError):
-            self.vol_a.with_user(self.sw1).action_family_role_coordinator()
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(
+            AccessError, "Only the manager or the association's coordinator sets roles"
+        ):
+            self.vol_a.with_user(self.worker).action_family_role_coordinator()
+        with self.assertRaisesRegex(
+            AccessError, "Only the manager or the association's coordinator sets roles"
+        ):
             self.vol_a.with_user(self.vol_a).action_family_role_coordinator()
-        with self.assertRaises(UserError):
-            self.sw1.with_user(self.manager).action_family_role_coordinator()
+        with self.assertRaisesRegex(
+            UserError, r"Only association \(portal\) users have a role"
+        ):
+            self.worker.with_user(self.manager).action_family_role_coordinator()
         self.assertEqual(self.coord_b.family_portal_role, "coordinator")
 
     def test_case_form_lists_its_shares_for_social_workers_only(self):
-        arch = self._check_views("family.case", self.sw1, ["form"])["views"]["form"][
-            "arch"
-        ]
+        arch = self._check_views("family.case", ["form"])["views"]["form"]["arch"]
         self.assertIn('name="share_ids"', arch)
-        arch = self._check_views("family.case", self.finance, ["form"])["views"][
+        arch = self._check_views("family.case", ["form"], self.finance)["views"][
             "form"
         ]["arch"]
         self.assertNotIn('name="share_ids"', arch)
-        with Form(self.case_b.with_user(self.sw1)) as form:
+        with Form(self.case_b.with_user(self.worker)) as form:
             with form.share_ids.new() as share:
                 share.partner_id = self.assoc_a
                 share.legal_basis = "public_task"

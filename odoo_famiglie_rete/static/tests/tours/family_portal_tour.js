@@ -94,7 +94,7 @@ tours.add("odoo_famiglie_rete_portal_new_intervention_tour", {
         },
         {
             trigger: ".o_family_intervention_form select[name=type_id]",
-            run: "selectByLabel Affitto portale",
+            run: "selectByLabel Rent contribution",
         },
         {
             trigger: ".o_family_intervention_form input[name=name]",
@@ -136,7 +136,7 @@ tours.add("odoo_famiglie_rete_portal_new_intervention_tour", {
             trigger: ".o_family_saved",
         },
         {
-            trigger: ".o_family_intervention:contains(Affitto portale)",
+            trigger: ".o_family_intervention:contains(Rent contribution)",
         },
     ],
 });
@@ -145,7 +145,7 @@ tours.add("odoo_famiglie_rete_portal_new_intervention_tour", {
 tours.add("odoo_famiglie_rete_portal_edit_intervention_tour", {
     steps: () => [
         {
-            trigger: ".o_family_intervention:contains(Pacco portale) a.o_family_edit_intervention",
+            trigger: ".o_family_intervention:contains(Food parcel) a.o_family_edit_intervention",
             run: "click",
         },
         {
