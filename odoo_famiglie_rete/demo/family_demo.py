@@ -98,8 +98,14 @@ class FamilyDemo(models.AbstractModel):
         (the company's folder, or FAMIGLIE_SIUSS_SCHEMAS) no flow is built.
         """
         company = self.env.company
-        members = self.env["family.case.member"].search(
-            [("company_id", "=", company.id), ("fiscal_code", "!=", False)]
+        # the demo's closed cases had benefits last year too (superuser: the
+        # demo data is loaded as such)
+        members = (
+            self.env["family.case.member"]
+            .with_context(family_allow_closed=True)
+            .search(
+                [("company_id", "=", company.id), ("fiscal_code", "!=", False)]
+            )
         )
         for member in members.filtered(lambda m: not m.last_name):
             first, _sep, last = (member.name or "").rpartition(" ")
@@ -118,7 +124,7 @@ class FamilyDemo(models.AbstractModel):
         date_from, date_to = date(year, 1, 1), date(year, 12, 31)
         Flow = self.env["family.siuss.flow"]
         interventions = Flow._siuss_interventions(company, date_from, date_to)
-        for intervention in interventions:
+        for intervention in interventions.with_context(family_allow_closed=True):
             vals = {}
             if not intervention.siuss_application_ref:
                 vals["siuss_application_ref"] = f"{year}/{intervention.id:05d}"
