@@ -11,7 +11,7 @@
     "application": True,
     "installable": True,
     "depends": ["contacts", "mail", "calendar", "account", "portal"],
-    "external_dependencies": {"python": ["python-stdnum"]},
+    "external_dependencies": {"python": ["python-stdnum", "lxml"]},
     "data": [
         "security/family_security.xml",
         "security/ir.model.access.csv",
@@ -41,6 +41,7 @@
         "views/family_compensation_views.xml",
         "views/family_compensation_line_views.xml",
         "views/family_access_log_views.xml",
+        "views/family_siuss_flow_views.xml",
         "views/res_partner_views.xml",
         "views/res_users_views.xml",
         "views/res_config_settings_views.xml",
@@ -52,6 +53,7 @@
         "report/family_member_data_report.xml",
         "report/family_compensation_report.xml",
         "wizards/family_case_share_revoke_views.xml",
+        "wizards/family_siuss_build_views.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -61,6 +63,7 @@
         "demo/family_case_demo.xml",
         "demo/family_case_share_demo.xml",
         "demo/family_compensation_demo.xml",
+        "demo/family_siuss_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -33,6 +33,7 @@ from . import mail_activity
 from . import mail_thread
 from . import family_protocol_party_rate
 from . import family_compensation
+from . import family_siuss_flow
 from . import family_compensation_bill
 from . import family_compensation_line
 from . import account_move

@@ -43,6 +43,8 @@ CHANNELS = [
     ("group", "Grouped View"),
     ("search", "Name Search"),
     ("download", "Document Download"),
+    ("siuss", "SIUSS Flow Built"),
+    ("siuss_collect", "SIUSS Flow Collected by INPS"),
 ]
 
 
@@ -81,7 +83,7 @@ class FamilyAccessLog(models.Model):
         return super().unlink()
 
     @api.model
-    def _log(self, cases, channel, model=None):
+    def _log(self, cases, channel, model=None, force=False):
         """Record that the current user opened ``cases`` through ``channel``.
 
         ``cases`` is a recordset of ``family.case`` (or their ids), or an
@@ -91,10 +93,12 @@ class FamilyAccessLog(models.Model):
         in the same query.
 
         Only association (portal) users and finance users are logged; the
-        Comune's social workers are the cases' owners.
+        Comune's social workers are the cases' owners. ``force`` logs any
+        user, even in sudo mode: the SIUSS flows (personal data leaving the
+        Comune for INPS) are logged when built and when collected.
         """
         user = self.env.user
-        if self.env.su or not self._is_logged_user(user):
+        if not force and (self.env.su or not self._is_logged_user(user)):
             return
         if isinstance(cases, SQL):
             case_filter = SQL("c.id IN (%s)", cases)
@@ -103,7 +107,11 @@ class FamilyAccessLog(models.Model):
             if not ids:
                 return
             case_filter = SQL("c.id = ANY(%s)", sorted(set(ids)))
-        association = user.commercial_partner_id if user.share else False
+        association = (
+            user.commercial_partner_id
+            if user.share and not user._is_public()
+            else False
+        )
         self.env["family.case"].flush_model(["reference"])
         query = SQL(
             """

@@ -81,6 +81,51 @@ class FamilyCaseMember(models.Model):
         help="Other open cases with a member of the same codice fiscale or person.",
     )
     notes = fields.Text(groups=SOCIAL_WORKER)
+    # What the SIUSS flows to INPS need of a person (DM 206/2014), beyond the
+    # codice fiscale, the sex and the date of birth above.
+    last_name = fields.Char(
+        string="Surname", groups=SOCIAL_WORKER, help="As in the codice fiscale."
+    )
+    first_name = fields.Char(groups=SOCIAL_WORKER)
+    birth_place_code = fields.Char(
+        string="Place of Birth (Belfiore Code)",
+        size=4,
+        compute="_compute_birth_place_code",
+        store=True,
+        readonly=False,
+        precompute=True,
+        groups=SOCIAL_WORKER,
+        help="The cadastral (Belfiore) code of the Comune of birth, or Z... for "
+        "a foreign country: read from the codice fiscale when it can be.",
+    )
+    citizenship_code = fields.Char(
+        string="Citizenship (Code)",
+        size=3,
+        groups=SOCIAL_WORKER,
+        help="ISO 3166 numeric code, three digits: 380 for Italy, 990 when "
+        "not available.",
+    )
+    citizenship2_code = fields.Char(
+        string="Second Citizenship (Code)", size=3, groups=SOCIAL_WORKER
+    )
+    residence_country_code = fields.Char(
+        string="Country of Residence (Code)",
+        size=3,
+        groups=SOCIAL_WORKER,
+        help="ISO 3166 numeric code: 380 for Italy.",
+    )
+    residence_region_code = fields.Char(
+        string="Region of Residence (Code)",
+        size=2,
+        groups=SOCIAL_WORKER,
+        help="Two digits (DM 1986 coding), required when the country is Italy.",
+    )
+    residence_municipality_code = fields.Char(
+        string="Comune of Residence (ISTAT Code)",
+        size=6,
+        groups=SOCIAL_WORKER,
+        help="Six digits, required when the country is Italy.",
+    )
 
     @api.depends("birthdate")
     def _compute_age(self):
@@ -101,6 +146,45 @@ class FamilyCaseMember(models.Model):
         if minor:
             return [("birthdate", ">", limit)]
         return ["|", ("birthdate", "<=", limit), ("birthdate", "=", False)]
+
+    @api.depends("fiscal_code")
+    def _compute_birth_place_code(self):
+        """Characters 12 to 15 of a valid codice fiscale name the place of birth."""
+        for member in self:
+            code = member.fiscal_code
+            if code and len(code) == 16 and codicefiscale.is_valid(code):
+                member.birth_place_code = code[11:15].upper()
+            elif not member.birth_place_code:
+                member.birth_place_code = False
+
+    @api.constrains(
+        "citizenship_code",
+        "citizenship2_code",
+        "residence_country_code",
+        "residence_region_code",
+        "residence_municipality_code",
+    )
+    def _check_siuss_codes(self):
+        lengths = {
+            "citizenship_code": 3,
+            "citizenship2_code": 3,
+            "residence_country_code": 3,
+            "residence_region_code": 2,
+            "residence_municipality_code": 6,
+        }
+        for member in self:
+            for fname, length in lengths.items():
+                value = member[fname]
+                if value and not (value.isdigit() and len(value) == length):
+                    raise ValidationError(
+                        self.env._(
+                            "%(field)s of %(name)s must be made of %(length)s "
+                            "digits.",
+                            field=self._fields[fname]._description_string(self.env),
+                            name=member.name,
+                            length=length,
+                        )
+                    )
 
     @api.depends("fiscal_code", "partner_id", "case_id")
     def _compute_other_case_ids(self):

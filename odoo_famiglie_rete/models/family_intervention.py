@@ -58,6 +58,24 @@ OVERLAP_FIELDS = {
 }
 
 
+# The SIUSS data of an intervention (the Comune's social service only): the
+# application, the ISEE declaration, the shares of the cost.
+SIUSS_FIELDS = frozenset(
+    {
+        "siuss_application_ref",
+        "siuss_dsu_number",
+        "siuss_dsu_year",
+        "siuss_dsu_date",
+        "siuss_taken_in_charge",
+        "siuss_user_share",
+        "siuss_health_share",
+        "siuss_comune_share",
+        "siuss_monthly_hours",
+    }
+)
+SOCIAL_WORKER = "odoo_famiglie_rete.group_family_social_worker"
+
+
 class FamilyIntervention(models.Model):
     _name = "family.intervention"
     _description = "Intervention"
@@ -173,6 +191,73 @@ class FamilyIntervention(models.Model):
         index=True,
         help="In an approved, billed or paid statement: it can no longer change.",
     )
+
+    # SIUSS (INPS): what the flow needs beyond the type, dates and amount
+    siuss_application_ref = fields.Char(
+        string="Application Protocol",
+        groups=SOCIAL_WORKER,
+        help="The protocol number of the application (ProtocolloDomanda).",
+    )
+    siuss_dsu_number = fields.Char(
+        string="DSU Protocol Number",
+        groups=SOCIAL_WORKER,
+        help="The ISEE declaration (DSU), when the benefit is subject to ISEE.",
+    )
+    siuss_dsu_year = fields.Integer(
+        string="DSU Year", groups=SOCIAL_WORKER, aggregator=None
+    )
+    siuss_dsu_date = fields.Date(string="DSU Date", groups=SOCIAL_WORKER)
+    siuss_taken_in_charge = fields.Boolean(
+        string="Taken in Charge",
+        compute="_compute_siuss_taken_in_charge",
+        store=True,
+        readonly=False,
+        precompute=True,
+        groups=SOCIAL_WORKER,
+        help="The beneficiary is taken in charge by the social service "
+        "(PresaCarico): proposed from the case's stage.",
+    )
+    siuss_user_share = fields.Monetary(
+        string="User's Share",
+        currency_field="currency_id",
+        groups=SOCIAL_WORKER,
+        help="What the beneficiary pays of the amount.",
+    )
+    siuss_health_share = fields.Monetary(
+        string="Health Service's Share",
+        currency_field="currency_id",
+        groups=SOCIAL_WORKER,
+        help="What the national health service pays of the amount.",
+    )
+    siuss_comune_share = fields.Monetary(
+        string="Comune's Share",
+        currency_field="currency_id",
+        compute="_compute_siuss_comune_share",
+        groups=SOCIAL_WORKER,
+        help="The amount less the user's and the health service's shares.",
+    )
+    siuss_monthly_hours = fields.Float(
+        string="Monthly Hours of Service", groups=SOCIAL_WORKER, aggregator=None
+    )
+
+    @api.depends("case_id")
+    def _compute_siuss_taken_in_charge(self):
+        """Proposed from the case's stage when the intervention is recorded."""
+        in_charge = self.env.ref(
+            "odoo_famiglie_rete.stage_in_charge", raise_if_not_found=False
+        )
+        for rec in self:
+            stage = rec.case_id.stage_id
+            rec.siuss_taken_in_charge = bool(
+                in_charge and stage and stage.sequence >= in_charge.sequence
+            )
+
+    @api.depends("amount", "siuss_user_share", "siuss_health_share")
+    def _compute_siuss_comune_share(self):
+        for rec in self:
+            rec.siuss_comune_share = (
+                rec.amount - rec.siuss_user_share - rec.siuss_health_share
+            )
 
     @api.model
     def _default_provider_id(self):

@@ -1,4 +1,19 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+# The SIUSS flow's codes (PS_PSA_SINA201812.xsd)
+SIUSS_AREAS = [
+    ("1", "Family and Minors"),
+    ("2", "Disability and Dependency"),
+    ("3", "Poverty and Social Exclusion"),
+]
+SIUSS_CHARACTERS = [("1", "Periodic"), ("2", "One-off")]
+SIUSS_MEANS_TESTS = [
+    ("1", "Subject to ISEE"),
+    ("2", "Means-tested, not through ISEE"),
+    ("3", "Subject to ISEE, exempted for the beneficiary"),
+    ("4", "No means test"),
+]
 
 CATEGORIES = [
     ("food_goods", "Food and Goods"),
@@ -35,6 +50,30 @@ class FamilyInterventionType(models.Model):
     )
     description = fields.Text(translate=True)
     active = fields.Boolean(default=True)
+    # The INPS benefit this type is (SIUSS, DM 206/2014)
+    siuss_code = fields.Char(
+        string="INPS Benefit Code",
+        help="CodicePrestazione of INPS's catalogue of social benefits (e.g. "
+        "A1.02): the interventions of this type given or paid by the Comune "
+        "are sent to INPS with it.",
+    )
+    siuss_name = fields.Char(
+        string="INPS Benefit Name",
+        help="DenominazionePrestazione: 10 to 200 characters.",
+    )
+    siuss_area = fields.Selection(SIUSS_AREAS, string="User Area")
+    siuss_character = fields.Selection(
+        SIUSS_CHARACTERS, string="Periodic or One-off", default="2"
+    )
+    siuss_means_test = fields.Selection(
+        SIUSS_MEANS_TESTS, string="Means Test", default="4"
+    )
+    siuss_excluded = fields.Boolean(
+        string="Not Sent to INPS",
+        help="Not a social benefit for the SIUSS (e.g. listening): its "
+        "interventions are never sent, on purpose. A type without a benefit "
+        "code and without this flag stops the flow's building.",
+    )
 
     _sql_constraints = [
         (
@@ -43,6 +82,24 @@ class FamilyInterventionType(models.Model):
             "The default unit value cannot be negative.",
         )
     ]
+
+    @api.constrains("siuss_code", "siuss_name")
+    def _check_siuss_code(self):
+        for rec in self:
+            if rec.siuss_code and not 5 <= len(rec.siuss_code) <= 10:
+                raise ValidationError(
+                    self.env._(
+                        "The INPS benefit code of %(type)s has 5 to 10 characters.",
+                        type=rec.name,
+                    )
+                )
+            if rec.siuss_name and not 10 <= len(rec.siuss_name) <= 200:
+                raise ValidationError(
+                    self.env._(
+                        "The INPS benefit name of %(type)s has 10 to 200 characters.",
+                        type=rec.name,
+                    )
+                )
 
     def write(self, vals):
         if "category" not in vals:

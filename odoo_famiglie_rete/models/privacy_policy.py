@@ -88,7 +88,26 @@ CASE_OUTSIDE_COMUNE = {
     "active",
     "is_closed",
 }
-INTERVENTION_PRIVATE = {"name", "notes", "member_id", "goal_id", "overlap_warning"}
+# The SIUSS data of an intervention: application, ISEE declaration, shares.
+INTERVENTION_SIUSS = {
+    "siuss_application_ref",
+    "siuss_dsu_number",
+    "siuss_dsu_year",
+    "siuss_dsu_date",
+    "siuss_taken_in_charge",
+    "siuss_user_share",
+    "siuss_health_share",
+    "siuss_comune_share",
+    "siuss_monthly_hours",
+}
+INTERVENTION_PRIVATE = {
+    "name",
+    "notes",
+    "member_id",
+    "goal_id",
+    "overlap_warning",
+    *INTERVENTION_SIUSS,
+}
 CONFIG = policy(finance="all", association="all", opens="always")
 
 POLICY = {
@@ -133,7 +152,12 @@ POLICY = {
         social_worker={"all-but": {"compensation_id", "compensation_line_ids"}},
         finance={"all-but": INTERVENTION_PRIVATE},
         association={
-            "all-but": {"overlap_warning", "compensation_id", "compensation_line_ids"}
+            "all-but": {
+                "overlap_warning",
+                "compensation_id",
+                "compensation_line_ids",
+                *INTERVENTION_SIUSS,
+            }
         },
         opens="always",
         own="provider",
@@ -202,6 +226,10 @@ POLICY = {
         opens="always",
         own="statement",
     ),
+    # The SIUSS flows to INPS carry personal data by law: the manager only
+    # (INPS collects them through the e-service, not through a session).
+    "family.siuss.flow": policy(social_worker=None),
+    "family.siuss.build": policy(social_worker=None),
     "family.compensation.line": policy(
         social_worker=None,
         finance="all",
@@ -222,4 +250,14 @@ ODOO_MODEL_FIELDS = {
         "family_protocol_count": ("manager", "social_worker", "finance"),
     },
     "res.users": {"family_portal_role": ROLES},
+    # the Comune's SIUSS codes and its operator: the manager; the e-service's
+    # token: the administrator only
+    "res.company": {
+        "family_siuss_ente_code": ("manager",),
+        "family_siuss_belfiore_code": ("manager",),
+        "family_siuss_istat_code": ("manager",),
+        "family_siuss_operator_fiscal_code": ("manager",),
+        "family_siuss_schema_dir": ("manager",),
+        "family_siuss_waas_token": (),
+    },
 }

@@ -1,4 +1,7 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+MANAGER = "odoo_famiglie_rete.group_family_manager"
 
 
 class ResCompany(models.Model):
@@ -14,3 +17,55 @@ class ResCompany(models.Model):
         default=24,
         help="Entries of the access log older than this are removed; 0 keeps them.",
     )
+    # The Comune as INPS knows it, for the SIUSS flows (DM 206/2014).
+    family_siuss_ente_code = fields.Char(
+        string="SIUSS Ente Code",
+        groups=MANAGER,
+        help="The Comune's code in INPS's access system (Ente/@Codice of the "
+        "flow, and the first part of each flow's identifier).",
+    )
+    family_siuss_belfiore_code = fields.Char(
+        string="Belfiore Code",
+        size=4,
+        groups=MANAGER,
+        help="The cadastral code of the Comune (e.g. C523 for Cernusco sul "
+        "Naviglio): the e-service's codice_ente and the Ente's address.",
+    )
+    family_siuss_istat_code = fields.Char(
+        string="ISTAT Code", size=6, groups=MANAGER, help="Six digits."
+    )
+    family_siuss_operator_fiscal_code = fields.Char(
+        string="Operator's Codice Fiscale",
+        size=16,
+        groups=MANAGER,
+        help="The codice fiscale of the person who sends the flows for the Comune.",
+    )
+    family_siuss_schema_dir = fields.Char(
+        string="SIUSS Schema Folder",
+        groups=MANAGER,
+        help="The folder on the server where the Comune keeps INPS's schemas "
+        "(PS_PSA_SINA201812.xsd, SINBA.xsd), downloaded from INPS.",
+    )
+    family_siuss_waas_token = fields.Char(
+        string="SIUSS E-service Token",
+        groups="base.group_system",
+        copy=False,
+        help="The bearer token INPS (through PDND's gateway) presents to the "
+        "e-service /waas/v1; empty: the e-service refuses every call.",
+    )
+
+    @api.constrains("family_siuss_belfiore_code", "family_siuss_istat_code")
+    def _check_family_siuss_codes(self):
+        for company in self.sudo():
+            belfiore = company.family_siuss_belfiore_code
+            if belfiore and not (
+                len(belfiore) == 4 and belfiore[0].isalpha() and belfiore[1:].isdigit()
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "The Belfiore code is a letter and three digits (e.g. C523)."
+                    )
+                )
+            istat = company.family_siuss_istat_code
+            if istat and not (len(istat) == 6 and istat.isdigit()):
+                raise ValidationError(self.env._("The ISTAT code has six digits."))

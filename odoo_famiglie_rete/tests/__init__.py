@@ -33,3 +33,5 @@ from . import test_privacy_partner
 from . import test_privacy_calendar
 from . import test_privacy_channels
 from . import test_portal_counts
+from . import test_siuss
+from . import test_siuss_waas

@@ -1,0 +1,195 @@
+import base64
+import json
+
+import jsonschema
+import yaml
+
+from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tools import mute_logger
+
+from .common import PASSWORD, SPECS, JsonRpcMixin, SiussCommon
+
+TOKEN = "waas-token-of-the-comune"
+ACCESS_ERROR = "odoo.exceptions.AccessError"
+
+
+def openapi_validator(name):
+    """A validator of INPS's OpenAPI schema ``name`` (OpenAPI 3.0 is JSON
+    Schema draft 4 as far as these schemas go)."""
+    spec = yaml.safe_load((SPECS / "api-comuni.yaml").read_text())
+    schema = {"$ref": f"#/components/schemas/{name}", "components": spec["components"]}
+    return jsonschema.Draft4Validator(
+        schema, format_checker=jsonschema.Draft4Validator.FORMAT_CHECKER
+    )
+
+
+@tagged("post_install", "-at_install")
+class TestSiussWaas(JsonRpcMixin, SiussCommon, HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env.company.family_siuss_waas_token = TOKEN
+        cls.finance = new_test_user(
+            cls.env,
+            login="siuss_finance",
+            password=PASSWORD,
+            groups="odoo_famiglie_rete.group_family_finance",
+        )
+        cls.sw = new_test_user(
+            cls.env,
+            login="siuss_worker",
+            password=PASSWORD,
+            groups="odoo_famiglie_rete.group_family_social_worker",
+        )
+        cls.portal = new_test_user(
+            cls.env, login="siuss_portal", password=PASSWORD, groups="base.group_portal"
+        )
+        cls.portal.partner_id.parent_id = cls.assoc_a
+        cls.portal.family_portal_role = "coordinator"
+
+    def _get(self, path, token=TOKEN):
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        return self.url_open(path, headers=headers)
+
+    def _flussi(self, since, limit=None):
+        query = f"since={since}" + (f"&limit={limit}" if limit is not None else "")
+        response = self._get(f"/waas/v1/flussi?{query}")
+        self.assertEqual(response.status_code, 200, response.text)
+        self.assertEqual(response.headers["Content-Type"], "application/json")
+        payload = response.json()
+        openapi_validator("Entries").validate(payload)
+        return payload["elenco_flussi"]
+
+    def test_status(self):
+        response = self._get("/waas/v1/status", token=None)
+        self.assertEqual(response.status_code, 200)
+        self.assertEqual(response.headers["Content-Type"], "application/problem+json")
+        openapi_validator("Problem").validate(response.json())
+
+    def test_flussi_paging_and_esiti(self):
+        flows = self.build()
+        self.assertEqual(self._flussi(0, limit=0), [])
+        first = self._flussi(0, limit=1)
+        self.assertEqual(len(first), 1)
+        entry = first[0]
+        oldest = flows.sorted("ts_millis")[0]
+        self.assertEqual(entry["id_flusso"], oldest.name)
+        self.assertEqual(entry["codice_ente"], "C523")
+        self.assertEqual(entry["tipo"], "PS_PSA_SINA")
+        self.assertIn(b"<Flusso", base64.b64decode(entry["flusso"]))
+        since = int(oldest.ts_millis)
+        second = self._flussi(since)
+        self.assertEqual([e["id_flusso"] for e in second], [(flows - oldest).name])
+        self.assertEqual(self._flussi(int(max(flows.mapped("ts_millis")))), [])
+        self.assertEqual(set(flows.mapped("state")), {"sent"})
+        # the collection is in the access log
+        self.assertTrue(
+            self.env["family.access.log"].search_count(
+                [("channel", "=", "siuss_collect"), ("case_id", "=", self.case.id)]
+            )
+        )
+        rejected = flows - oldest
+        body = {
+            "elenco_esiti": [
+                {
+                    "id_flusso": oldest.name,
+                    "tipo": "PS_PSA_SINA",
+                    "ts_flusso": entry["ts_flusso"],
+                    "ts_acquisizione": "2025-01-10T10:00:00.000Z",
+                    "codice_esito": "OK",
+                    "id_acquisizione_siuss": "22738",
+                },
+                {
+                    "id_flusso": rejected.name,
+                    "tipo": "PS_PSA_SINA",
+                    "ts_flusso": second[0]["ts_flusso"],
+                    "ts_acquisizione": "2025-01-10T10:00:00.000Z",
+                    "codice_esito": "RICHIESTA_INVALIDA",
+                    "descrizione_esito": "Codice prestazione non valido",
+                },
+            ]
+        }
+        openapi_validator("ElencoEsiti").validate(body)
+        response = self.url_open(
+            "/waas/v1/esiti",
+            data=json.dumps(body),
+            headers={
+                "Authorization": f"Bearer {TOKEN}",
+                "Content-Type": "application/json",
+            },
+        )
+        self.assertEqual(response.status_code, 204, response.text)
+        self.assertEqual(oldest.state, "accepted")
+        self.assertEqual(oldest.siuss_acquisition_ref, "22738")
+        self.assertEqual(rejected.state, "rejected")
+        self.assertEqual(rejected.outcome_message, "Codice prestazione non valido")
+        # a rejected flow is built again (INPS did not take it)
+        rebuilt = self.build()
+        self.assertEqual(rebuilt.intervention_id, rejected.intervention_id)
+
+    @mute_logger("odoo.http")
+    def test_refused_without_the_credential(self):
+        self.build()
+        for token in (None, "wrong-token"):
+            response = self._get("/waas/v1/flussi?since=0", token=token)
+            self.assertEqual(response.status_code, 401)
+            openapi_validator("Problem").validate(response.json())
+            response = self.url_open(
+                "/waas/v1/esiti",
+                data=json.dumps({"elenco_esiti": []}),
+                headers={"Authorization": f"Bearer {token}"} if token else {},
+            )
+            self.assertEqual(response.status_code, 401)
+        self.assertEqual(
+            set(self.env["family.siuss.flow"].search([]).mapped("state")), {"ready"}
+        )
+        for query in ("", "since=abc", "since=0&limit=101", "since=-1"):
+            response = self._get(f"/waas/v1/flussi?{query}")
+            self.assertEqual(response.status_code, 400, query)
+            openapi_validator("Problem").validate(response.json())
+        response = self.url_open(
+            "/waas/v1/esiti",
+            data=json.dumps({"elenco_esiti": [{"id_flusso": "x"}]}),
+            headers={"Authorization": f"Bearer {TOKEN}"},
+        )
+        self.assertEqual(response.status_code, 400)
+
+    @mute_logger("odoo.http", "odoo.models")
+    def test_no_role_but_the_manager_reaches_a_flow(self):
+        flow = self.build()[0]
+        for user in (self.sw, self.finance, self.portal):
+            with self.subTest(user=user.login):
+                self.authenticate(user.login, PASSWORD)
+                for method, args in (
+                    ("search_read", ([], ["name"])),
+                    ("read", ([flow.id], ["xml_file"])),
+                    ("web_search_read", ([], {"name": {}})),
+                    ("read_group", ([], ["__count"], ["state"])),
+                ):
+                    self.assertEqual(
+                        self.rpc_error("family.siuss.flow", method, *args),
+                        ACCESS_ERROR,
+                        f"{user.login} calls {method}",
+                    )
+                response = self.url_open(
+                    f"/web/content/family.siuss.flow/{flow.id}/xml_file"
+                )
+                self.assertNotEqual(response.status_code, 200)
+                self.assertNotIn(b"Casellario", response.content)
+                self.assertEqual(
+                    self.rpc_error(
+                        "family.intervention",
+                        "read",
+                        [self.rent.id],
+                        ["siuss_dsu_number"],
+                    )
+                    if user != self.sw
+                    else None,
+                    ACCESS_ERROR if user != self.sw else None,
+                )
+        self.authenticate(self.manager.login, PASSWORD)
+        rows = self.rpc("family.siuss.flow", "search_read", [], ["name"])
+        self.assertIn(flow.name, [row["name"] for row in rows])
+        response = self.url_open(f"/web/content/family.siuss.flow/{flow.id}/xml_file")
+        self.assertEqual(response.status_code, 200)
+        self.assertIn(b"Casellario", response.content)

@@ -1,0 +1,57 @@
+from datetime import date
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class FamilySiussBuild(models.TransientModel):
+    """Build the SIUSS flows of a period (the social service manager)."""
+
+    _name = "family.siuss.build"
+    _description = "Build the SIUSS Flows"
+
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
+    date_from = fields.Date(
+        string="From", required=True, default=lambda self: self._default_date(1, 1)
+    )
+    date_to = fields.Date(
+        string="To", required=True, default=lambda self: self._default_date(12, 31)
+    )
+
+    @api.model
+    def _default_date(self, month, day):
+        """Last year: the flow the Comune owes INPS for the closed year."""
+        return date(fields.Date.context_today(self).year - 1, month, day)
+
+    @api.constrains("date_from", "date_to")
+    def _check_period(self):
+        for wizard in self:
+            if wizard.date_to < wizard.date_from:
+                raise ValidationError(self.env._("The period ends before it starts."))
+
+    def action_build(self):
+        self.ensure_one()
+        flows = self.env["family.siuss.flow"]._siuss_build(
+            self.company_id, self.date_from, self.date_to
+        )
+        if not flows:
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "info",
+                    "message": self.env._(
+                        "Nothing new to send: every benefit of the period is "
+                        "already in a flow."
+                    ),
+                    "next": {"type": "ir.actions.act_window_close"},
+                },
+            }
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "odoo_famiglie_rete.family_siuss_flow_action"
+        )
+        action["domain"] = [("id", "in", flows.ids)]
+        action["context"] = {}
+        return action
