@@ -37,7 +37,11 @@ class FamilyTransparency(http.Controller):
         return grants
 
     @http.route(
-        "/trasparenza/contributi", type="http", auth="public", methods=["GET"]
+        "/trasparenza/contributi",
+        type="http",
+        auth="public",
+        website=True,
+        methods=["GET"],
     )
     def transparency_years(self, **kw):
         self._family_italian()
@@ -50,6 +54,7 @@ class FamilyTransparency(http.Controller):
         "/trasparenza/contributi/<int:year>",
         type="http",
         auth="public",
+        website=True,
         methods=["GET"],
     )
     def transparency_year(self, year, **kw):

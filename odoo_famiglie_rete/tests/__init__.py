@@ -34,3 +34,5 @@ from . import test_privacy_calendar
 from . import test_privacy_channels
 from . import test_compensation_instrument
 from . import test_compensation_documents
+from . import test_compensation_documents_portal
+from . import test_transparency_register
