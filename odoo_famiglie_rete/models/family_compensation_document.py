@@ -139,6 +139,7 @@ class FamilyCompensationDocument(models.Model):
             elif not doc.company_id:
                 doc.company_id = self.env.company
 
+    @api.depends("intervention_id.compensated", "line_ids.state")
     def _compute_locked(self):
         for doc in self.sudo():
             doc.locked = doc.intervention_id.compensated or any(
