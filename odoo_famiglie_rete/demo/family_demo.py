@@ -1,9 +1,11 @@
+import base64
 import logging
 from datetime import date
 from pathlib import Path
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools.misc import file_open
 
 from ..models.family_siuss_flow import SCHEMA_FILES, siuss_schema_dir
 
@@ -19,7 +21,8 @@ class FamilyDemo(models.AbstractModel):
 
     @api.model
     def _family_demo_statements(self):
-        """Last year's statements of the demo: one paid, one billed.
+        """Last year's statements of the demo: one paid, one billed; the
+        year's transparency register, published.
 
         The terms get the company's purchase journal and an expense account
         of its chart (Italian or generic); without a chart nothing is made.
@@ -76,13 +79,60 @@ class FamilyDemo(models.AbstractModel):
             | period
         )
         statements = paid | billed
+        receipt = base64.b64encode(
+            file_open(
+                "odoo_famiglie_rete/demo/family_compensation_receipt.pdf", "rb"
+            ).read()
+        )
+        Document = self.env["family.compensation.document"]
+        # San Vincenzo's convenzione: its volunteers' train tickets ...
+        Document.create(
+            {
+                "partner_id": paid.partner_id.id,
+                "expense_type": "volunteer",
+                "document_type": "ticket",
+                "document_number": "TRN 0451",
+                "document_date": date(year, 10, 14),
+                "name": "Biglietti Trenord dei volontari per la raccolta alimentare",
+                "amount": 27.6,
+                "file": receipt,
+                "file_name": "biglietti_trenord.pdf",
+            }
+        )
         statements.action_compute_lines()
+        # ... and the receipt of each intervention it reimburses
+        Document.create(
+            [
+                {
+                    "intervention_id": line.intervention_id.id,
+                    "document_type": "receipt",
+                    "document_number": f"SC {index:04d}",
+                    "document_date": line.date,
+                    "name": line.name,
+                    "amount": line.amount,
+                    "file": receipt,
+                    "file_name": f"scontrino_{index:04d}.pdf",
+                }
+                for index, line in enumerate(
+                    paid.line_ids.filtered(
+                        lambda line: line.intervention_id and line.amount > 0
+                    ),
+                    start=1,
+                )
+            ]
+        )
         statements.filtered("line_ids").action_approve()
         statements.move_id.action_post()
         if paid.move_id:
             self.env["account.payment.register"].with_context(
                 active_model="account.move", active_ids=paid.move_id.ids
             ).create({})._create_payments()
+        register = self.env["family.transparency.register"].create(
+            {"year": year, "company_id": company.id}
+        )
+        register.action_compute()
+        if register.grant_ids:
+            register.action_publish()
         return statements
 
     @api.model

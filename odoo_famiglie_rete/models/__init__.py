@@ -36,6 +36,9 @@ from . import family_compensation
 from . import family_siuss_flow
 from . import family_compensation_bill
 from . import family_compensation_line
+from . import family_compensation_document
+from . import family_transparency_register
+from . import family_transparency_grant
 from . import account_move
 from . import ir_attachment
 from . import ir_binary

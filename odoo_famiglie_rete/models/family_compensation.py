@@ -66,6 +66,18 @@ class FamilyCompensation(models.Model):
     compensation_mode = fields.Selection(
         related="party_id.compensation_mode", string="Mode", store=True
     )
+    instrument = fields.Selection(
+        related="party_id.instrument", store=True, index=True, string="Instrument"
+    )
+    instrument_reference = fields.Char(related="party_id.instrument_reference")
+    instrument_date = fields.Date(related="party_id.instrument_date")
+    cig = fields.Char(related="party_id.cig")
+    instrument_label = fields.Char(
+        compute="_compute_instrument_label",
+        string="Legal Basis",
+        help="The instrument and the act under which the association is paid; "
+        "written in the vendor bill's terms.",
+    )
     company_id = fields.Many2one(
         related="party_id.company_id", store=True, index=True, precompute=True
     )
@@ -132,6 +144,40 @@ class FamilyCompensation(models.Model):
     )
     over_budget = fields.Boolean(compute="_compute_budget")
     notes = fields.Html()
+    document_ids = fields.Many2many(
+        "family.compensation.document",
+        compute="_compute_document_ids",
+        string="Supporting Documents",
+        help="The documents of the reimbursed costs: those of the interventions "
+        "and the volunteers' expenses in the statement.",
+    )
+    document_count = fields.Integer(compute="_compute_document_ids")
+    undocumented_count = fields.Integer(
+        compute="_compute_document_ids",
+        string="Costs without Document",
+        help="Reimbursed interventions whose documents are missing or cover less "
+        "than their amount: the statement cannot be approved.",
+    )
+
+    @api.depends("party_id", "instrument", "instrument_reference", "instrument_date")
+    def _compute_instrument_label(self):
+        for rec in self:
+            rec.instrument_label = (
+                rec.party_id._family_instrument_label() if rec.party_id else False
+            )
+
+    @api.depends("line_ids", "compensation_mode")
+    def _compute_document_ids(self):
+        Document = self.env["family.compensation.document"]
+        for rec in self:
+            if rec.compensation_mode != "reimbursement" or not rec.id:
+                rec.document_ids = Document
+                rec.document_count = 0
+                rec.undocumented_count = 0
+                continue
+            rec.document_ids = rec._family_documents()
+            rec.document_count = len(rec.document_ids)
+            rec.undocumented_count = len(rec._family_undocumented_lines())
 
     @api.depends("line_ids")
     def _compute_line_count(self):
@@ -312,8 +358,109 @@ class FamilyCompensation(models.Model):
                 ]
             else:
                 rec._family_insert_intervention_lines()
+            if rec.compensation_mode == "reimbursement":
+                common = rec._family_line_common_vals()
+                vals_list += [
+                    {**common, **vals} for vals in rec._family_expense_line_vals()
+                ]
         self.env["family.compensation.line"].create(vals_list)
         return True
+
+    def _family_documents(self):
+        """The supporting documents of the statement's reimbursed costs: those
+        of its interventions and its volunteers' expenses (searched afresh)."""
+        self.ensure_one()
+        lines = self.line_ids
+        return (
+            self.env["family.compensation.document"].search(
+                [("intervention_id", "in", lines.intervention_id.ids)]
+            )
+            | lines.document_id
+        )
+
+    def _family_expense_line_vals(self):
+        """The association's documented costs that are no intervention (its
+        volunteers' expenses) dated in the period and not yet reimbursed."""
+        self.ensure_one()
+        start, end = self._family_window()
+        documents = self.env["family.compensation.document"].search(
+            [
+                ("partner_id", "=", self.partner_id.id),
+                ("company_id", "=", self.company_id.id),
+                ("expense_type", "=", "volunteer"),
+                ("document_date", ">=", start),
+                ("document_date", "<=", end),
+                ("line_ids", "not any", [("state", "!=", "cancelled")]),
+            ],
+            order="document_date, id",
+        )
+        return [
+            {
+                "document_id": document.id,
+                "name": self.env._(
+                    "Volunteers' expenses: %(document)s",
+                    document=document.display_name,
+                ),
+                "date": document.document_date,
+                "quantity": 1.0,
+                "unit_price": document.amount,
+                "amount": document.amount,
+            }
+            for document in documents
+        ]
+
+    def _family_undocumented_lines(self):
+        """The reimbursed interventions whose documents are missing or cover
+        less than the amount paid (one grouped query)."""
+        self.ensure_one()
+        lines = self.line_ids.filtered(
+            lambda line: line.intervention_id
+            and self.currency_id.compare_amounts(line.amount, 0) > 0
+        )
+        if not lines:
+            return lines
+        documented = dict(
+            self.env["family.compensation.document"]
+            .sudo()
+            ._read_group(
+                [("intervention_id", "in", lines.intervention_id.ids)],
+                ["intervention_id"],
+                ["amount:sum"],
+            )
+        )
+        return lines.filtered(
+            lambda line: self.currency_id.compare_amounts(
+                documented.get(line.intervention_id, 0.0), line.amount
+            )
+            < 0
+        )
+
+    def _family_check_documents(self):
+        """Under a convenzione every reimbursed cost carries its document."""
+        for rec in self.filtered(lambda r: r.compensation_mode == "reimbursement"):
+            missing = rec._family_undocumented_lines()
+            if not missing:
+                continue
+            names = [
+                line.intervention_id.sudo()._family_compensation_label()
+                for line in missing[:10]
+            ]
+            if len(missing) > 10:
+                names.append(
+                    self.env._("and %(count)s more", count=len(missing) - 10)
+                )
+            raise UserError(
+                self.env._(
+                    "%(name)s reimburses documented costs (convenzione, art. 56 "
+                    "D.Lgs. 117/2017): these interventions have no supporting "
+                    "document, or their documents cover less than the amount: "
+                    "%(interventions)s. Ask %(association)s to upload the "
+                    "receipts on the portal, or attach them to the interventions.",
+                    name=rec.name,
+                    interventions="; ".join(names),
+                    association=rec.partner_id.display_name,
+                )
+            )
 
     def _family_line_common_vals(self):
         self.ensure_one()
@@ -324,6 +471,7 @@ class FamilyCompensation(models.Model):
             "company_id": self.company_id.id,
             "currency_id": self.currency_id.id,
             "state": self.state,
+            "instrument": self.instrument,
         }
 
     def _family_insert_intervention_lines(self):
@@ -360,12 +508,12 @@ class FamilyCompensation(models.Model):
                 """
                 INSERT INTO family_compensation_line (
                     compensation_id, party_id, partner_id, company_id, currency_id,
-                    state, intervention_id, type_id, name, date, case_reference,
+                    state, instrument, intervention_id, type_id, name, date, case_reference,
                     quantity, unit_price, amount,
                     create_uid, write_uid, create_date, write_date
                 )
                 SELECT %(statement)s, %(party)s, %(partner)s, %(company)s,
-                       %(currency)s, %(state)s, i.id, i.type_id,
+                       %(currency)s, %(state)s, %(instrument)s, i.id, i.type_id,
                        COALESCE(t.name->>%(lang)s, t.name->>'en_US'),
                        COALESCE(i.date_end, i.date_start), c.reference, i.quantity,
                        %(unit_price)s, %(amount)s,
@@ -385,6 +533,7 @@ class FamilyCompensation(models.Model):
                 company=self.company_id.id,
                 currency=self.currency_id.id,
                 state=self.state,
+                instrument=self.instrument,
                 lang=self.env.lang or "en_US",
                 unit_price=unit_price,
                 amount=amount,
@@ -528,6 +677,7 @@ class FamilyCompensation(models.Model):
                     )
                 )
             rec._family_check_lines_current()
+            rec._family_check_documents()
             if rec.over_budget and not is_manager:
                 rec.approval_state = "to_approve"
                 rec._family_ask_managers()
@@ -624,6 +774,13 @@ class FamilyCompensation(models.Model):
             (
                 {
                     "name": type_.name,
+                    "count": count,
+                    "quantity": quantity,
+                    "amount": amount,
+                }
+                if type_
+                else {
+                    "name": self.env._("Volunteers' expenses"),
                     "count": count,
                     "quantity": quantity,
                     "amount": amount,

@@ -52,6 +52,7 @@ class FamilyCompensation(models.Model):
                 for line in self.line_ids.sorted("date")
             ]
         by_type = defaultdict(lambda: [0.0, 0.0, 0, set()])
+        # volunteers' expenses (no type) are one line of their own
         for line in self.line_ids:
             group = by_type[line.type_id]
             group[0] += line.quantity
@@ -60,14 +61,21 @@ class FamilyCompensation(models.Model):
             group[3].add(line.unit_price)
         vals_list = []
         for type_, (quantity, amount, count, prices) in sorted(
-            by_type.items(), key=lambda item: item[0].name
+            by_type.items(), key=lambda item: (not item[0], item[0].name or "")
         ):
-            name = self.env._(
-                "%(type)s, %(period)s (interventions: %(count)s)",
-                type=type_.name,
-                count=count,
-                period=self._family_period_label(),
-            )
+            if type_:
+                name = self.env._(
+                    "%(type)s, %(period)s (interventions: %(count)s)",
+                    type=type_.name,
+                    count=count,
+                    period=self._family_period_label(),
+                )
+            else:
+                name = self.env._(
+                    "Volunteers' expenses, %(period)s (documents: %(count)s)",
+                    count=count,
+                    period=self._family_period_label(),
+                )
             price = prices.pop() if len(prices) == 1 else None
             if (
                 price is not None
@@ -114,6 +122,7 @@ class FamilyCompensation(models.Model):
                     "invoice_date": self.date,
                     "ref": self.name,
                     "invoice_origin": self.name,
+                    "narration": self._family_bill_narration(),
                     "currency_id": self.currency_id.id,
                     "invoice_line_ids": [
                         Command.create(vals)
@@ -127,6 +136,16 @@ class FamilyCompensation(models.Model):
         self.move_id = move
         self._family_attach_statement(move)
         return move
+
+    def _family_bill_narration(self):
+        """The legal basis in the bill's terms: instrument, act, CIG."""
+        self.ensure_one()
+        label = self.with_context(
+            lang=self.partner_id.lang or self.env.lang
+        ).instrument_label
+        if not label:
+            return False
+        return self.env._("Legal basis: %(label)s", label=label)
 
     def _family_statement_file(self):
         """The statement's PDF (HTML where wkhtmltopdf is not installed)."""
@@ -158,11 +177,36 @@ class FamilyCompensation(models.Model):
                 "res_id": move.id,
             }
         )
+        attachments = attachment | self._family_copy_documents(move)
         move.with_context(no_new_invoice=True).message_post(
             body=self.env._("Compensation statement %(name)s", name=self.name),
-            attachment_ids=attachment.ids,
+            attachment_ids=attachments.ids,
         )
         return attachment
+
+    def _family_copy_documents(self, move):
+        """The supporting documents of the reimbursed costs, attached to the
+        bill: the accounting keeps them with the payment they justify."""
+        self.ensure_one()
+        documents = (
+            self.sudo()._family_documents()
+            if self.compensation_mode == "reimbursement"
+            else None
+        )
+        if not documents:
+            return self.env["ir.attachment"]
+        return self.env["ir.attachment"].create(
+            [
+                {
+                    "name": document.file_name
+                    or f"{document.display_name}.pdf".replace("/", "_"),
+                    "datas": document.file,
+                    "res_model": "account.move",
+                    "res_id": move.id,
+                }
+                for document in documents.with_context(bin_size=False)
+            ]
+        )
 
     def action_open_bill(self):
         self.ensure_one()

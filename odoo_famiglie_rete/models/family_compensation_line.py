@@ -3,6 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from .family_compensation import STATES
+from .family_protocol_party import INSTRUMENTS
 
 # A line's copy of its statement's value (see party_id below).
 FROM_STATEMENT = {
@@ -37,6 +38,7 @@ class FamilyCompensationLine(models.Model):
     company_id = fields.Many2one("res.company", **FROM_STATEMENT)
     currency_id = fields.Many2one("res.currency", **(FROM_STATEMENT | {"index": False}))
     state = fields.Selection(STATES, **FROM_STATEMENT)
+    instrument = fields.Selection(INSTRUMENTS, **FROM_STATEMENT)
     name = fields.Char(string="Description", required=True)
     date = fields.Date(
         help="When the intervention ended (or the instalment fell due): the "
@@ -51,6 +53,15 @@ class FamilyCompensationLine(models.Model):
     )
     type_id = fields.Many2one(
         "family.intervention.type", string="Intervention Type", readonly=True
+    )
+    document_id = fields.Many2one(
+        "family.compensation.document",
+        string="Supporting Document",
+        index="btree_not_null",
+        ondelete="restrict",
+        readonly=True,
+        help="A documented cost of the association that is not an intervention "
+        "(its volunteers' expenses).",
     )
     case_reference = fields.Char(
         string="Case",
@@ -71,6 +82,13 @@ class FamilyCompensationLine(models.Model):
             "EXCLUDE (intervention_id WITH =) "
             "WHERE (state IS DISTINCT FROM 'cancelled')",
             "An intervention can be in one statement only (unless it is cancelled).",
+        ),
+        (
+            "document_once",
+            "EXCLUDE (document_id WITH =) "
+            "WHERE (state IS DISTINCT FROM 'cancelled')",
+            "A documented cost can be in one statement only (unless it is "
+            "cancelled).",
         ),
         (
             "instalment_once",
@@ -99,6 +117,7 @@ class FamilyCompensationLine(models.Model):
         "compensation_id.company_id",
         "compensation_id.currency_id",
         "compensation_id.state",
+        "compensation_id.instrument",
     )
     def _compute_from_statement(self):
         for line in self:
@@ -108,6 +127,7 @@ class FamilyCompensationLine(models.Model):
             line.company_id = statement.company_id
             line.currency_id = statement.currency_id
             line.state = statement.state
+            line.instrument = statement.instrument
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,5 +1,8 @@
+import re
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import format_date
 
 COMPENSATION_MODES = [
     ("none", "No Compensation"),
@@ -14,6 +17,31 @@ INSTALMENTS = [
     ("4", "Four (Quarterly)"),
     ("12", "Twelve (Monthly)"),
 ]
+
+# The legal instrument behind a payment, and the compensation modes it allows.
+INSTRUMENTS = [
+    ("convenzione", "Convenzione (art. 56 D.Lgs. 117/2017)"),
+    ("contributo", "Contributo (art. 12 L. 241/1990)"),
+    ("contract", "Service Contract (D.Lgs. 36/2023)"),
+]
+INSTRUMENT_MODES = {
+    # CTS art. 56: only the costs actually incurred and documented
+    "convenzione": ("reimbursement",),
+    # the Comune's regulation and the resolution that grants it
+    "contributo": ("contribution",),
+    # a price per service, under an award with its CIG
+    "contract": ("rate",),
+}
+# The instrument a mode implies, for terms that do not name one yet.
+MODE_INSTRUMENT = {
+    mode: instrument
+    for instrument, modes in INSTRUMENT_MODES.items()
+    for mode in modes
+}
+# The economic advantages of D.Lgs. 33/2013 art. 26: a contract's price is a
+# consideration, published with its CIG under art. 37 instead.
+ADVANTAGE_INSTRUMENTS = ("convenzione", "contributo")
+CIG_PATTERN = re.compile(r"^[0-9A-Z]{10}$")
 
 # Statements that use the budget of their year.
 BUDGET_STATES = ("to_approve", "approved", "billed", "paid")
@@ -41,6 +69,44 @@ class FamilyProtocolParty(models.Model):
     date_join = fields.Date(string="Joined On")
     state = fields.Selection(related="protocol_id.state", store=True, index=True)
     notes = fields.Text()
+
+    # The legal instrument, which decides what may be paid
+    instrument = fields.Selection(
+        INSTRUMENTS,
+        compute="_compute_instrument",
+        store=True,
+        readonly=False,
+        precompute=True,
+        index=True,
+        help="The act under which the Comune pays the association: a convenzione "
+        "with a volunteer or social-promotion association reimburses only "
+        "documented costs; a contributo follows the Comune's regulation and the "
+        "resolution granting it; a service contract pays a price per service.",
+    )
+    instrument_reference = fields.Char(
+        string="Act",
+        help="The resolution or determination: e.g. Delibera G.C. n. 187.",
+    )
+    instrument_date = fields.Date(string="Act Date")
+    cig = fields.Char(
+        string="CIG",
+        help="Codice Identificativo Gara of the award (10 letters and digits).",
+    )
+    act_url = fields.Char(
+        string="Link to the Act",
+        help="Where the act is published (the Comune's Albo or Amministrazione "
+        "trasparente): shown in the transparency register.",
+    )
+    project_url = fields.Char(
+        string="Link to the Project",
+        help="The project the association carries out: shown in the "
+        "transparency register (D.Lgs. 33/2013 art. 27).",
+    )
+    selection_method = fields.Char(
+        string="How the Beneficiary Was Chosen",
+        help="E.g. public notice for expressions of interest, direct award: "
+        "shown in the transparency register.",
+    )
 
     # Compensation terms
     currency_id = fields.Many2one(related="company_id.currency_id")
@@ -118,8 +184,108 @@ class FamilyProtocolParty(models.Model):
         ),
     ]
 
+    @api.depends("compensation_mode")
+    def _compute_instrument(self):
+        """Terms that name no instrument get the one their mode implies.
+
+        An instrument once named stays: a mode it does not allow is then
+        refused (``_check_instrument``), never silently followed.
+        """
+        for party in self:
+            if not party.instrument:
+                party.instrument = MODE_INSTRUMENT.get(party.compensation_mode)
+
+    @api.onchange("instrument")
+    def _onchange_instrument(self):
+        """The form offers the mode the instrument allows."""
+        allowed = INSTRUMENT_MODES.get(self.instrument)
+        if allowed and self.compensation_mode not in allowed:
+            self.compensation_mode = allowed[0]
+
+    @api.constrains("instrument", "compensation_mode")
+    def _check_instrument(self):
+        for party in self:
+            allowed = INSTRUMENT_MODES.get(party.instrument)
+            if not allowed or party.compensation_mode in (*allowed, "none"):
+                continue
+            modes = dict(self._fields["compensation_mode"]._description_selection(self.env))
+            raise ValidationError(
+                {
+                    "convenzione": self.env._(
+                        "%(association)s: under a convenzione (art. 56 D.Lgs. "
+                        "117/2017) the Comune reimburses only the costs actually "
+                        "incurred and documented; %(mode)s is not allowed.",
+                        association=party.partner_id.display_name,
+                        mode=modes[party.compensation_mode],
+                    ),
+                    "contributo": self.env._(
+                        "%(association)s: a contributo (art. 12 L. 241/1990) is "
+                        "the annual contribution the Comune's regulation and "
+                        "resolution grant; %(mode)s is not allowed.",
+                        association=party.partner_id.display_name,
+                        mode=modes[party.compensation_mode],
+                    ),
+                    "contract": self.env._(
+                        "%(association)s: a service contract pays the agreed price "
+                        "per service (rates per intervention type); %(mode)s is "
+                        "not allowed.",
+                        association=party.partner_id.display_name,
+                        mode=modes[party.compensation_mode],
+                    ),
+                }[party.instrument]
+            )
+
+    @api.constrains("cig")
+    def _check_cig(self):
+        for party in self:
+            if party.cig and not CIG_PATTERN.match(party.cig):
+                raise ValidationError(
+                    self.env._(
+                        "The CIG %(cig)s of %(association)s is not valid: it is "
+                        "made of 10 capital letters and digits.",
+                        cig=party.cig,
+                        association=party.partner_id.display_name,
+                    )
+                )
+
+    @api.constrains("act_url", "project_url")
+    def _check_urls(self):
+        for party in self:
+            for url in (party.act_url, party.project_url):
+                if url and not url.startswith(("https://", "http://")):
+                    raise ValidationError(
+                        self.env._(
+                            "The link %(url)s is not a web address: it starts "
+                            "with https://.",
+                            url=url,
+                        )
+                    )
+
+    def _family_instrument_label(self):
+        """The instrument and its act, for a bill's narration and the register:
+        "Convenzione (art. 56 D.Lgs. 117/2017) - Delibera G.C. n. 187 del
+        14/12/2017 - CIG ..."."""
+        self.ensure_one()
+        if not self.instrument:
+            return ""
+        names = dict(self._fields["instrument"]._description_selection(self.env))
+        act = self.instrument_reference or ""
+        if act and self.instrument_date:
+            act = self.env._(
+                "%(act)s of %(date)s",
+                act=act,
+                date=format_date(self.env, self.instrument_date),
+            )
+        parts = [names[self.instrument], act]
+        if self.cig:
+            parts.append(f"CIG {self.cig}")
+        return " - ".join(part for part in parts if part)
+
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("cig"):
+                vals["cig"] = vals["cig"].strip().upper()
         parties = super().create(vals_list)
         parties.partner_id.filtered(lambda p: not p.is_family_network_member).write(
             {"is_family_network_member": True}
@@ -183,6 +349,11 @@ class FamilyProtocolParty(models.Model):
                         association=party.partner_id.display_name,
                     )
                 )
+
+    def write(self, vals):
+        if vals.get("cig"):
+            vals = dict(vals, cig=vals["cig"].strip().upper())
+        return super().write(vals)
 
     def _family_rates(self):
         """{intervention type id: rate} of this association's terms."""

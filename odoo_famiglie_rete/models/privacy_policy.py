@@ -237,6 +237,18 @@ POLICY = {
         opens="always",
         own="statement",
     ),
+    # The supporting documents of reimbursed costs: accounting documents, read
+    # by the association that gave the cost (a volunteer: for the families
+    # assigned; the volunteers' expenses: the coordinator), the social service
+    # and finance; never another association.
+    "family.compensation.document": policy(
+        finance="all", association="all", opens="always", own="partner"
+    ),
+    # The transparency register (D.Lgs. 33/2013 arts. 26-27): associations'
+    # data only. The manager computes and publishes it, finance reads it; the
+    # public reads the published grants on /trasparenza/contributi/<year>.
+    "family.transparency.register": policy(social_worker=None, finance="all"),
+    "family.transparency.grant": policy(social_worker=None, finance="all"),
 }
 
 # Fields the addon adds to Odoo's own models, and who reads them.

@@ -54,6 +54,24 @@ class ResCompany(models.Model):
         "e-service /waas/v1; empty: the e-service refuses every call.",
     )
 
+    family_transparency_threshold = fields.Monetary(
+        string="Transparency Threshold",
+        currency_field="currency_id",
+        default=1000.0,
+        help="Economic advantages granted to the same association above this "
+        "amount in a calendar year are published (D.Lgs. 33/2013 art. 26).",
+    )
+    family_transparency_office = fields.Char(
+        string="Office Responsible",
+        help="The office responsible for the grants, published in the "
+        "transparency register (e.g. Settore Servizi Sociali).",
+    )
+    family_transparency_official = fields.Char(
+        string="Official Responsible",
+        help="The official or manager responsible for the procedure, published "
+        "in the transparency register.",
+    )
+
     @api.constrains("family_siuss_belfiore_code", "family_siuss_istat_code")
     def _check_family_siuss_codes(self):
         for company in self.sudo():

@@ -34,3 +34,14 @@ class ResConfigSettings(models.TransientModel):
         readonly=False,
         groups="base.group_system",
     )
+    family_transparency_threshold = fields.Monetary(
+        related="company_id.family_transparency_threshold",
+        currency_field="currency_id",
+        readonly=False,
+    )
+    family_transparency_office = fields.Char(
+        related="company_id.family_transparency_office", readonly=False
+    )
+    family_transparency_official = fields.Char(
+        related="company_id.family_transparency_official", readonly=False
+    )

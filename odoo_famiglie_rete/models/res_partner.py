@@ -109,3 +109,18 @@ class ResPartner(models.Model):
         return bool(
             self.env["family.protocol.party"].sudo().search_count(domain, limit=1)
         )
+
+    def _family_reimburses_documented_costs(self, company=None):
+        """True when the association's active terms (a convenzione) reimburse
+        documented costs: the portal then asks for the receipts."""
+        self.ensure_one()
+        domain = [
+            ("partner_id", "=", self.commercial_partner_id.id),
+            ("state", "=", "active"),
+            ("compensation_mode", "=", "reimbursement"),
+        ]
+        if company:
+            domain.append(("company_id", "=", company.id))
+        return bool(
+            self.env["family.protocol.party"].sudo().search_count(domain, limit=1)
+        )

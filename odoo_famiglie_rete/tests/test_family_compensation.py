@@ -1,3 +1,4 @@
+import base64
 from datetime import date
 
 from freezegun import freeze_time
@@ -95,6 +96,15 @@ class TestFamilyCompensation(CompensationCommon):
             unit_value=420.5,
         )
         parcel = self._done(self.assoc_b, date(2024, 5, 2), quantity=3, unit_value=12)
+        # a convenzione: each cost with its receipt (tests/test_compensation_documents.py)
+        for intervention in rent | parcel:
+            self.env["family.compensation.document"].create(
+                {
+                    "intervention_id": intervention.id,
+                    "amount": intervention.amount,
+                    "file": base64.b64encode(b"%PDF-1.4 ricevuta"),
+                }
+            )
         statement = self._statement(self.party_b)
         self.assertEqual(statement.amount_total, 420.5 + 36)
         self.assertEqual(
@@ -114,6 +124,7 @@ class TestFamilyCompensation(CompensationCommon):
         party = self.party_b
         party.write(
             {
+                "instrument": "contributo",
                 "compensation_mode": "contribution",
                 "annual_contribution": 1000.0,
                 "instalments": "12",

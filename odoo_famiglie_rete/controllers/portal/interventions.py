@@ -1,9 +1,15 @@
 """Portal: an association's own interventions, new and edited."""
 
+import base64
+
 from odoo import fields, http
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request
 
+from ...models.family_compensation_document import (
+    DOCUMENT_MAX_BYTES,
+    DOCUMENT_TYPES,
+)
 from ...models.family_intervention import STATES as INTERVENTION_STATES
 from .common import FamilyPortalCommon
 
@@ -12,10 +18,21 @@ class FamilyPortalInterventions(FamilyPortalCommon):
     # ------------------------------------------------------------------
     # Interventions
     # ------------------------------------------------------------------
-    def _family_intervention_values(self, case, intervention, form, errors):
+    def _family_intervention_values(
+        self, case, intervention, form, errors, document_form=None, document_errors=None
+    ):
         flags, _shares = self._family_share_flags(case)
         return dict(
             self._prepare_portal_layout_values(),
+            **self._family_document_values(case, intervention),
+            document_form=document_form
+            or {
+                "document_type": "receipt",
+                "document_date": fields.Date.to_string(
+                    fields.Date.context_today(request.env["family.intervention"])
+                ),
+            },
+            document_errors=document_errors or {},
             case=case,
             intervention=intervention,
             types=self._family_types(),
@@ -168,6 +185,164 @@ class FamilyPortalInterventions(FamilyPortalCommon):
         )
         return request.render("odoo_famiglie_rete.portal_family_intervention", values)
 
+    # ------------------------------------------------------------------
+    # Supporting documents of the intervention's costs (convenzione)
+    # ------------------------------------------------------------------
+    def _family_document_values(self, case, intervention):
+        """The intervention's documents, read as the user (record rules)."""
+        Document = request.env["family.compensation.document"]
+        if not intervention:
+            return {"documents": Document, "show_documents": False}
+        documents = Document.search([("intervention_id", "=", intervention.id)])
+        return {
+            "documents": documents,
+            "show_documents": bool(documents)
+            or self._family_association()._family_reimburses_documented_costs(
+                case.company_id
+            ),
+            "document_types": DOCUMENT_TYPES,
+            "document_max_mb": DOCUMENT_MAX_BYTES // 1024 // 1024,
+        }
+
+    def _family_get_own_intervention(self, case, intervention_id):
+        return self._family_get_child(
+            "family.intervention",
+            intervention_id,
+            case,
+            [("provider_id", "=", self._family_association().id)],
+        )
+
+    def _family_validate_document(self, post, errors):
+        """Values of a new document from the posted form; fills ``errors``."""
+        _ = request.env._
+        vals = {}
+        upload = post.get("file")
+        if not upload or not getattr(upload, "filename", None):
+            errors["file"] = _("Choose the file of the receipt, invoice or ticket.")
+        else:
+            # read one byte more than allowed: a larger file is refused whole
+            raw = upload.read(DOCUMENT_MAX_BYTES + 1)
+            if len(raw) > DOCUMENT_MAX_BYTES:
+                errors["file"] = _(
+                    "The file is too large: the limit is %(limit)s MB. Scan it at "
+                    "a lower resolution.",
+                    limit=DOCUMENT_MAX_BYTES // 1024 // 1024,
+                )
+            elif not raw:
+                errors["file"] = _("The file is empty.")
+            else:
+                vals["file"] = base64.b64encode(raw)
+                vals["file_name"] = upload.filename[:200]
+        document_type = post.get("document_type") or "receipt"
+        if document_type not in dict(DOCUMENT_TYPES):
+            errors["document_type"] = _("Choose a type of document from the list.")
+        vals["document_type"] = document_type
+        vals["document_date"] = self._family_parse_date(
+            post.get("document_date"), "document_date", errors, required=True
+        )
+        amount = self._family_parse_number(
+            post.get("amount"), "amount", errors, required=True
+        )
+        if amount is not None and amount <= 0:
+            errors["amount"] = _("The amount must be more than zero.")
+        vals["amount"] = amount
+        vals["document_number"] = (post.get("document_number") or "").strip()[
+            :64
+        ] or False
+        vals["name"] = (post.get("name") or "").strip()[:200] or False
+        return vals
+
+    @http.route(
+        "/my/famiglie/<int:case_id>/interventi/<int:intervention_id>/giustificativi",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_family_intervention_document(self, case_id, intervention_id, **post):
+        """Upload the document of a cost of one of the association's own
+        interventions; created as the user: the record rules decide."""
+        case = self._family_get_case(case_id)
+        intervention = self._family_get_own_intervention(case, intervention_id)
+        self._family_log(case, model="family.intervention")
+        errors = {}
+        vals = self._family_validate_document(post, errors)
+        if not errors:
+            try:
+                with request.env.cr.savepoint():
+                    request.env["family.compensation.document"].create(
+                        dict(
+                            vals,
+                            intervention_id=intervention.id,
+                            expense_type="intervention",
+                        )
+                    )
+            except (UserError, ValidationError, AccessError) as exc:
+                errors["global"] = self._family_error_text(exc)
+        if errors:
+            errors.setdefault(
+                "global",
+                request.env._("The document was not saved: check the values below."),
+            )
+            form = {
+                key: post.get(key) or ""
+                for key in ("document_type", "document_number", "document_date")
+            }
+            form.update(amount=post.get("amount") or "", name=post.get("name") or "")
+            values = self._family_intervention_values(
+                case,
+                intervention,
+                self._family_intervention_form(intervention),
+                {},
+                document_form=form,
+                document_errors=errors,
+            )
+            return request.render(
+                "odoo_famiglie_rete.portal_family_intervention", values
+            )
+        return request.redirect(
+            f"/my/famiglie/{case.id}/interventi/{intervention.id}"
+            "?document_saved=1#documents"
+        )
+
+    @http.route(
+        "/my/famiglie/<int:case_id>/interventi/<int:intervention_id>"
+        "/giustificativi/<int:document_id>/elimina",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_family_intervention_document_delete(
+        self, case_id, intervention_id, document_id, **post
+    ):
+        case = self._family_get_case(case_id)
+        intervention = self._family_get_own_intervention(case, intervention_id)
+        document = request.env["family.compensation.document"].search(
+            [("id", "=", document_id), ("intervention_id", "=", intervention.id)],
+            limit=1,
+        )
+        if not document:
+            raise request.not_found()
+        self._family_log(case, model="family.intervention")
+        try:
+            with request.env.cr.savepoint():
+                document.unlink()
+        except (UserError, AccessError) as exc:
+            values = self._family_intervention_values(
+                case,
+                intervention,
+                self._family_intervention_form(intervention),
+                {},
+                document_errors={"global": self._family_error_text(exc)},
+            )
+            return request.render(
+                "odoo_famiglie_rete.portal_family_intervention", values
+            )
+        return request.redirect(
+            f"/my/famiglie/{case.id}/interventi/{intervention.id}#documents"
+        )
+
     @http.route(
         "/my/famiglie/<int:case_id>/interventi/nuovo",
         type="http",
@@ -189,12 +364,7 @@ class FamilyPortalInterventions(FamilyPortalCommon):
     def portal_family_intervention_edit(self, case_id, intervention_id, **post):
         case = self._family_get_case(case_id)
         # only my association's own interventions, and not yet compensated
-        intervention = self._family_get_child(
-            "family.intervention",
-            intervention_id,
-            case,
-            [("provider_id", "=", self._family_association().id)],
-        )
+        intervention = self._family_get_own_intervention(case, intervention_id)
         if intervention.compensated:
             raise request.not_found()
         return self._family_intervention_page(case, intervention, post)
