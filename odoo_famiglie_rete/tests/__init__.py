@@ -39,3 +39,4 @@ from . import test_compensation_instrument
 from . import test_compensation_documents
 from . import test_compensation_documents_portal
 from . import test_transparency_register
+from . import test_backoffice_screens
