@@ -176,7 +176,8 @@ class NetworkCommon(TransactionCase):
     - ``assoc_a``, ``assoc_b``: two associations of ``protocol``, which runs
       from 2020 to 2099 so that it is active on any day the tests run (the
       tests that need a date freeze it);
-    - ``worker``: the social worker of the three families;
+    - ``worker``: the social worker of the three families (``CaseW``: the
+      cases as seen by her);
     - ``case_a`` ("Famiglia Alfa", ``member_a`` Mario Alfa, its reference
       person), ``case_b`` ("Famiglia Beta", ``member_b``), and
       ``case_restricted``;
@@ -283,7 +284,7 @@ class NetworkCommon(TransactionCase):
 
 
 class AccessCommon(NetworkCommon):
-    """A user per role, and what the associations are shared of the families.
+    """A user per role, and what of the families the associations are shown.
 
     - ``worker_2``: another social worker (not ``case_restricted``'s);
     - ``manager``; ``finance``, who may export;
