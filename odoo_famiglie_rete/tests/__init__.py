@@ -32,3 +32,5 @@ from . import test_closed_case
 from . import test_privacy_partner
 from . import test_privacy_calendar
 from . import test_privacy_channels
+from . import test_goal_indicators
+from . import test_goal_indicators_portal
