@@ -67,9 +67,7 @@ class TestGoalIndicators(FamilyPlanCommon):
             with self.subTest(job=job_value, arrears=arrears_value):
                 self.job.with_user(self.worker).current_value = job_value
                 self.arrears.with_user(self.worker).current_value = arrears_value
-                self.assertEqual(
-                    (self.job.progress, self.arrears.progress), expected
-                )
+                self.assertEqual((self.job.progress, self.arrears.progress), expected)
         self.assertEqual(self.job.date_measured, self.today)
 
         # the plan: met only when every goal is; stored, so lists filter on it
@@ -99,24 +97,30 @@ class TestGoalIndicators(FamilyPlanCommon):
     def test_series_of_measures(self):
         first = self._review(60, {self.job: 1, self.arrears: 4})
         self._review(30, {self.job: 3, self.arrears: 2})
-        self.assertEqual(
-            (self.job.current_value, self.job.progress), (3, "partly")
-        )
+        self.assertEqual((self.job.current_value, self.job.progress), (3, "partly"))
         # a review recorded late does not replace a newer measure
         self._review(45, {self.job: 2})
         self.assertEqual(self.job.current_value, 3)
-        self.assertEqual(self.job.date_measured, (fields.Datetime.now() - timedelta(days=30)).date())
+        self.assertEqual(
+            self.job.date_measured, (fields.Datetime.now() - timedelta(days=30)).date()
+        )
         self.assertEqual(self.job.measure_count, 3)
         action = self.job.with_user(self.worker).action_view_measures()
         self.assertIn("graph", action["view_mode"])
-        series = self.env["family.review.outcome"].with_user(self.worker).search(
-            action["domain"], order="date"
+        series = (
+            self.env["family.review.outcome"]
+            .with_user(self.worker)
+            .search(action["domain"], order="date")
         )
         self.assertEqual(series.mapped("indicator_value"), [1, 2, 3])
         self.assertEqual(series.mapped("progress"), ["partly", "partly", "partly"])
         # the graph groups the measures by date
-        groups = self.env["family.review.outcome"].with_user(self.worker).read_group(
-            action["domain"], ["indicator_value:avg"], ["date:day"], lazy=False
+        groups = (
+            self.env["family.review.outcome"]
+            .with_user(self.worker)
+            .read_group(
+                action["domain"], ["indicator_value:avg"], ["date:day"], lazy=False
+            )
         )
         self.assertEqual([g["indicator_value"] for g in groups], [1, 2, 3])
         # a new review starts from the latest measure
@@ -140,9 +144,7 @@ class TestGoalIndicators(FamilyPlanCommon):
         self.assertEqual(goal.target, 7.5, "a phone's decimal point")
         goal.with_context(lang="en_US").write({"target": "1,100.5"})
         self.assertEqual(goal.target, 1100.5)
-        with self.assertRaisesRegex(
-            ValidationError, r"deve essere un numero.*abc"
-        ):
+        with self.assertRaisesRegex(ValidationError, r"deve essere un numero.*abc"):
             goal.with_context(lang="it_IT").write({"current_value": "abc"})
         with self.assertRaisesRegex(ValidationError, "Target must be a number"):
             goal.with_context(lang="en_US").write({"target": "6 mesi"})
@@ -213,7 +215,15 @@ class TestGoalIndicators(FamilyPlanCommon):
                 goal.target,
                 goal.party_id,
             ),
-            ("Sanare la morosità", "Mensilità arretrate", "mensilità", "down", 3, 0, self.comune),
+            (
+                "Sanare la morosità",
+                "Mensilità arretrate",
+                "mensilità",
+                "down",
+                3,
+                0,
+                self.comune,
+            ),
         )
         # no association shares the family's goals yet: the Comune takes it
         self.assertEqual(
@@ -229,7 +239,9 @@ class TestGoalIndicators(FamilyPlanCommon):
                 "share_goals": True,
             }
         )
-        self.assertEqual(furniture._goal_values(self.case)["party_id"], self.association.id)
+        self.assertEqual(
+            furniture._goal_values(self.case)["party_id"], self.association.id
+        )
         # a goal line drafted from the library in the form
         with Form(plan.with_user(self.worker)) as form:
             with form.goal_ids.new() as line:
@@ -247,7 +259,7 @@ class TestGoalIndicators(FamilyPlanCommon):
         action = case.action_close_case_wizard()
         self.assertEqual(action["res_model"], "family.case.close")
         Wizard = self.env["family.case.close"].with_user(self.worker)
-        wizard = Wizard.with_context(action["context"]).create({})
+        wizard = Wizard.with_context(**action["context"]).create({})
         self.assertEqual(wizard.case_ids, self.case)
         with self.assertRaisesRegex(UserError, "Choose the reason for closing"):
             wizard.action_close()
@@ -268,7 +280,7 @@ class TestGoalIndicators(FamilyPlanCommon):
             [("moved", 1)],
         )
         with self.assertRaisesRegex(UserError, "already closed"):
-            Wizard.with_context(action["context"]).create(
+            Wizard.with_context(**action["context"]).create(
                 {"closure_reason": "other"}
             ).action_close()
         # finance never reads why a family's case closed

@@ -25,7 +25,11 @@ class TestGoalIndicatorsPortal(JsonRpcMixin, PortalCommon):
         cls.goal_comune.write({"baseline": 0, "target": 6})
         cls.outcomes = cls.env["family.review.outcome"].create(
             [
-                {"review_id": cls.review_a.id, "goal_id": goal.id, "indicator_value": value}
+                {
+                    "review_id": cls.review_a.id,
+                    "goal_id": goal.id,
+                    "indicator_value": value,
+                }
                 for goal, value in ((cls.goal_a, 3), (cls.goal_comune, 2))
             ]
         )
@@ -110,7 +114,10 @@ class TestGoalIndicatorsPortal(JsonRpcMixin, PortalCommon):
                 self.assertEqual(goals[0]["measure_count"], 1)
                 self.assertEqual(
                     self.rpc_error(
-                        "family.plan.goal", "read", self.goal_comune.ids, ["current_value"]
+                        "family.plan.goal",
+                        "read",
+                        self.goal_comune.ids,
+                        ["current_value"],
                     ),
                     "odoo.exceptions.AccessError",
                 )
