@@ -20,6 +20,8 @@ from . import family_intervention
 from . import family_intervention_summary
 from . import family_plan
 from . import family_plan_goal
+from . import family_goal_template
+from . import family_plan_template
 from . import family_review
 from . import family_review_outcome
 from . import family_referral

@@ -13,6 +13,16 @@ RISK_LEVELS = [
     ("high", "High"),
 ]
 
+# Why a case is closed (asked by the Close case button, grouped in the
+# analysis).
+CLOSURE_REASONS = [
+    ("goals_met", "Goals met"),
+    ("moved", "Moved away"),
+    ("other_service", "Taken over by another service"),
+    ("refused", "Refused by the family"),
+    ("other", "Other"),
+]
+
 # Fields that stay writable on a closed case (the closure itself, the chatter,
 # retention).
 CLOSED_WRITABLE = {
@@ -22,6 +32,8 @@ CLOSED_WRITABLE = {
     "activity_ids",
     "date_closed",
     "anonymized",
+    "closure_reason",
+    "closure_note",
 }
 
 
@@ -160,6 +172,22 @@ class FamilyCase(models.Model):
     )
     anonymized = fields.Boolean(
         readonly=True, copy=False, index=True, groups=SOCIAL_SERVICE
+    )
+    closure_reason = fields.Selection(
+        CLOSURE_REASONS,
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        tracking=True,
+        groups=SOCIAL_SERVICE,
+        help="Why the case was closed, asked by the Close case button.",
+    )
+    closure_note = fields.Text(
+        string="Closure Outcome",
+        readonly=True,
+        copy=False,
+        groups=SOCIAL_SERVICE,
+        help="The outcome of the path with the family, in a few words.",
     )
 
     member_ids = fields.One2many(
@@ -514,7 +542,7 @@ class FamilyCase(models.Model):
             if stage.is_closed:
                 vals.setdefault("date_closed", fields.Date.context_today(self))
             elif reopening:
-                vals["date_closed"] = False
+                vals.update(date_closed=False, closure_reason=False, closure_note=False)
             res = super().write(vals)
             if closing:
                 closing._on_close()
@@ -607,6 +635,18 @@ class FamilyCase(models.Model):
                 self.env._("There is no closing stage: ask the manager to add one.")
             )
         self.filtered(lambda c: not c.is_closed).stage_id = stage
+
+    def action_close_case_wizard(self):
+        """The Close case button: ask the reason and the outcome first."""
+        self._check_not_closed()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Close Case"),
+            "res_model": "family.case.close",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"active_model": self._name, "active_ids": self.ids},
+        }
 
     def action_reopen_case(self):
         """Move closed cases back to the last stage that is not a closing one."""

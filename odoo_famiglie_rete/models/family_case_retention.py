@@ -108,6 +108,8 @@ class FamilyCase(models.Model):
                 "baseline": False,
                 "target": False,
                 "current_value": False,
+                "indicator_unit": False,
+                "date_measured": False,
             }
         )
         plans.write({"description": False})

@@ -3,11 +3,21 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .family_case import CLOSED_WRITABLE
 
+SOCIAL_SERVICE = "odoo_famiglie_rete.group_family_social_worker"
+
 STATES = [
     ("draft", "Draft"),
     ("approval", "Awaiting Approval"),
     ("active", "Agreed"),
     ("superseded", "Superseded"),
+]
+
+# A goal's latest measure against its baseline and target; a plan's summary.
+PROGRESS = [
+    ("open", "Not Measured"),
+    ("met", "Met"),
+    ("partly", "Partly Met"),
+    ("not_met", "Not Met"),
 ]
 
 # Context key set by the workflow methods: only they move a plan between states
@@ -36,6 +46,49 @@ class FamilyPlan(models.Model):
     )
     goal_ids = fields.One2many("family.plan.goal", "plan_id", string="Goals", copy=True)
     goal_count = fields.Integer(compute="_compute_goal_count", string="# Goals")
+    template_id = fields.Many2one(
+        "family.plan.template",
+        string="Typical Situation",
+        ondelete="set null",
+        groups=SOCIAL_SERVICE,
+        help="A plan template for a typical situation: Load template adds its "
+        "goals.",
+    )
+    # The goals' progress, counted over every party's goals: the Comune's.
+    progress = fields.Selection(
+        PROGRESS,
+        compute="_compute_progress",
+        store=True,
+        index=True,
+        groups=SOCIAL_SERVICE,
+        help="Met: every goal reached its target; partly met: some goals "
+        "reached or got closer to their target; not met: none did; not "
+        "measured: no goal has a measure yet.",
+    )
+    goal_met_count = fields.Integer(
+        compute="_compute_progress",
+        store=True,
+        string="Goals Met",
+        groups=SOCIAL_SERVICE,
+    )
+    goal_partly_count = fields.Integer(
+        compute="_compute_progress",
+        store=True,
+        string="Goals Partly Met",
+        groups=SOCIAL_SERVICE,
+    )
+    goal_not_met_count = fields.Integer(
+        compute="_compute_progress",
+        store=True,
+        string="Goals Not Met",
+        groups=SOCIAL_SERVICE,
+    )
+    goal_open_count = fields.Integer(
+        compute="_compute_progress",
+        store=True,
+        string="Goals Not Measured",
+        groups=SOCIAL_SERVICE,
+    )
     previous_plan_id = fields.Many2one(
         "family.plan", string="Previous Version", readonly=True, index="btree_not_null"
     )
@@ -74,6 +127,26 @@ class FamilyPlan(models.Model):
     def _compute_goal_count(self):
         for plan in self:
             plan.goal_count = len(plan.goal_ids)
+
+    @api.depends("goal_ids.progress")
+    def _compute_progress(self):
+        for plan in self:
+            counts = dict.fromkeys(("met", "partly", "not_met", "open"), 0)
+            for goal in plan.sudo().goal_ids:
+                counts[goal.progress or "open"] += 1
+            plan.goal_met_count = counts["met"]
+            plan.goal_partly_count = counts["partly"]
+            plan.goal_not_met_count = counts["not_met"]
+            plan.goal_open_count = counts["open"]
+            measured = counts["met"] + counts["partly"] + counts["not_met"]
+            if not measured:
+                plan.progress = "open"
+            elif counts["met"] == len(plan.sudo().goal_ids):
+                plan.progress = "met"
+            elif counts["met"] or counts["partly"]:
+                plan.progress = "partly"
+            else:
+                plan.progress = "not_met"
 
     @api.depends("version", "case_id.plan_ids.version")
     def _compute_is_latest_version(self):
@@ -335,6 +408,28 @@ class FamilyPlan(models.Model):
             "view_mode": "form",
             "target": "current",
         }
+
+    def action_load_template(self):
+        """Add the goals of the plan template (its typical situation)."""
+        for plan in self:
+            if plan.state != "draft":
+                raise UserError(
+                    self.env._("A template can only be loaded into a draft plan.")
+                )
+            if not plan.template_id:
+                raise UserError(self.env._("Choose a typical situation first."))
+            self.env["family.plan.goal"].create(
+                [
+                    dict(
+                        goal_template._goal_values(plan.case_id),
+                        plan_id=plan.id,
+                        sequence=index,
+                    )
+                    for index, goal_template in enumerate(
+                        plan.template_id.goal_template_ids, start=10
+                    )
+                ]
+            )
 
     def action_view_previous_plan(self):
         self.ensure_one()

@@ -202,10 +202,7 @@ class FamilyReview(models.Model):
                 )
             missing = review.plan_id.goal_ids - review.outcome_ids.goal_id
             review.outcome_ids = [
-                fields.Command.create(
-                    {"goal_id": goal.id, "indicator_value": goal.current_value}
-                )
-                for goal in missing
+                fields.Command.create({"goal_id": goal.id}) for goal in missing
             ]
 
     def action_done(self):
@@ -224,11 +221,18 @@ class FamilyReview(models.Model):
                     )
                 )
         self.write({"state": "done"})
-        for outcome in self.outcome_ids.filtered("outcome"):
-            values = {"state": outcome.outcome}
-            if outcome.indicator_value:
-                values["current_value"] = outcome.indicator_value
-            outcome.goal_id.write(values)
+        # Each held review is a measure of its goals: the goal keeps the
+        # latest one (by the review's date) as its current value.
+        for outcome in self.outcome_ids.sorted("date"):
+            goal = outcome.goal_id
+            values = {"state": outcome.outcome} if outcome.outcome else {}
+            measured_on = outcome.date.date()
+            if not goal.date_measured or goal.date_measured <= measured_on:
+                values.update(
+                    current_value=outcome.indicator_value, date_measured=measured_on
+                )
+            if values:
+                goal.write(values)
         activity_type = self.env.ref(
             "odoo_famiglie_rete.mail_activity_type_review_overdue",
             raise_if_not_found=False,

@@ -183,7 +183,11 @@ POLICY = {
         },
         opens="share_goals",
     ),
-    "family.plan.goal": policy(association="all", opens="share_goals", own="party"),
+    # Its own goals, with their indicator and measures; which library
+    # template a goal came from is the Comune's.
+    "family.plan.goal": policy(
+        association={"all-but": {"template_id"}}, opens="share_goals", own="party"
+    ),
     # The meeting (date, place, invited), never the Comune's minutes.
     "family.review": policy(
         association={"all-but": {"minutes"}}, opens="always", own="invited"
@@ -209,6 +213,10 @@ POLICY = {
         own="partner",
     ),
     "family.case.share.revoke": policy(),
+    "family.case.close": policy(),
+    # The goal library and the plan templates: the Comune's working tools.
+    "family.goal.template": policy(),
+    "family.plan.template": policy(),
     "family.access.log": policy(social_worker=None),
     # Configuration: read by everyone who works with the cases.
     "family.case.stage": CONFIG,

@@ -193,9 +193,10 @@ class ReportFamilyMemberData(models.AbstractModel):
                     "party": g.party_id.name,
                     "plan_version": g.plan_id.version,
                     "indicator": g.indicator or None,
-                    "baseline": g.baseline or None,
-                    "target": g.target or None,
-                    "value": g.current_value or None,
+                    "unit": g.indicator_unit or None,
+                    "baseline": g.baseline,
+                    "target": g.target,
+                    "value": g.current_value if g.date_measured else None,
                     "date_due": self._date(g.date_due),
                     "state": self._selection(g, "state"),
                 }

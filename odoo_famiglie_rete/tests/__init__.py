@@ -40,3 +40,5 @@ from . import test_compensation_documents
 from . import test_compensation_documents_portal
 from . import test_transparency_register
 from . import test_backoffice_screens
+from . import test_goal_indicators
+from . import test_goal_indicators_portal

@@ -82,4 +82,4 @@ class TestBackofficeTour(HttpCase):
             },
         )
         goal = plan.goal_ids.filtered(lambda g: g.party_id == self.association)
-        self.assertEqual((goal.state, goal.current_value), ("partly", "3"))
+        self.assertEqual((goal.state, goal.current_value), ("partly", 3.0))

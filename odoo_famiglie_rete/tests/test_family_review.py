@@ -118,7 +118,7 @@ class TestFamilyReview(PlanCommon):
         job = review.outcome_ids.filtered(lambda o: o.goal_id.name == "Find a job")
         homework = review.outcome_ids - job
         self.assertEqual(job.party_id, self.comune)
-        self.assertEqual(job.target, "6")
+        self.assertEqual(job.target, 6.0)
         job.write({"outcome": "achieved", "indicator_value": "6"})
         homework.write({"outcome": "partly", "indicator_value": "1", "note": "Late"})
         review.with_user(self.worker).write(
@@ -127,9 +127,9 @@ class TestFamilyReview(PlanCommon):
         review.with_user(self.worker).action_done()
         self.assertEqual(review.state, "done")
         self.assertEqual(job.goal_id.state, "achieved")
-        self.assertEqual(job.goal_id.current_value, "6")
+        self.assertEqual(job.goal_id.current_value, 6.0)
         self.assertEqual(homework.goal_id.state, "partly")
-        self.assertEqual(homework.goal_id.current_value, "1")
+        self.assertEqual(homework.goal_id.current_value, 1.0)
         self.assertEqual(plan.state, "active", "outcomes do not reopen approval")
         with self.assertRaisesRegex(UserError, "Only a planned review can be recorded"):
             review.action_done()

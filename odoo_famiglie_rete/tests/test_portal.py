@@ -272,7 +272,7 @@ class TestPortalRoutes(PortalCommon):
         self.assertEqual(response.status_code, 303)
         self.assertEqual(
             (self.goal_a.state, self.goal_a.current_value, self.goal_a.target),
-            ("in_progress", "2", "4"),
+            ("in_progress", 2.0, 4.0),
         )
         self.assertEqual(self.goal_a.approval_state, "approved")
         self.assertTrue(self._logs(self.coord_a, "portal", self.case_a))

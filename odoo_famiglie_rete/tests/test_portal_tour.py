@@ -54,7 +54,7 @@ class TestPortalTours(PortalCommon):
             login="coord_alfa",
         )
         self.assertEqual(
-            (self.goal_a.state, self.goal_a.current_value), ("in_progress", "3")
+            (self.goal_a.state, self.goal_a.current_value), ("in_progress", 3.0)
         )
 
     def test_goal_approval(self):

@@ -314,10 +314,10 @@ class TestPrivacyWrites(PortalCommon):
                     "family.plan.goal",
                     "write",
                     [self.goal_a.id],
-                    {"state": "in_progress", "current_value": user.login},
+                    {"state": "in_progress", "current_value": user.id},
                 )
             )
-            self.assertEqual(self.goal_a.current_value, user.login)
+            self.assertEqual(self.goal_a.current_value, user.id)
             for fname in fnames:
                 with self.subTest(user=user.login, field=fname):
                     self.assertRpcRefused(

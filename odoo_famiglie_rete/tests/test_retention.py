@@ -75,7 +75,7 @@ class TestRetention(AccessCommon):
                         {
                             "goal_id": cls.plan.goal_ids.id,
                             "outcome": "partly",
-                            "indicator_value": "2 mesi",
+                            "indicator_value": "2",
                             "note": "Contratto a termine",
                         }
                     )

@@ -1,2 +1,3 @@
 from . import family_case_share_revoke
 from . import family_siuss_build
+from . import family_case_close

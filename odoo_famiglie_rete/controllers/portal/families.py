@@ -8,7 +8,7 @@ from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
-from ...models.family_plan_goal import GOAL_STATES
+from ...models.family_plan_goal import GOAL_STATES, format_number, parse_number
 from .common import FamilyPortalCommon
 
 
@@ -107,6 +107,7 @@ class FamilyPortalFamilies(FamilyPortalCommon):
                 if self._family_is_coordinator()
                 else [],
                 "goal_states": GOAL_STATES,
+                "family_number": lambda value: format_number(request.env, value),
                 "interventions": interventions,
                 "other_interventions": self._family_other_interventions(case),
                 "overlap_warnings": interventions._portal_overlap_warnings(
@@ -179,16 +180,23 @@ class FamilyPortalFamilies(FamilyPortalCommon):
         state = post.get("state")
         if state not in dict(GOAL_STATES):
             errors[f"goal_{goal.id}"] = request.env._("Choose a state from the list.")
-        current_value = (post.get("current_value") or "").strip()
-        if len(current_value) > 100:
-            errors[f"goal_{goal.id}"] = request.env._(
-                "The indicator value is too long (at most 100 characters)."
-            )
+        current_value = (post.get("current_value") or "").strip()[:100]
+        values = {"state": state}
+        if current_value:
+            # a number in the goal's unit, written the user's way
+            number = parse_number(request.env, current_value)
+            if number is None:
+                errors[f"goal_{goal.id}"] = request.env._(
+                    "The indicator value must be a number in the goal's unit "
+                    "(%(unit)s), for example 3 or 2.5.",
+                    unit=goal.indicator_unit or goal.indicator or "-",
+                )
+            values["current_value"] = number
         if not errors:
             try:
                 with request.env.cr.savepoint():
                     # only the progress: the agreed values stay as approved
-                    goal.write({"state": state, "current_value": current_value})
+                    goal.write(values)
             except (UserError, ValidationError, AccessError) as exc:
                 errors[f"goal_{goal.id}"] = self._family_error_text(exc)
         if errors:
