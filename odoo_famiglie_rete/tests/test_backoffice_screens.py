@@ -249,8 +249,10 @@ class TestBackofficeScreens(JsonRpcMixin, HttpCase):
         root = self.env.ref("odoo_famiglie_rete.menu_family_root")
         Menu = self.env["ir.ui.menu"].with_user(user)
         visible = Menu._visible_menu_ids()
-        menus = Menu.browse(visible).sudo().filtered(
-            lambda m: m.action and m.parent_path.startswith(f"{root.id}/")
+        menus = (
+            Menu.browse(visible)
+            .sudo()
+            .filtered(lambda m: m.action and m.parent_path.startswith(f"{root.id}/"))
         )
         return [
             (menu.complete_name, menu.action)

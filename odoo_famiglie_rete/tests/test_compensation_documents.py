@@ -6,7 +6,6 @@ from odoo.tests import tagged
 
 from .common import CompensationCommon
 
-
 # The smallest PDF and PNG the type check recognises.
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = base64.b64decode(

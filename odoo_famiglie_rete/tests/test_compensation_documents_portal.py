@@ -6,7 +6,6 @@ from odoo.tools import mute_logger
 
 from .common import CSRF, PortalCommon
 
-
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 FINANCE = "odoo_famiglie_rete.group_family_finance"
 

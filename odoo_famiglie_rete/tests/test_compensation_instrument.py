@@ -6,7 +6,6 @@ from odoo.tests import Form, tagged
 from .common import CompensationCommon
 
 
-
 @tagged("post_install", "-at_install")
 class TestCompensationInstrument(CompensationCommon):
     """The legal instrument on the terms decides what may be paid."""
@@ -21,7 +20,8 @@ class TestCompensationInstrument(CompensationCommon):
         party = self.party_a.with_user(self.manager)
         with self.assertRaisesRegex(
             ValidationError,
-            r"Associazione Alfa: under a convenzione \(art\. 56 D\.Lgs\. 117/2017\) the "
+            r"Associazione Alfa: under a convenzione \(art\. 56 D\.Lgs\. 117/2017\) "
+            r"the "
             r"Comune reimburses only the costs actually incurred and documented",
         ):
             party.write({"instrument": "convenzione"})

@@ -19,7 +19,10 @@ class TestPortalCounts(PortalCommon):
         Case = cls.env["family.case"]
         # five more families shared with association A: seven in all
         cls.more_cases = Case.create(
-            [{"name": f"Famiglia Extra {i}", "user_id": cls.worker.id} for i in range(5)]
+            [
+                {"name": f"Famiglia Extra {i}", "user_id": cls.worker.id}
+                for i in range(5)
+            ]
         )
         for case in cls.more_cases:
             new_share(cls.env, case, cls.assoc_a)
@@ -71,5 +74,7 @@ class TestPortalCounts(PortalCommon):
             self.env["family.case"].with_user(coord).search([("id", "=", case.id)])
         )
         self.assertFalse(
-            self.env["family.case.share"].with_user(coord).search([("id", "=", share.id)])
+            self.env["family.case.share"]
+            .with_user(coord)
+            .search([("id", "=", share.id)])
         )

@@ -76,7 +76,8 @@ class TestTransparencyRegister(JsonRpcMixin, CompensationCommon, HttpCase):
         return statement
 
     def _grant_year(self):
-        """Associazione Beta's convenzione (1,250) and Associazione Alfa's contract (2024)."""
+        """Associazione Beta's convenzione (1,250) and Associazione Alfa's
+        contract (2024)."""
         rent = self._done(
             self.assoc_b,
             date(2024, 5, 1),

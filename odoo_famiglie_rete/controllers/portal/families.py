@@ -17,9 +17,7 @@ class FamilyPortalFamilies(FamilyPortalCommon):
         values = super()._prepare_home_portal_values(counters)
         if "family_case_count" in counters:
             values["family_case_count"] = (
-                self._family_counter("family.case", [])
-                if request.env.user.share
-                else 0
+                self._family_counter("family.case", []) if request.env.user.share else 0
             )
         return values
 
