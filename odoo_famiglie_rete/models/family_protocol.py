@@ -1,10 +1,14 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 
 class FamilyProtocol(models.Model):
     _name = "family.protocol"
     _description = "Protocol of Understanding"
+    _family_created_message = _lt("Protocol of understanding created")
     _inherit = ["mail.thread"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
