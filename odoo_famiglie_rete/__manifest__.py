@@ -63,6 +63,9 @@
         "demo/family_compensation_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "odoo_famiglie_rete/static/src/views/fields/*",
+        ],
         "web.assets_tests": [
             "odoo_famiglie_rete/static/tests/tours/*.js",
         ],
