@@ -114,6 +114,7 @@ POLICY = {
             "company_id",
             "name",
             "fiscal_code",
+            "fiscal_code_invalid",
             "birthdate",
             "age",
             "is_minor",
