@@ -52,6 +52,7 @@
         "report/family_member_data_report.xml",
         "report/family_compensation_report.xml",
         "wizards/family_case_share_revoke_views.xml",
+        "wizards/family_settings_views.xml",
         "views/menus.xml",
     ],
     "demo": [

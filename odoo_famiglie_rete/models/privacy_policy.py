@@ -186,6 +186,8 @@ POLICY = {
         own="partner",
     ),
     "family.case.share.revoke": policy(),
+    # the manager's form of the addon's settings (no family data)
+    "family.settings": policy(social_worker=None),
     "family.access.log": policy(social_worker=None),
     # Configuration: read by everyone who works with the cases.
     "family.case.stage": CONFIG,
