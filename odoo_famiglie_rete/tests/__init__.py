@@ -33,3 +33,9 @@ from . import test_privacy_partner
 from . import test_privacy_calendar
 from . import test_privacy_channels
 from . import test_backoffice_screens
+from . import test_review_plan
+from . import test_backoffice_views
+from . import test_daily_use
+from . import test_intervention_money
+from . import test_backoffice_users
+from . import test_daily_use_tour

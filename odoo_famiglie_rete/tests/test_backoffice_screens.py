@@ -250,8 +250,10 @@ class TestBackofficeScreens(JsonRpcMixin, HttpCase):
         root = self.env.ref("odoo_famiglie_rete.menu_family_root")
         Menu = self.env["ir.ui.menu"].with_user(user)
         visible = Menu._visible_menu_ids()
-        menus = Menu.browse(visible).sudo().filtered(
-            lambda m: m.action and m.parent_path.startswith(f"{root.id}/")
+        menus = (
+            Menu.browse(visible)
+            .sudo()
+            .filtered(lambda m: m.action and m.parent_path.startswith(f"{root.id}/"))
         )
         return [
             (menu.complete_name, menu.action)
@@ -343,6 +345,7 @@ class TestBackofficeScreens(JsonRpcMixin, HttpCase):
                 self.rpc(
                     model,
                     "onchange",
+                    [],
                     {},
                     [],
                     form_fields_spec(self.env, model, arch),
