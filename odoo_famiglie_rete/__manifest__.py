@@ -3,7 +3,7 @@
     "name": "Rete Famiglie",
     "summary": "Family cases shared between a Comune's social service and "
     "the volunteer associations of its protocol",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Services/Social",
     "website": "https://github.com/rete-famiglie/odoo_famiglie_rete",
     "author": "Rete Famiglie",
@@ -61,6 +61,7 @@
         "wizards/family_case_share_revoke_views.xml",
         "wizards/family_siuss_build_views.xml",
         "wizards/family_case_close_views.xml",
+        "wizards/family_settings_views.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -74,6 +75,9 @@
         "demo/family_siuss_demo.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "odoo_famiglie_rete/static/src/views/fields/*",
+        ],
         "web.assets_tests": [
             "odoo_famiglie_rete/static/tests/tours/*.js",
         ],

@@ -20,6 +20,17 @@ class FamilyDemo(models.AbstractModel):
     _description = "Rete Famiglie Demo Loader"
 
     @api.model
+    def _family_demo_time_zone(self, tz="Europe/Rome"):
+        """Every user of the demo database works in Rome's time zone."""
+        users = (
+            self.env["res.users"]
+            .with_context(active_test=False)
+            .search([("tz", "!=", tz)])
+        )
+        users.write({"tz": tz})
+        return users
+
+    @api.model
     def _family_demo_statements(self):
         """Last year's statements of the demo: one paid, one billed; the
         year's transparency register, published.

@@ -70,7 +70,25 @@ class FamilyAccessLog(models.Model):
     )
     case_reference = fields.Char(readonly=True)
     channel = fields.Selection(CHANNELS, required=True, readonly=True, index=True)
-    model = fields.Char(string="Data Opened", readonly=True)
+    model = fields.Char(string="Technical Model", readonly=True)
+    model_description = fields.Char(
+        string="Data Opened",
+        compute="_compute_model_description",
+        help="What was opened, as the interface names it (e.g. Family Case).",
+    )
+
+    @api.depends("model")
+    @api.depends_context("lang")
+    def _compute_model_description(self):
+        """The model's description in the reader's language, one query."""
+        names = {
+            model.model: model.name
+            for model in self.env["ir.model"]
+            .sudo()
+            .search([("model", "in", list(set(self.mapped("model"))))])
+        }
+        for entry in self:
+            entry.model_description = names.get(entry.model, entry.model)
 
     def write(self, vals):
         if vals:

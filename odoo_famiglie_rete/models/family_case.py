@@ -4,6 +4,9 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import create_index
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 _logger = logging.getLogger(__name__)
 
@@ -49,6 +52,7 @@ LISTS = f"{SOCIAL_SERVICE},odoo_famiglie_rete.group_family_finance"
 class FamilyCase(models.Model):
     _name = "family.case"
     _description = "Family Case"
+    _family_created_message = _lt("Family case created")
     _inherit = [
         "family.thread.mixin",
         "family.access.logged.mixin",
@@ -592,6 +596,35 @@ class FamilyCase(models.Model):
                     "The case %(case)s is closed: it can no longer be changed.",
                     case=closed[0].display_name,
                 )
+            )
+
+    def _family_take_in_charge(self, plan):
+        """The plan is agreed: a case still before "Taken in Charge" (reported,
+        being assessed) moves there, and its chatter says why.
+
+        Done as the system (the last approval may come from an association's
+        coordinator on the portal): only the stage changes.
+        """
+        stage = self.env.ref(
+            "odoo_famiglie_rete.stage_in_charge", raise_if_not_found=False
+        )
+        if not stage:
+            return
+        earlier = self.sudo().filtered(
+            lambda c: not c.is_closed
+            and (c.stage_id.sequence, c.stage_id.id) < (stage.sequence, stage.id)
+        )
+        if not earlier:
+            return
+        earlier.stage_id = stage
+        for case in earlier:
+            case.message_post(
+                body=self.env._(
+                    "%(plan)s is agreed by every party: the case moves to %(stage)s.",
+                    plan=plan.display_name,
+                    stage=stage.name,
+                ),
+                subtype_xmlid="mail.mt_note",
             )
 
     def _on_close(self):

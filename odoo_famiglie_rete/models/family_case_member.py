@@ -69,6 +69,11 @@ class FamilyCaseMember(models.Model):
         string="Minor", compute="_compute_age", search="_search_is_minor"
     )
     fiscal_code = fields.Char(string="Codice Fiscale", index=True, size=16)
+    fiscal_code_invalid = fields.Boolean(
+        string="Codice Fiscale Not Valid",
+        compute="_compute_fiscal_code_invalid",
+        help="Shown as soon as the code is typed; a member is not saved with it.",
+    )
     active = fields.Boolean(default=True)
     case_closed = fields.Boolean(
         related="case_id.is_closed", string="Case Closed", store=True, index=True
@@ -137,6 +142,14 @@ class FamilyCaseMember(models.Model):
             else:
                 member.age = 0
                 member.is_minor = False
+
+    @api.depends("fiscal_code")
+    def _compute_fiscal_code_invalid(self):
+        for member in self:
+            code = member.fiscal_code
+            member.fiscal_code_invalid = bool(code) and not codicefiscale.is_valid(
+                codicefiscale.compact(code)
+            )
 
     def _search_is_minor(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):

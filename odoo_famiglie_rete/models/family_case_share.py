@@ -1,6 +1,9 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import create_index
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 # The categories of data a share can open to an association.
 SHARE_CATEGORIES = (
@@ -16,6 +19,7 @@ SHARE_CATEGORIES = (
 class FamilyCaseShare(models.Model):
     _name = "family.case.share"
     _description = "Case Sharing and Consent"
+    _family_created_message = _lt("Share created")
     _inherit = ["mail.thread", "family.case.child.mixin"]
     _order = "case_id, date_start desc, id desc"
     _check_company_auto = True

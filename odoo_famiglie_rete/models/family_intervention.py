@@ -4,6 +4,9 @@ from datetime import date
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import format_date
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 STATES = [
     ("planned", "Planned"),
@@ -79,6 +82,7 @@ SOCIAL_WORKER = "odoo_famiglie_rete.group_family_social_worker"
 class FamilyIntervention(models.Model):
     _name = "family.intervention"
     _description = "Intervention"
+    _family_created_message = _lt("Intervention created")
     _inherit = ["mail.thread", "family.case.child.mixin"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
@@ -134,6 +138,7 @@ class FamilyIntervention(models.Model):
     date_end = fields.Date(string="End Date", index=True)
     quantity = fields.Float(default=1.0, digits="Product Unit of Measure")
     unit = fields.Char(related="type_id.unit")
+    is_money = fields.Boolean(related="type_id.is_money")
     unit_value = fields.Monetary(
         currency_field="currency_id",
         compute="_compute_unit_value",
@@ -518,15 +523,62 @@ class FamilyIntervention(models.Model):
                     )
                 )
 
+    @api.model
+    def _family_money_quantity(self, vals, itype, unit_value):
+        """The quantity of a sum of money entered as its amount: quantity ×
+        unit value stays the amount (statements pay quantities by rate and
+        amounts by reimbursement alike)."""
+        if itype.is_money and "amount" in vals:
+            return vals["amount"] / (unit_value or 1.0)
+        return None
+
     @api.model_create_multi
     def create(self, vals_list):
         self._family_check_portal_provider(vals_list)
+        Type = self.env["family.intervention.type"]
+        default_type = self.default_get(["type_id"]).get("type_id")
+        for vals in vals_list:
+            itype = Type.browse(vals.get("type_id") or default_type)
+            quantity = self._family_money_quantity(
+                vals, itype, vals.get("unit_value") or itype.unit_value
+            )
+            if quantity is not None:
+                vals["quantity"] = quantity
         records = super().create(vals_list)
         records._check_provider_protocol()
         records._recompute_overlap_of_neighbours()
         return records
 
+    def _family_split_money_write(self, vals):
+        """{quantity or None: records}: where ``vals`` sets the amount of a
+        sum of money, the quantity each group of records takes with it."""
+        groups = defaultdict(self.browse)
+        new_type = (
+            self.env["family.intervention.type"].browse(vals["type_id"])
+            if "type_id" in vals
+            else None
+        )
+        for rec in self:
+            itype = rec.type_id if new_type is None else new_type
+            unit_value = vals.get("unit_value") or (
+                itype.unit_value if new_type is not None else rec.unit_value
+            )
+            groups[self._family_money_quantity(vals, itype, unit_value)] |= rec
+        return groups
+
     def write(self, vals):
+        if "amount" in vals:
+            groups = self._family_split_money_write(vals)
+            if len(groups) > 1:
+                # rare (a list edited at once): one write per quantity
+                for quantity, records in groups.items():
+                    records.write(
+                        vals if quantity is None else dict(vals, quantity=quantity)
+                    )
+                return True
+            quantity = next(iter(groups), None)
+            if quantity is not None:
+                vals = dict(vals, quantity=quantity)
         self._family_check_portal_fields("write", vals)
         self._check_compensation_lock(vals)
         overlap_change = bool(OVERLAP_FIELDS & set(vals))

@@ -44,6 +44,11 @@ class FamilyInterventionType(models.Model):
         default=0.0,
         aggregator=None,
     )
+    is_money = fields.Boolean(
+        string="Sum of Money",
+        help="The help is a sum of money (a contribution, a loan, a bill paid): "
+        "its interventions are entered as an amount, counted in units of 1.",
+    )
     compensable = fields.Boolean(
         default=True,
         help="Interventions of this type can be compensated to the association.",
@@ -100,6 +105,23 @@ class FamilyInterventionType(models.Model):
                         type=rec.name,
                     )
                 )
+
+    @api.constrains("is_money", "unit_value")
+    def _check_money_unit_value(self):
+        for itype in self:
+            if itype.is_money and itype.unit_value != 1:
+                raise ValidationError(
+                    self.env._(
+                        "%(type)s is a sum of money: its unit value is 1 (the "
+                        "quantity is the amount).",
+                        type=itype.name,
+                    )
+                )
+
+    @api.onchange("is_money")
+    def _onchange_is_money(self):
+        if self.is_money:
+            self.unit_value = 1.0
 
     def write(self, vals):
         if "category" not in vals:

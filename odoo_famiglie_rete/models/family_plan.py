@@ -1,9 +1,14 @@
+import re
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.osv import expression
+from odoo.tools.translate import LazyTranslate
 
 from .family_case import CLOSED_WRITABLE
 
 SOCIAL_SERVICE = "odoo_famiglie_rete.group_family_social_worker"
+_lt = LazyTranslate(__name__)
 
 STATES = [
     ("draft", "Draft"),
@@ -28,9 +33,13 @@ WORKFLOW_KEY = "family_plan_workflow"
 class FamilyPlan(models.Model):
     _name = "family.plan"
     _description = "Integrated Plan"
+    _family_created_message = _lt("Integrated plan created")
     _inherit = ["mail.thread", "family.case.child.mixin"]
     _order = "case_id, version desc"
     _check_company_auto = True
+    # A plan is found by its case (the reference, and the family's name for
+    # who may read it: the case's own name search decides) or its version.
+    _rec_names_search = ["case_id"]
 
     company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     is_case_closed = fields.Boolean(related="case_id.is_closed", string="Case Closed")
@@ -122,6 +131,19 @@ class FamilyPlan(models.Model):
                 version=plan.version,
                 case=plan.case_id.display_name or "",
             )
+
+    @api.model
+    def _search_display_name(self, operator, value):
+        """The case's name search, or the version typed as "v2" or "2"."""
+        domain = super()._search_display_name(operator, value)
+        version = (
+            isinstance(value, str)
+            and operator in ("ilike", "=ilike", "=")
+            and re.fullmatch(r"\s*v?(\d{1,4})\s*", value, re.IGNORECASE)
+        )
+        if version:
+            domain = expression.OR([domain, [("version", "=", int(version[1]))]])
+        return domain
 
     @api.depends("goal_ids")
     def _compute_goal_count(self):
@@ -323,6 +345,7 @@ class FamilyPlan(models.Model):
                 g.approval_state == "approved" for g in plan.goal_ids
             ):
                 plan._workflow_write({"state": "active", "date_agreed": today})
+                plan.case_id._family_take_in_charge(plan)
                 older = plan.case_id.plan_ids.filtered(
                     lambda p, cur=plan: (
                         p.version < cur.version and p.state != "superseded"

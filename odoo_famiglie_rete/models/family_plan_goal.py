@@ -2,8 +2,11 @@ import re
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.translate import LazyTranslate
 
 from .family_plan import PROGRESS, WORKFLOW_KEY
+
+_lt = LazyTranslate(__name__)
 
 GOAL_STATES = [
     ("open", "Open"),
@@ -40,6 +43,7 @@ PORTAL_FIELDS = frozenset({"state", "current_value"})
 class FamilyPlanGoal(models.Model):
     _name = "family.plan.goal"
     _description = "Plan Goal"
+    _family_created_message = _lt("Goal created")
     _inherit = ["mail.thread", "family.case.child.mixin"]
     _order = "plan_id, sequence, id"
 

@@ -1,10 +1,14 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 
 class FamilyProtocol(models.Model):
     _name = "family.protocol"
     _description = "Protocol of Understanding"
+    _family_created_message = _lt("Protocol of understanding created")
     _inherit = ["mail.thread"]
     _order = "date_start desc, id desc"
     _check_company_auto = True
@@ -26,7 +30,7 @@ class FamilyProtocol(models.Model):
     )
     predecessor_id = fields.Many2one(
         "family.protocol",
-        string="Renews",
+        string="Renewal Of",
         index="btree_not_null",
         check_company=True,
         copy=False,
@@ -116,6 +120,15 @@ class FamilyProtocol(models.Model):
         return True
 
     def action_reset_draft(self):
+        expired = self.filtered(lambda p: p.state == "expired")
+        if expired:
+            raise UserError(
+                self.env._(
+                    "%(name)s has expired: it stays as the record of what was "
+                    "agreed. Renew it instead.",
+                    name=expired[0].name,
+                )
+            )
         self.write({"confirmed": False})
         return True
 

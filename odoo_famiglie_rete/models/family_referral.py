@@ -1,10 +1,14 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 
 class FamilyReferral(models.Model):
     _name = "family.referral"
     _description = "Referral to Another Service"
+    _family_created_message = _lt("Referral created")
     _inherit = ["mail.thread", "family.case.child.mixin"]
     _order = "date_sent desc, id desc"
     _check_company_auto = True

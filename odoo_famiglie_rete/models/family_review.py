@@ -2,6 +2,10 @@ from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 # Changing these moves or updates the review's calendar meeting.
 EVENT_FIELDS = {
@@ -18,6 +22,7 @@ EVENT_FIELDS = {
 class FamilyReview(models.Model):
     _name = "family.review"
     _description = "Joint Review"
+    _family_created_message = _lt("Joint review created")
     _inherit = ["family.thread.mixin", "family.case.child.mixin"]
     _order = "date desc, id desc"
     _check_company_auto = True
@@ -71,23 +76,41 @@ class FamilyReview(models.Model):
         copy=False,
     )
 
-    @api.depends("case_id")
+    @api.depends("case_id", "case_id.current_plan_id")
     def _compute_plan_id(self):
+        """A planned review follows the case's current plan (a draft, one
+        awaiting approval or the agreed one); a held or cancelled review keeps
+        the plan it reviewed."""
         for review in self:
-            review.plan_id = review.case_id.current_plan_id
+            if review.state == "planned":
+                review.plan_id = review.case_id.current_plan_id
+            else:
+                review.plan_id = review.plan_id
 
     @api.depends("case_id", "date")
+    @api.depends_context("lang", "tz", "uid")
     def _compute_display_name(self):
+        """The day of the meeting in the reader's time zone and date format;
+        the case by its reference (whoever reads the review may not read the
+        family's name)."""
         for review in self:
-            review.display_name = self.env._(
-                "Joint review of %(date)s - %(case)s",
-                date=fields.Date.to_string(fields.Datetime.to_datetime(review.date))
-                if review.date
-                else "",
-                # the reference: whoever reads the review may not read the
-                # family's name
-                case=review.case_id.reference or "",
-            )
+            case = review.case_id.reference or ""
+            if review.date:
+                review.display_name = self.env._(
+                    "Joint review of %(date)s - %(case)s",
+                    date=review._family_date_label(),
+                    case=case,
+                )
+            elif case:
+                review.display_name = self.env._("Joint review - %(case)s", case=case)
+            else:
+                review.display_name = self.env._("New joint review")
+
+    def _family_date_label(self):
+        """The review's day in the reader's time zone and language."""
+        self.ensure_one()
+        day = fields.Datetime.context_timestamp(self, self.date).date()
+        return format_date(self.env, day)
 
     @api.constrains("date", "next_review_date")
     def _check_next_review_date(self):
@@ -101,6 +124,18 @@ class FamilyReview(models.Model):
                     self.env._(
                         "The date of the next review cannot be before the date of "
                         "this review."
+                    )
+                )
+
+    @api.constrains("plan_id", "case_id")
+    def _check_plan_case(self):
+        for review in self.sudo():
+            if review.plan_id and review.plan_id.case_id != review.case_id:
+                raise ValidationError(
+                    self.env._(
+                        "The plan of a review must be a plan of the same family "
+                        "(%(case)s).",
+                        case=review.case_id.reference,
                     )
                 )
 
@@ -210,9 +245,18 @@ class FamilyReview(models.Model):
 
         The case's "review overdue" activity is marked done.
         """
+        today = fields.Date.context_today(self)
         for review in self:
             if review.state != "planned":
                 raise UserError(self.env._("Only a planned review can be recorded."))
+            if fields.Datetime.context_timestamp(review, review.date).date() > today:
+                raise UserError(
+                    self.env._(
+                        "The review of %(date)s has not been held yet: record its "
+                        "outcome on the day of the meeting or after it.",
+                        date=review._family_date_label(),
+                    )
+                )
             if not review.outcome_ids and review.plan_id.goal_ids:
                 raise UserError(
                     self.env._(

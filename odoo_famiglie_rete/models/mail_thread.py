@@ -23,3 +23,19 @@ class MailThread(models.AbstractModel):
         return super().message_subscribe(
             partner_ids=partner_ids, subtype_ids=subtype_ids
         )
+
+    def _creation_message(self):
+        """The "created" message in the reader's grammar: "Cartella creata",
+        not "Family Case creato" (Odoo joins the model's description and
+        "created"). A model says it with ``_family_created_message``."""
+        message = getattr(self, "_family_created_message", None)
+        if not message:
+            return super()._creation_message()
+        # Odoo's own message falls back on the user's language when the
+        # context has none (data loaded at install): so does this one
+        env = (
+            self.env
+            if self.env.lang
+            else self.with_context(lang=self.env.user.lang).env
+        )
+        return env._(message)

@@ -133,6 +133,7 @@ POLICY = {
             "company_id",
             "name",
             "fiscal_code",
+            "fiscal_code_invalid",
             "birthdate",
             "age",
             "is_minor",
@@ -217,6 +218,8 @@ POLICY = {
     # The goal library and the plan templates: the Comune's working tools.
     "family.goal.template": policy(),
     "family.plan.template": policy(),
+    # the manager's form of the addon's settings (no family data)
+    "family.settings": policy(social_worker=None),
     "family.access.log": policy(social_worker=None),
     # Configuration: read by everyone who works with the cases.
     "family.case.stage": CONFIG,

@@ -87,3 +87,21 @@ class ResCompany(models.Model):
             istat = company.family_siuss_istat_code
             if istat and not (len(istat) == 6 and istat.isdigit()):
                 raise ValidationError(self.env._("The ISTAT code has six digits."))
+
+    @api.constrains("family_retention_years", "family_access_log_months")
+    def _check_family_periods(self):
+        for company in self:
+            company._family_check_periods(
+                company.family_retention_years, company.family_access_log_months
+            )
+
+    @api.model
+    def _family_check_periods(self, years, months):
+        """Refuse a negative retention (the manager's settings form too)."""
+        if years < 0 or months < 0:
+            raise ValidationError(
+                self.env._(
+                    "The retention of closed cases and of the access log cannot "
+                    "be negative (0 keeps them for ever)."
+                )
+            )

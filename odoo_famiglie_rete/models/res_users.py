@@ -1,5 +1,10 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+
+# The user form's group fields (Odoo turns them into groups_id).
+GROUP_FIELDS = ("in_group_", "sel_groups_")
 
 
 class ResUsers(models.Model):
@@ -22,6 +27,7 @@ class ResUsers(models.Model):
         users = super().create(vals_list)
         if any(vals.get("family_portal_role") for vals in vals_list):
             self.env.registry.clear_cache()
+        users._family_set_home_action()
         return users
 
     def write(self, vals):
@@ -31,7 +37,40 @@ class ResUsers(models.Model):
         if "family_portal_role" in vals:
             # record rules depend on the role: forget their cached domains
             self.env.registry.clear_cache()
+        if any(key == "groups_id" or key.startswith(GROUP_FIELDS) for key in vals):
+            self._family_set_home_action()
         return res
+
+    def _family_set_home_action(self):
+        """The social service's staff land on Rete Famiglie after login.
+
+        Social workers and the manager on the cases, finance clerks on the
+        interventions (the first screen of their menu), as Odoo does with a
+        user's home action (``action_id``). Only for users without a home
+        action of their own; a user who leaves the addon's groups loses it.
+        """
+        ref = self.env.ref
+        cases = ref("odoo_famiglie_rete.family_case_action", raise_if_not_found=False)
+        interventions = ref(
+            "odoo_famiglie_rete.family_intervention_action", raise_if_not_found=False
+        )
+        if not (cases and interventions):
+            return  # the addon's data is still loading
+        ours = {cases.id, interventions.id}
+        home = defaultdict(self.browse)
+        for user in self.sudo():
+            if user.share or (user.action_id and user.action_id.id not in ours):
+                continue
+            if user.has_group("odoo_famiglie_rete.group_family_social_worker"):
+                action_id = cases.id
+            elif user.has_group("odoo_famiglie_rete.group_family_finance"):
+                action_id = interventions.id
+            else:
+                action_id = False
+            if user.action_id.id != action_id:
+                home[action_id] |= user
+        for action_id, users in home.items():
+            users.sudo().write({"action_id": action_id})
 
     def _check_can_set_family_role(self):
         """The manager sets any role; a coordinator only in their association."""

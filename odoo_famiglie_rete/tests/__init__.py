@@ -42,3 +42,9 @@ from . import test_transparency_register
 from . import test_backoffice_screens
 from . import test_goal_indicators
 from . import test_goal_indicators_portal
+from . import test_review_plan
+from . import test_backoffice_views
+from . import test_daily_use
+from . import test_intervention_money
+from . import test_backoffice_users
+from . import test_daily_use_tour

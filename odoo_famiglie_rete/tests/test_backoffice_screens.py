@@ -344,6 +344,7 @@ class TestBackofficeScreens(JsonRpcMixin, HttpCase):
                 self.rpc(
                     model,
                     "onchange",
+                    [],
                     {},
                     [],
                     form_fields_spec(self.env, model, arch),

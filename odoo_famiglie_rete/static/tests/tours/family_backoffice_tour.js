@@ -174,8 +174,9 @@ registry.category("web_tour.tours").add("odoo_famiglie_rete_intervention_review_
             run: "click",
         },
         {
+            // today: a review is recorded as held on its day or after it
             trigger: ".o_field_widget[name=date] input",
-            run: "edit 12/15/2026 10:00:00",
+            run: `edit ${luxon.DateTime.now().toFormat("MM/dd/yyyy")} 10:00:00`,
         },
         {
             trigger: ".o_field_widget[name=partner_ids] input",
