@@ -29,9 +29,7 @@ class FamilyTransparency(http.Controller):
 
     @staticmethod
     def _family_grants(year):
-        grants = request.env["family.transparency.register"]._family_public_grants(
-            year
-        )
+        grants = request.env["family.transparency.register"]._family_public_grants(year)
         if not grants:
             raise request.not_found()
         return grants
@@ -46,9 +44,7 @@ class FamilyTransparency(http.Controller):
     def transparency_years(self, **kw):
         self._family_italian()
         years = request.env["family.transparency.register"]._family_public_years()
-        return request.render(
-            "odoo_famiglie_rete.transparency_years", {"years": years}
-        )
+        return request.render("odoo_famiglie_rete.transparency_years", {"years": years})
 
     @http.route(
         "/trasparenza/contributi/<int:year>",

@@ -446,9 +446,7 @@ class FamilyCompensation(models.Model):
                 for line in missing[:10]
             ]
             if len(missing) > 10:
-                names.append(
-                    self.env._("and %(count)s more", count=len(missing) - 10)
-                )
+                names.append(self.env._("and %(count)s more", count=len(missing) - 10))
             raise UserError(
                 self.env._(
                     "%(name)s reimburses documented costs (convenzione, art. 56 "
@@ -508,8 +506,8 @@ class FamilyCompensation(models.Model):
                 """
                 INSERT INTO family_compensation_line (
                     compensation_id, party_id, partner_id, company_id, currency_id,
-                    state, instrument, intervention_id, type_id, name, date, case_reference,
-                    quantity, unit_price, amount,
+                    state, instrument, intervention_id, type_id, name, date,
+                    case_reference, quantity, unit_price, amount,
                     create_uid, write_uid, create_date, write_date
                 )
                 SELECT %(statement)s, %(party)s, %(partner)s, %(company)s,

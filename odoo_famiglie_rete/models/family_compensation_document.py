@@ -106,7 +106,7 @@ class FamilyCompensationDocument(models.Model):
         string="Date", required=True, default=fields.Date.context_today, index=True
     )
     amount = fields.Monetary(currency_field="currency_id", required=True)
-    file = fields.Binary(string="File", attachment=True, required=True)
+    file = fields.Binary(attachment=True, required=True)
     file_name = fields.Char()
     line_ids = fields.One2many(
         "family.compensation.line", "document_id", string="Statement Lines"
@@ -250,7 +250,10 @@ class FamilyCompensationDocument(models.Model):
                         "of an intervention."
                     )
                 )
-            if doc.intervention_id and doc.intervention_id.provider_id != doc.partner_id:
+            if (
+                doc.intervention_id
+                and doc.intervention_id.provider_id != doc.partner_id
+            ):
                 raise ValidationError(
                     self.env._(
                         "A document is given by the association that gave the "

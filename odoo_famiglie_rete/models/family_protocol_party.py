@@ -34,9 +34,7 @@ INSTRUMENT_MODES = {
 }
 # The instrument a mode implies, for terms that do not name one yet.
 MODE_INSTRUMENT = {
-    mode: instrument
-    for instrument, modes in INSTRUMENT_MODES.items()
-    for mode in modes
+    mode: instrument for instrument, modes in INSTRUMENT_MODES.items() for mode in modes
 }
 # The economic advantages of D.Lgs. 33/2013 art. 26: a contract's price is a
 # consideration, published with its CIG under art. 37 instead.
@@ -208,7 +206,9 @@ class FamilyProtocolParty(models.Model):
             allowed = INSTRUMENT_MODES.get(party.instrument)
             if not allowed or party.compensation_mode in (*allowed, "none"):
                 continue
-            modes = dict(self._fields["compensation_mode"]._description_selection(self.env))
+            modes = dict(
+                self._fields["compensation_mode"]._description_selection(self.env)
+            )
             raise ValidationError(
                 {
                     "convenzione": self.env._(

@@ -50,10 +50,10 @@ class FamilyTransparencyGrant(models.Model):
         "res.partner", string="Association", required=True, index=True
     )
     beneficiary = fields.Char(required=True)
-    tax_code = fields.Char(string="Tax Code")
+    tax_code = fields.Char()
     amount = fields.Monetary(currency_field="currency_id", required=True)
     instrument = fields.Selection(INSTRUMENTS)
-    legal_basis = fields.Char(string="Legal Basis")
+    legal_basis = fields.Char()
     office = fields.Char(string="Office Responsible")
     official = fields.Char(string="Official Responsible")
     selection_method = fields.Char(string="How the Beneficiary Was Chosen")

@@ -135,12 +135,17 @@ class FamilyTransparencyRegister(models.Model):
                 by_partner.setdefault(partner, []).append((party, amount))
             vals_list = []
             for partner, rows in by_partner.items():
-                if company.currency_id.compare_amounts(
-                    sum(amount for _party, amount in rows), threshold
-                ) <= 0:
+                if (
+                    company.currency_id.compare_amounts(
+                        sum(amount for _party, amount in rows), threshold
+                    )
+                    <= 0
+                ):
                     continue
                 for party, amount in rows:
-                    vals_list.append(register._family_grant_vals(partner, party, amount))
+                    vals_list.append(
+                        register._family_grant_vals(partner, party, amount)
+                    )
             Grant.create(vals_list)
             register.threshold = threshold
         return True

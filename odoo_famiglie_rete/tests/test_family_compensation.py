@@ -96,7 +96,7 @@ class TestFamilyCompensation(CompensationCommon):
             unit_value=420.5,
         )
         parcel = self._done(self.assoc_b, date(2024, 5, 2), quantity=3, unit_value=12)
-        # a convenzione: each cost with its receipt (tests/test_compensation_documents.py)
+        # a convenzione: each cost with its receipt (test_compensation_documents)
         for intervention in rent | parcel:
             self.env["family.compensation.document"].create(
                 {
