@@ -6,9 +6,6 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
-from odoo.tools.translate import LazyTranslate
-
-_lt = LazyTranslate(__name__)
 
 _logger = logging.getLogger(__name__)
 
@@ -34,7 +31,6 @@ COMPENSATED_STATES = ("approved", "billed", "paid")
 class FamilyCompensation(models.Model):
     _name = "family.compensation"
     _description = "Compensation Statement"
-    _family_created_message = _lt("Compensation statement created")
     _inherit = ["mail.thread", "mail.activity.mixin", "family.field.guard.mixin"]
     _order = "date_from desc, id desc"
     _check_company_auto = True
@@ -511,8 +507,7 @@ class FamilyCompensation(models.Model):
                 INSERT INTO family_compensation_line (
                     compensation_id, party_id, partner_id, company_id, currency_id,
                     state, instrument, intervention_id, type_id, name, date,
-                    case_reference,
-                    quantity, unit_price, amount,
+                    case_reference, quantity, unit_price, amount,
                     create_uid, write_uid, create_date, write_date
                 )
                 SELECT %(statement)s, %(party)s, %(partner)s, %(company)s,
