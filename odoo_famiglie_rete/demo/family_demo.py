@@ -103,9 +103,7 @@ class FamilyDemo(models.AbstractModel):
         members = (
             self.env["family.case.member"]
             .with_context(family_allow_closed=True)
-            .search(
-                [("company_id", "=", company.id), ("fiscal_code", "!=", False)]
-            )
+            .search([("company_id", "=", company.id), ("fiscal_code", "!=", False)])
         )
         for member in members.filtered(lambda m: not m.last_name):
             first, _sep, last = (member.name or "").rpartition(" ")
