@@ -6,6 +6,9 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 _logger = logging.getLogger(__name__)
 
@@ -31,6 +34,7 @@ COMPENSATED_STATES = ("approved", "billed", "paid")
 class FamilyCompensation(models.Model):
     _name = "family.compensation"
     _description = "Compensation Statement"
+    _family_created_message = _lt("Compensation statement created")
     _inherit = ["mail.thread", "mail.activity.mixin", "family.field.guard.mixin"]
     _order = "date_from desc, id desc"
     _check_company_auto = True

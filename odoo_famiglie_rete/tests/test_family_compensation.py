@@ -9,7 +9,7 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import SQL, mute_logger
 
-from .common_compensation import CompensationCommon
+from .common import CompensationCommon, refused_by_acl, refused_fields
 
 
 @tagged("post_install", "-at_install")
@@ -96,7 +96,8 @@ class TestFamilyCompensation(CompensationCommon):
             unit_value=420.5,
         )
         parcel = self._done(self.assoc_b, date(2024, 5, 2), quantity=3, unit_value=12)
-        # a convenzione: each cost with its receipt (test_compensation_documents)
+        # a convenzione: each cost with its receipt
+        # (tests/test_compensation_documents.py)
         for intervention in rent | parcel:
             self.env["family.compensation.document"].create(
                 {
@@ -253,7 +254,10 @@ class TestFamilyCompensation(CompensationCommon):
         # the manager is asked, with a to-do
         self.assertIn(self.manager, statement.activity_ids.user_id)
         self.assertNotIn(self.finance, statement.activity_ids.user_id)
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(
+            AccessError,
+            "over the association's yearly budget: only the social service manager",
+        ):
             statement.action_approve()
         statement.with_user(self.manager).action_approve()
         self.assertEqual(statement.state, "approved")
@@ -345,14 +349,16 @@ class TestFamilyCompensation(CompensationCommon):
         """From the interventions to a paid bill, never reading a name."""
         self._done(self.assoc_a, date(2024, 2, 1), quantity=2)
         statement = self._statement(self.party_a, user=self.finance)
-        self.assertEqual(statement.line_ids.case_reference, self.case.reference)
+        self.assertEqual(statement.line_ids.case_reference, self.case_a.reference)
         self.assertEqual(
             statement.line_ids.intervention_id.case_id.with_user(
                 self.finance
             ).display_name,
-            self.case.reference,
+            self.case_a.reference,
         )
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(
+            AccessError, refused_fields("family.intervention", "name")
+        ):
             statement.line_ids.intervention_id.with_user(self.finance).read(["name"])
         html = (
             self.env["ir.actions.report"]
@@ -361,8 +367,9 @@ class TestFamilyCompensation(CompensationCommon):
                 "odoo_famiglie_rete.action_report_family_compensation", statement.ids
             )[0]
         )
-        self.assertIn(self.case.reference, html.decode())
-        self.assertNotIn("Rossi", html.decode())
+        self.assertIn(self.case_a.reference, html.decode())
+        self.assertNotIn(self.case_a.name, html.decode())
+        self.assertNotIn(self.member_a.name, html.decode())
         statement.with_user(self.finance).action_approve()
         move = statement.move_id.with_user(self.finance)
         move.action_post()
@@ -374,9 +381,13 @@ class TestFamilyCompensation(CompensationCommon):
     def test_social_worker_has_no_statements(self):
         self._done(self.assoc_a, date(2024, 2, 1))
         statement = self._statement(self.party_a)
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(
+            AccessError, refused_by_acl("read", "family.compensation")
+        ):
             statement.with_user(self.worker).read(["name"])
-        with self.assertRaises(AccessError):
+        with self.assertRaisesRegex(
+            AccessError, refused_by_acl("create", "family.compensation")
+        ):
             self.env["family.compensation"].with_user(self.worker).create(
                 {
                     "party_id": self.party_a.id,
