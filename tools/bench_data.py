@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 _logger = logging.getLogger("famiglie.bench")
 
 # Bump when the generated data changes: a kept database is then regenerated.
-GENERATOR_VERSION = 3
+GENERATOR_VERSION = 4
 
 SURNAMES = (
     (
@@ -279,6 +279,9 @@ def generate_bulk(env, rng, sz, conf):  # noqa: C901 - one pass per case
     stages = env["family.case.stage"].search([])
     open_stages = stages.filtered(lambda s: not s.is_closed).ids[:4]
     closed_stage = stages.filtered("is_closed")[:1].id
+    # an intervention's "taken in charge" (SIUSS) follows its case's stage
+    in_charge = env.ref("odoo_famiglie_rete.stage_in_charge", raise_if_not_found=False)
+    stage_sequence = {s.id: s.sequence for s in stages}
     types = env["family.intervention.type"].search([])
     type_rows = [(t.id, t.category, t.unit_value, t.compensable) for t in types]
     need_areas = env["family.need.area"].search([]).ids
@@ -328,6 +331,9 @@ def generate_bulk(env, rng, sz, conf):  # noqa: C901 - one pass per case
             closed_stage if closed else rng.choices(open_stages, OPEN_STAGE_WEIGHTS)[0]
         )
         restricted = rng.random() < 0.05
+        taken_in_charge = bool(
+            in_charge and stage_sequence[stage] >= in_charge.sequence
+        )
         worker = rng.choice(
             conf["workers"][company_a if company == company_a.id else company_b]
         )
@@ -496,6 +502,7 @@ def generate_bulk(env, rng, sz, conf):  # noqa: C901 - one pass per case
                     "Intervento",
                     created,
                     worker,
+                    taken_in_charge,
                 ]
             )
             providers.add(provider)
@@ -792,10 +799,11 @@ def generate_bulk(env, rng, sz, conf):  # noqa: C901 - one pass per case
             "has_overlap",
             "name",
             "compensated",
+            "siuss_taken_in_charge",
             *audit,
         ),
         [
-            tuple(r[:16]) + (False,) + (r[16], r[17], r[16], r[17])
+            tuple(r[:16]) + (False, r[18]) + (r[16], r[17], r[16], r[17])
             for r in interventions
         ],
     )
@@ -803,8 +811,22 @@ def generate_bulk(env, rng, sz, conf):  # noqa: C901 - one pass per case
     copy_rows(
         cr,
         "family_plan",
-        ("id", "case_id", "company_id", "version", "state", "date_start", *audit),
-        with_audit(plans, 6, 7),
+        (
+            "id",
+            "case_id",
+            "company_id",
+            "version",
+            "state",
+            "date_start",
+            # no goals are generated: nothing measured yet
+            "progress",
+            "goal_met_count",
+            "goal_partly_count",
+            "goal_not_met_count",
+            "goal_open_count",
+            *audit,
+        ),
+        [r[:6] + ("open", 0, 0, 0, 0) + (r[6], r[7], r[6], r[7]) for r in plans],
     )
     cr.execute(
         """

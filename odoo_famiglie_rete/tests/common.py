@@ -627,7 +627,9 @@ class PortalCommon(JsonRpcMixin, CompensationCommon, HttpCase):
             share_needs=False,
             share_goals=False,
         )
-        cls.type_rent.unit_value = 100
+        # the portal's forms price rent per unit here (the catalogue's rent is
+        # a sum of money, entered as an amount)
+        cls.type_rent.write({"is_money": False, "unit_value": 100})
         cls.plan_a = cls.Plan.create(
             {
                 "case_id": cls.case_a.id,
