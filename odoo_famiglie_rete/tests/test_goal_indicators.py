@@ -161,6 +161,10 @@ class TestGoalIndicators(PlanCommon):
         self.assertEqual(goal.current_value, 2.5, "nothing half-saved")
 
     def test_templates_fill_goals(self):
+        # a family whose goals no association shares yet
+        family = self.Case.create(
+            {"name": "Famiglia Modello", "user_id": self.worker.id}
+        )
         housing = self.env.ref("odoo_famiglie_rete.need_area_housing")
         GoalTemplate = self.env["family.goal.template"].with_user(self.manager)
         arrears = GoalTemplate.create(
@@ -198,7 +202,7 @@ class TestGoalIndicators(PlanCommon):
             self.env["family.plan.template"].with_user(self.worker).create(
                 {"name": "Non mia", "goal_template_ids": [Command.set(arrears.ids)]}
             )
-        plan = self.Plan.with_user(self.worker).create({"case_id": self.case_a.id})
+        plan = self.Plan.with_user(self.worker).create({"case_id": family.id})
         with self.assertRaisesRegex(UserError, "Choose a typical situation"):
             plan.action_load_template()
         plan.template_id = template
@@ -233,15 +237,13 @@ class TestGoalIndicators(PlanCommon):
         # with a share opening the goals, the association's goal goes to it
         self.env["family.case.share"].create(
             {
-                "case_id": self.case_a.id,
+                "case_id": family.id,
                 "partner_id": self.assoc_a.id,
                 "legal_basis": "public_task",
                 "share_goals": True,
             }
         )
-        self.assertEqual(
-            furniture._goal_values(self.case_a)["party_id"], self.assoc_a.id
-        )
+        self.assertEqual(furniture._goal_values(family)["party_id"], self.assoc_a.id)
         # a goal line drafted from the library in the form
         with Form(plan.with_user(self.worker)) as form:
             with form.goal_ids.new() as line:

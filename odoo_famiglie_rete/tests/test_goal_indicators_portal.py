@@ -32,6 +32,8 @@ class TestGoalIndicatorsPortal(PortalCommon):
                 for goal, value in ((cls.goal_a, 3), (cls.goal_comune, 2))
             ]
         )
+        # held yesterday: its outcome can be recorded
+        cls.review_a.date = fields.Datetime.subtract(fields.Datetime.now(), days=1)
         cls.review_a.action_done()
 
     def _update(self, value):

@@ -1,3 +1,5 @@
+import base64
+
 from odoo import fields
 from odoo.tests import tagged
 
@@ -15,6 +17,15 @@ class TestPortalStatements(PortalCommon):
         cls.statement = {}
         for party, intervention in ((cls.party_a, cls.int_a), (cls.party_b, cls.int_b)):
             intervention.write({"state": "done", "compensable": True})
+            if party.instrument == "convenzione":
+                # a reimbursed cost carries its receipt
+                cls.env["family.compensation.document"].create(
+                    {
+                        "intervention_id": intervention.id,
+                        "amount": intervention.amount,
+                        "file": base64.b64encode(b"%PDF-1.4 ricevuta"),
+                    }
+                )
             statement = cls._statement(party, start, cls.today)
             statement.action_approve()
             cls.statement[party.partner_id] = statement
