@@ -726,10 +726,20 @@ class PortalCommon(JsonRpcMixin, CompensationCommon, HttpCase):
 
 # INPS's schemas are not in the addon: the tests read the copies next to the
 # repository (<repo>/../shared/specs/siuss/) or where the environment says.
-SPECS = Path(
-    os.environ.get("FAMIGLIE_SIUSS_SCHEMAS")
-    or Path(__file__).resolve().parents[3] / "shared" / "specs" / "siuss"
-)
+def _siuss_specs():
+    """The environment's folder, else the first ``shared/specs/siuss`` found
+    beside the repository or one of the folders above it."""
+    if os.environ.get("FAMIGLIE_SIUSS_SCHEMAS"):
+        return Path(os.environ["FAMIGLIE_SIUSS_SCHEMAS"])
+    here = Path(__file__).resolve()
+    for folder in [*here.parents, Path("/work")]:
+        candidate = folder / "shared" / "specs" / "siuss"
+        if candidate.is_dir():
+            return candidate
+    return here.parents[3] / "shared" / "specs" / "siuss"
+
+
+SPECS = _siuss_specs()
 PASSWORD = "Siuss-test-1"
 YEAR = 2024
 

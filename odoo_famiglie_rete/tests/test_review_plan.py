@@ -58,7 +58,7 @@ class TestReviewPlanLink(PlanCommon):
     def test_plan_name_search(self):
         plan = self._create_plan()
         Plan = self.env["family.plan"].with_user(self.worker)
-        for typed in ("Rossi", self.case_a.reference, "v1", "1"):
+        for typed in ("Alfa", self.case_a.reference, "v1", "1"):
             with self.subTest(typed=typed):
                 self.assertIn(plan.id, [pid for pid, _name in Plan.name_search(typed)])
         self.assertFalse(Plan.name_search("Verdi"))
@@ -80,7 +80,7 @@ class TestReviewPlanLink(PlanCommon):
             [pid for pid, _name in Portal.name_search(self.case_a.reference)],
             plan.ids,
         )
-        self.assertFalse(Portal.name_search("Rossi"))
+        self.assertFalse(Portal.name_search("Alfa"))
 
     def test_review_form_links_automatically(self):
         """The plan is shown, never typed: no create nor search in the form."""
