@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 from .family_protocol_party import INSTRUMENTS
 
@@ -59,6 +59,25 @@ class FamilyTransparencyGrant(models.Model):
     selection_method = fields.Char(string="How the Beneficiary Was Chosen")
     act_url = fields.Char(string="Link to the Act")
     project_url = fields.Char(string="Link to the Project")
+
+    # What was published stays as it was published: a grant changes only in a
+    # draft register (the manager withdraws the publication first).
+    @api.model_create_multi
+    def create(self, vals_list):
+        grants = super().create(vals_list)
+        grants.register_id._family_check_draft()
+        return grants
+
+    def write(self, vals):
+        self.register_id._family_check_draft()
+        res = super().write(vals)
+        if "register_id" in vals:
+            self.register_id._family_check_draft()
+        return res
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_published(self):
+        self.register_id._family_check_draft()
 
     def _family_public_row(self):
         """The grant as the public page and the exports show it: the grant's

@@ -94,6 +94,20 @@ class FamilyTransparencyRegister(models.Model):
                 company=register.company_id.name,
             )
 
+    # What publishing and withdrawing write; anything else waits for a draft.
+    _family_publication_fields = frozenset(
+        {"state", "date_published", "published_by_id"}
+    )
+
+    def write(self, vals):
+        if not self._family_publication_fields.issuperset(vals):
+            self._family_check_draft()
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_published(self):
+        self._family_check_draft()
+
     def _family_check_draft(self):
         if any(register.state == "published" for register in self):
             raise UserError(

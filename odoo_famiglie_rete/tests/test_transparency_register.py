@@ -170,6 +170,58 @@ class TestTransparencyRegister(JsonRpcMixin, CompensationCommon, HttpCase):
         with self.assertRaisesRegex(UserError, "withdraw its publication"):
             register.with_user(self.manager).action_compute()
 
+    @mute_logger("odoo.http")
+    def test_published_grants_stay_as_published(self):
+        """What was published cannot change, over RPC either, until the
+        manager withdraws the publication."""
+        register = self._grant_year()
+        register.with_user(self.manager).action_publish()
+        grant = register.grant_ids
+        self.authenticate("manager", "manager")
+        message = "withdraw its publication"
+        self.assertRpcRefused(
+            UserError,
+            message,
+            "family.transparency.grant",
+            "write",
+            grant.ids,
+            {"amount": 10.0},
+        )
+        self.assertRpcRefused(
+            UserError, message, "family.transparency.grant", "unlink", grant.ids
+        )
+        self.assertRpcRefused(
+            UserError,
+            message,
+            "family.transparency.grant",
+            "create",
+            [
+                {
+                    "register_id": register.id,
+                    "partner_id": self.assoc_a.id,
+                    "beneficiary": "Associazione Alfa",
+                    "amount": 5000.0,
+                }
+            ],
+        )
+        self.assertRpcRefused(
+            UserError,
+            message,
+            "family.transparency.register",
+            "write",
+            register.ids,
+            {"year": 2023},
+        )
+        self.assertRpcRefused(
+            UserError, message, "family.transparency.register", "unlink", register.ids
+        )
+        self.assertEqual(grant.amount, 1250.0)
+        self.assertEqual(register.year, 2024)
+        # withdrawn, the register is a draft again: it may change
+        register.with_user(self.manager).action_unpublish()
+        grant.with_user(self.manager).write({"amount": 1300.0})
+        self.assertEqual(register.amount_total, 1300.0)
+
     def test_public_page_and_exports_without_login(self):
         register = self._grant_year()
         register.with_user(self.manager).action_publish()
