@@ -53,8 +53,10 @@ class FamilyCase(models.Model):
 
         Kept: the reference, stage, dates, case manager, need areas, risk
         level, and for interventions their type, provider, dates, quantity,
-        amounts and state. Removed: the members and their contacts (when
-        nothing else uses them), the name, situation, notes, minutes,
+        amounts, state and the supporting documents of their costs
+        (accounting records, without their description). Removed: the
+        members and their contacts (when nothing else uses them), the name,
+        situation, notes, minutes,
         reasons and outcomes, the messages, activities and attachments of the
         case and of its records, and its shares.
         """
@@ -98,6 +100,13 @@ class FamilyCase(models.Model):
         }
 
         interventions.write({"name": False, "notes": False, "member_id": False})
+        # The supporting documents of paid costs are accounting records of a
+        # public expense (kept with the vendor bill for the legal period): the
+        # files stay, their free-text description, which may name the family,
+        # goes.
+        env["family.compensation.document"].search(
+            [("intervention_id", "in", interventions.ids)]
+        ).write({"name": False})
         referrals.write({"reason": anonymised, "outcome": False, "member_id": False})
         reviews.outcome_ids.write({"note": False, "indicator_value": False})
         reviews.write({"minutes": False, "location": False})

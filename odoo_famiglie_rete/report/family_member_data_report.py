@@ -121,6 +121,21 @@ class ReportFamilyMemberData(models.AbstractModel):
         interventions = self.env["family.intervention"].search(
             [("member_id", "=", member.id)], order="date_start, id"
         )
+        # the supporting documents of their costs (receipts, invoices): what
+        # they say about the person is in the export, not the files
+        documents = {}
+        for doc in self.env["family.compensation.document"].search(
+            [("intervention_id", "in", interventions.ids)]
+        ):
+            documents.setdefault(doc.intervention_id.id, []).append(
+                {
+                    "type": self._selection(doc, "document_type"),
+                    "number": doc.document_number or None,
+                    "date": self._date(doc.document_date),
+                    "amount": doc.amount,
+                    "description": doc.name or None,
+                }
+            )
         referrals = self.env["family.referral"].search(
             [("member_id", "=", member.id)], order="date_sent, id"
         )
@@ -172,6 +187,7 @@ class ReportFamilyMemberData(models.AbstractModel):
                     "amount": i.amount,
                     "state": self._selection(i, "state"),
                     "notes": i.notes or None,
+                    "documents": documents.get(i.id, []),
                 }
                 for i in interventions
             ],

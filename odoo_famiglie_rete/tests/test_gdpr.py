@@ -40,6 +40,17 @@ class TestPersonalData(AccessCommon):
             {"case_id": cls.case_b.id, "partner_id": cls.member_a.partner_id.id}
         )
         cls.case_a.with_user(cls.coord_a).web_read({"reference": {}})
+        # the receipt of the intervention's cost (a convenzione)
+        cls.env["family.compensation.document"].create(
+            {
+                "intervention_id": cls.int_a.id,
+                "document_type": "receipt",
+                "document_number": "R-12",
+                "amount": 60.0,
+                "file": base64.b64encode(b"%PDF-1.4\n%%EOF\n"),
+                "name": "Bolletta luce di Mario",
+            }
+        )
 
     def _export(self, members, user):
         action = members.with_user(user).action_export_personal_data()
@@ -70,6 +81,19 @@ class TestPersonalData(AccessCommon):
             membership["interventions"][0]["provider"], "Associazione Alfa"
         )
         self.assertEqual(membership["interventions"][0]["amount"], 60)
+        # with what its supporting documents say (not their files)
+        self.assertEqual(
+            membership["interventions"][0]["documents"],
+            [
+                {
+                    "type": "Receipt",
+                    "number": "R-12",
+                    "date": membership["interventions"][0]["documents"][0]["date"],
+                    "amount": 60.0,
+                    "description": "Bolletta luce di Mario",
+                }
+            ],
+        )
         self.assertEqual(membership["referrals"][0]["reason"], "Ricerca di lavoro")
         self.assertEqual(
             [s["association"] for s in membership["shares"]], ["Associazione Alfa"]
@@ -131,6 +155,7 @@ class TestPersonalData(AccessCommon):
             "Associazione Alfa",
             "Ricerca di lavoro",
             "Centro per l&#39;impiego",
+            "Bolletta luce di Mario",
         ):
             self.assertIn(text, html)
 

@@ -196,6 +196,35 @@ class TestRetention(AccessCommon):
         self.assertEqual(self.case_b.name, "Famiglia Beta")
         self.assertFalse(self.case_b.anonymized)
 
+    def test_supporting_documents_stay_without_description(self):
+        """A paid cost's receipt is an accounting record of a public expense:
+        its file stays, what it says of the family goes."""
+        document = self.env["family.compensation.document"].create(
+            {
+                "intervention_id": self.int_a.id,
+                "document_type": "receipt",
+                "document_number": "R-3",
+                "amount": 100.0,
+                "file": base64.b64encode(b"%PDF-1.4\n%%EOF\n"),
+                "name": "Spesa per Mario Rossi",
+            }
+        )
+        # its cost was reimbursed: the document is locked
+        self.env.cr.execute(
+            "UPDATE family_intervention SET compensated = TRUE WHERE id = %s",
+            [self.int_a.id],
+        )
+        self.env.invalidate_all()
+        self.assertTrue(document.locked)
+        with self.assertRaisesRegex(UserError, "in an approved statement"):
+            document.write({"name": "Altro"})
+        self._run_cron_on(self.closing_day + relativedelta(years=10, days=1))
+        self.assertTrue(self.case_a.anonymized)
+        self.assertTrue(document.exists())
+        self.assertFalse(document.name)
+        self.assertEqual((document.document_number, document.amount), ("R-3", 100.0))
+        self.assertTrue(document.file)
+
     def test_second_run_changes_nothing(self):
         day = self.closing_day + relativedelta(years=10, days=1)
         self._run_cron_on(day)
