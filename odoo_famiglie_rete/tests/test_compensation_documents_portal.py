@@ -1,4 +1,5 @@
 import base64
+from datetime import date
 
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
@@ -218,3 +219,125 @@ class TestCompensationDocumentsPortal(PortalCommon):
                 [("file_name", "=", "programma.exe")]
             )
         )
+
+
+@tagged("post_install", "-at_install")
+class TestVolunteerExpensesPortal(PortalCommon):
+    """/my/spese: under a convenzione the association passes on its
+    volunteers' own expenses only as documented costs; the coordinator
+    uploads each receipt, nobody else of the network sees it."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["family.protocol.party"].search(
+            [("partner_id", "=", cls.assoc_a.id)]
+        ).write(
+            {
+                "instrument": "convenzione",
+                "compensation_mode": "reimbursement",
+                "instrument_reference": "Delibera G.C. n. 187",
+            }
+        )
+
+    def _post(self, content, amount="23,40", number="C-77", filename="benzina.pdf"):
+        token = CSRF.search(self.url_open("/my/spese").text).group(1)
+        return self.url_open(
+            "/my/spese",
+            data={
+                "csrf_token": token,
+                "document_type": "receipt",
+                "document_number": number,
+                "document_date": "2024-05-02",
+                "amount": amount,
+                "name": "Carburante per la consegna della spesa",
+            },
+            files={"file": (filename, content)},
+        )
+
+    def _expenses(self):
+        return self.env["family.compensation.document"].search(
+            [("expense_type", "=", "volunteer")]
+        )
+
+    def test_coordinator_passes_on_an_expense(self):
+        self.authenticate("coord_alfa", "coord_alfa")
+        self.assertIn("/my/spese", self.url_open("/my").text)
+        response = self._post(PDF)
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("The document was saved", response.text)
+        expense = self._expenses()
+        self.assertEqual(
+            (expense.partner_id, expense.intervention_id, expense.amount),
+            (self.assoc_a, self.env["family.intervention"], 23.4),
+        )
+        self.assertIn("C-77", self.url_open("/my/spese").text)
+        # the next statement of Alfa reimburses it as a documented cost
+        statement = self._statement(self.party_a, date_from=date(2024, 5, 1))
+        self.assertIn(expense, statement.line_ids.document_id)
+
+    def test_bad_input_saves_nothing(self):
+        self.authenticate("coord_alfa", "coord_alfa")
+        response = self._post(b"MZ\x90\x00 not a document", filename="x.exe")
+        self.assertIn("The document must be a PDF or an image", response.text)
+        response = self._post(PDF, amount="dieci")
+        self.assertIn("Enter a number.", response.text)
+        # what was typed is kept in the form
+        self.assertIn("Carburante per la consegna della spesa", response.text)
+        response = self._post(PDF, amount="0")
+        self.assertIn("The amount must be more than zero", response.text)
+        self.assertFalse(self._expenses())
+
+    @mute_logger("odoo.http")
+    def test_only_the_coordinator_of_a_convenzione(self):
+        """A volunteer, and the coordinator of an association whose terms
+        reimburse no documented cost, get no such page (404)."""
+        self.party_b.compensation_mode = "none"
+        for login in ("vol_alfa", "coord_beta"):
+            with self.subTest(login=login):
+                self.authenticate(login, login)
+                self.assertEqual(self.url_open("/my/spese").status_code, 404)
+                self.assertNotIn("/my/spese", self.url_open("/my").text)
+        self.authenticate("vol_alfa", "vol_alfa")
+        response = self.url_open(
+            "/my/spese",
+            data={
+                "csrf_token": CSRF.search(
+                    self.url_open(f"/my/famiglie/{self.case_a.id}").text
+                ).group(1)
+            },
+            files={"file": ("x.pdf", PDF)},
+        )
+        self.assertEqual(response.status_code, 404)
+        self.assertFalse(self._expenses())
+
+    @mute_logger("odoo.http", "odoo.addons.base.models.ir_rule")
+    def test_another_association_neither_sees_nor_removes_it(self):
+        expense = self.env["family.compensation.document"].create(
+            {
+                "partner_id": self.assoc_a.id,
+                "expense_type": "volunteer",
+                "amount": 8.0,
+                "document_date": date(2024, 5, 2),
+                "file": base64.b64encode(PDF + b"scontrino alfa"),
+            }
+        )
+        # Beta is reimbursed its documented costs too: it has the page
+        self.authenticate("coord_beta", "coord_beta")
+        page = self.url_open("/my/spese")
+        self.assertEqual(page.status_code, 200)
+        self.assertNotIn(
+            f"/web/content/family.compensation.document/{expense.id}/", page.text
+        )
+        response = self.url_open(
+            f"/my/spese/{expense.id}/elimina",
+            data={"csrf_token": CSRF.search(page.text).group(1)},
+        )
+        self.assertEqual(response.status_code, 404)
+        self.assertTrue(expense.exists())
+
+    def test_expense_tour(self):
+        self.start_tour(
+            "/my", "odoo_famiglie_rete_portal_expense_tour", login="coord_alfa"
+        )
+        self.assertFalse(self._expenses())

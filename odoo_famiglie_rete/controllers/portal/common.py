@@ -11,6 +11,7 @@ volunteers), ``interventions``, ``reviews`` (and calendar files),
 ``statements``.
 """
 
+import base64
 import math
 
 from odoo import fields
@@ -21,6 +22,10 @@ from odoo.tools import SQL
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from ...models.family_case_share import SHARE_CATEGORIES
+from ...models.family_compensation_document import (
+    DOCUMENT_MAX_BYTES,
+    DOCUMENT_TYPES,
+)
 
 LOG = "family.access.log"
 
@@ -257,6 +262,71 @@ class FamilyPortalCommon(CustomerPortal):
             order="date desc, id desc",
             limit=100,
         )
+
+    # ------------------------------------------------------------------
+    # Supporting documents of reimbursed costs (an intervention's, or the
+    # volunteers' own expenses): one form, two places
+    # ------------------------------------------------------------------
+    @staticmethod
+    def _family_document_form(post=None):
+        """The values the document form shows: the posted ones, or defaults."""
+        if post is None:
+            return {
+                "document_type": "receipt",
+                "document_date": fields.Date.to_string(
+                    fields.Date.context_today(request.env["res.users"])
+                ),
+            }
+        return {
+            key: post.get(key) or ""
+            for key in (
+                "document_type",
+                "document_number",
+                "document_date",
+                "amount",
+                "name",
+            )
+        }
+
+    def _family_validate_document(self, post, errors):
+        """Values of a new document from the posted form; fills ``errors``."""
+        _ = request.env._
+        vals = {}
+        upload = post.get("file")
+        if not upload or not getattr(upload, "filename", None):
+            errors["file"] = _("Choose the file of the receipt, invoice or ticket.")
+        else:
+            # read one byte more than allowed: a larger file is refused whole
+            raw = upload.read(DOCUMENT_MAX_BYTES + 1)
+            if len(raw) > DOCUMENT_MAX_BYTES:
+                errors["file"] = _(
+                    "The file is too large: the limit is %(limit)s MB. Scan it at "
+                    "a lower resolution.",
+                    limit=DOCUMENT_MAX_BYTES // 1024 // 1024,
+                )
+            elif not raw:
+                errors["file"] = _("The file is empty.")
+            else:
+                vals["file"] = base64.b64encode(raw)
+                vals["file_name"] = upload.filename[:200]
+        document_type = post.get("document_type") or "receipt"
+        if document_type not in dict(DOCUMENT_TYPES):
+            errors["document_type"] = _("Choose a type of document from the list.")
+        vals["document_type"] = document_type
+        vals["document_date"] = self._family_parse_date(
+            post.get("document_date"), "document_date", errors, required=True
+        )
+        amount = self._family_parse_number(
+            post.get("amount"), "amount", errors, required=True
+        )
+        if amount is not None and amount <= 0:
+            errors["amount"] = _("The amount must be more than zero.")
+        vals["amount"] = amount
+        vals["document_number"] = (post.get("document_number") or "").strip()[
+            :64
+        ] or False
+        vals["name"] = (post.get("name") or "").strip()[:200] or False
+        return vals
 
     @staticmethod
     def _family_parse_date(value, label, errors, required=False):

@@ -1,7 +1,5 @@
 """Portal: an association's own interventions, new and edited."""
 
-import base64
-
 from odoo import fields, http
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request
@@ -25,13 +23,7 @@ class FamilyPortalInterventions(FamilyPortalCommon):
         return dict(
             self._prepare_portal_layout_values(),
             **self._family_document_values(case, intervention),
-            document_form=document_form
-            or {
-                "document_type": "receipt",
-                "document_date": fields.Date.to_string(
-                    fields.Date.context_today(request.env["family.intervention"])
-                ),
-            },
+            document_form=document_form or self._family_document_form(),
             document_errors=document_errors or {},
             case=case,
             intervention=intervention,
@@ -212,46 +204,6 @@ class FamilyPortalInterventions(FamilyPortalCommon):
             [("provider_id", "=", self._family_association().id)],
         )
 
-    def _family_validate_document(self, post, errors):
-        """Values of a new document from the posted form; fills ``errors``."""
-        _ = request.env._
-        vals = {}
-        upload = post.get("file")
-        if not upload or not getattr(upload, "filename", None):
-            errors["file"] = _("Choose the file of the receipt, invoice or ticket.")
-        else:
-            # read one byte more than allowed: a larger file is refused whole
-            raw = upload.read(DOCUMENT_MAX_BYTES + 1)
-            if len(raw) > DOCUMENT_MAX_BYTES:
-                errors["file"] = _(
-                    "The file is too large: the limit is %(limit)s MB. Scan it at "
-                    "a lower resolution.",
-                    limit=DOCUMENT_MAX_BYTES // 1024 // 1024,
-                )
-            elif not raw:
-                errors["file"] = _("The file is empty.")
-            else:
-                vals["file"] = base64.b64encode(raw)
-                vals["file_name"] = upload.filename[:200]
-        document_type = post.get("document_type") or "receipt"
-        if document_type not in dict(DOCUMENT_TYPES):
-            errors["document_type"] = _("Choose a type of document from the list.")
-        vals["document_type"] = document_type
-        vals["document_date"] = self._family_parse_date(
-            post.get("document_date"), "document_date", errors, required=True
-        )
-        amount = self._family_parse_number(
-            post.get("amount"), "amount", errors, required=True
-        )
-        if amount is not None and amount <= 0:
-            errors["amount"] = _("The amount must be more than zero.")
-        vals["amount"] = amount
-        vals["document_number"] = (post.get("document_number") or "").strip()[
-            :64
-        ] or False
-        vals["name"] = (post.get("name") or "").strip()[:200] or False
-        return vals
-
     @http.route(
         "/my/famiglie/<int:case_id>/interventi/<int:intervention_id>/giustificativi",
         type="http",
@@ -284,11 +236,7 @@ class FamilyPortalInterventions(FamilyPortalCommon):
                 "global",
                 request.env._("The document was not saved: check the values below."),
             )
-            form = {
-                key: post.get(key) or ""
-                for key in ("document_type", "document_number", "document_date")
-            }
-            form.update(amount=post.get("amount") or "", name=post.get("name") or "")
+            form = self._family_document_form(post)
             values = self._family_intervention_values(
                 case,
                 intervention,

@@ -1,10 +1,16 @@
-"""Portal: the association's compensation statements (coordinators)."""
+"""Portal: the association's compensation statements and the volunteers'
+expenses it passes on to the Comune (coordinators)."""
 
 from odoo import http
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request
 
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from ...models.family_compensation_document import (
+    DOCUMENT_MAX_BYTES,
+    DOCUMENT_TYPES,
+)
 from .common import FamilyPortalCommon
 
 
@@ -69,6 +75,7 @@ class FamilyPortalStatements(FamilyPortalCommon):
                 ),
                 "pager": pager,
                 "page_name": "family_statements",
+                "expenses_available": self._family_expenses_available(),
             }
         )
         return request.render("odoo_famiglie_rete.portal_my_statements", values)
@@ -104,3 +111,113 @@ class FamilyPortalStatements(FamilyPortalCommon):
                 ("Content-Disposition", http.content_disposition(name)),
             ],
         )
+
+    # ------------------------------------------------------------------
+    # Volunteers' own expenses (convenzione: documented costs only)
+    # ------------------------------------------------------------------
+    def _family_expenses_available(self):
+        """A coordinator whose association is reimbursed its documented
+        costs, or has expenses on record already."""
+        if not self._family_statements_available():
+            return False
+        association = self._family_association()
+        return association._family_reimburses_documented_costs() or bool(
+            request.env["family.compensation.document"].search_count(
+                [("expense_type", "=", "volunteer")], limit=1
+            )
+        )
+
+    def _family_expenses_values(self, page=1, form=None, errors=None):
+        """The association's volunteers' expenses, read as the coordinator
+        (the record rule keeps to its own)."""
+        Document = request.env["family.compensation.document"]
+        domain = [("expense_type", "=", "volunteer")]
+        pager = portal_pager(
+            url="/my/spese",
+            total=Document.search_count(domain),
+            page=page,
+            step=self._items_per_page,
+        )
+        return dict(
+            self._prepare_portal_layout_values(),
+            documents=Document.search(
+                domain, limit=self._items_per_page, offset=pager["offset"]
+            ),
+            document_form=form or self._family_document_form(),
+            document_errors=errors or {},
+            document_types=DOCUMENT_TYPES,
+            document_max_mb=DOCUMENT_MAX_BYTES // 1024 // 1024,
+            documents_url="/my/spese",
+            pager=pager,
+            page_name="family_expenses",
+        )
+
+    @http.route(
+        ["/my/spese", "/my/spese/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET"],
+    )
+    def portal_my_expenses(self, page=1, **kw):
+        if not self._family_expenses_available():
+            raise request.not_found()
+        return request.render(
+            "odoo_famiglie_rete.portal_my_expenses", self._family_expenses_values(page)
+        )
+
+    @http.route("/my/spese", type="http", auth="user", website=True, methods=["POST"])
+    def portal_my_expense_upload(self, **post):
+        """A volunteers' expense with its document; created as the
+        coordinator: the record rules and the model's checks decide."""
+        if not self._family_expenses_available():
+            raise request.not_found()
+        errors = {}
+        vals = self._family_validate_document(post, errors)
+        if not errors:
+            try:
+                with request.env.cr.savepoint():
+                    request.env["family.compensation.document"].create(
+                        dict(vals, expense_type="volunteer")
+                    )
+            except (UserError, ValidationError, AccessError) as exc:
+                errors["global"] = self._family_error_text(exc)
+        if errors:
+            errors.setdefault(
+                "global",
+                request.env._("The document was not saved: check the values below."),
+            )
+            return request.render(
+                "odoo_famiglie_rete.portal_my_expenses",
+                self._family_expenses_values(
+                    form=self._family_document_form(post), errors=errors
+                ),
+            )
+        return request.redirect("/my/spese?document_saved=1#documents")
+
+    @http.route(
+        "/my/spese/<int:document_id>/elimina",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_my_expense_delete(self, document_id, **post):
+        if not self._family_expenses_available():
+            raise request.not_found()
+        document = request.env["family.compensation.document"].search(
+            [("id", "=", document_id), ("expense_type", "=", "volunteer")], limit=1
+        )
+        if not document:
+            raise request.not_found()
+        try:
+            with request.env.cr.savepoint():
+                document.unlink()
+        except (UserError, AccessError) as exc:
+            return request.render(
+                "odoo_famiglie_rete.portal_my_expenses",
+                self._family_expenses_values(
+                    errors={"global": self._family_error_text(exc)}
+                ),
+            )
+        return request.redirect("/my/spese#documents")
