@@ -24,6 +24,7 @@ class FamilyCaseChildMixin(models.AbstractModel):
         "family.portal.write.mixin",
     ]
     _description = "Record of a Family Case"
+    _check_company_auto = True
 
     # The case a record belongs to; a model whose case follows a parent (a
     # goal's plan, an outcome's review) makes it related to the parent's.
@@ -34,6 +35,8 @@ class FamilyCaseChildMixin(models.AbstractModel):
         index=True,
         ondelete="cascade",
     )
+    # the case's Comune, stored: the multi-company rules and lists filter on it
+    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
 
     # The chatter's own fields stay writable on a record of a closed case.
     _family_closed_writable = frozenset(

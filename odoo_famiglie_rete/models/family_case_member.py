@@ -30,9 +30,7 @@ class FamilyCaseMember(models.Model):
     _inherit = "family.case.child.mixin"
     _description = "Family Case Member"
     _order = "case_id, sequence, id"
-    _check_company_auto = True
 
-    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
     partner_id = fields.Many2one(
         "res.partner",

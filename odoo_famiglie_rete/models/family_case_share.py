@@ -22,14 +22,12 @@ class FamilyCaseShare(models.Model):
     _family_created_message = _lt("Share created")
     _inherit = ["mail.thread", "family.case.child.mixin"]
     _order = "case_id, date_start desc, id desc"
-    _check_company_auto = True
 
     # A coordinator chooses which of the association's volunteers follow the
     # family (the record rules let only coordinators write their own shares).
     _family_portal_write_fields = frozenset({"volunteer_user_ids"})
 
     case_id = fields.Many2one(check_company=True)
-    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     # The case's restriction, kept on the share so that every association
     # rule (``family_shares``) is answered from the shares alone, without
     # visiting the cases table: a restricted case opens nothing.

@@ -85,7 +85,6 @@ class FamilyIntervention(models.Model):
     _family_created_message = _lt("Intervention created")
     _inherit = ["mail.thread", "family.case.child.mixin"]
     _order = "date_start desc, id desc"
-    _check_company_auto = True
 
     _family_portal_write_fields = PORTAL_WRITE_FIELDS
     _family_portal_create_fields = PORTAL_CREATE_FIELDS
@@ -94,7 +93,6 @@ class FamilyIntervention(models.Model):
         string="Description",
         groups="odoo_famiglie_rete.group_family_social_worker,base.group_portal",
     )
-    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="company_id.currency_id")
     provider_id = fields.Many2one(
         "res.partner",

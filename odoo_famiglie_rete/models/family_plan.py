@@ -36,12 +36,10 @@ class FamilyPlan(models.Model):
     _family_created_message = _lt("Integrated plan created")
     _inherit = ["mail.thread", "family.case.child.mixin"]
     _order = "case_id, version desc"
-    _check_company_auto = True
     # A plan is found by its case (the reference, and the family's name for
     # who may read it: the case's own name search decides) or its version.
     _rec_names_search = ["case_id"]
 
-    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     is_case_closed = fields.Boolean(related="case_id.is_closed", string="Case Closed")
     version = fields.Integer(default=1, readonly=True, copy=False)
     state = fields.Selection(

@@ -54,7 +54,6 @@ class FamilyPlanGoal(models.Model):
     )
     plan_state = fields.Selection(related="plan_id.state", string="Plan Status")
     case_id = fields.Many2one(related="plan_id.case_id", store=True, required=False)
-    company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=10)
     name = fields.Char(string="Goal", required=True, tracking=True)
     party_id = fields.Many2one(

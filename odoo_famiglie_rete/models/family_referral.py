@@ -11,9 +11,7 @@ class FamilyReferral(models.Model):
     _family_created_message = _lt("Referral created")
     _inherit = ["mail.thread", "family.case.child.mixin"]
     _order = "date_sent desc, id desc"
-    _check_company_auto = True
 
-    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     member_id = fields.Many2one(
         "family.case.member",
         string="Member",

@@ -25,9 +25,7 @@ class FamilyReview(models.Model):
     _family_created_message = _lt("Joint review created")
     _inherit = ["family.thread.mixin", "family.case.child.mixin"]
     _order = "date desc, id desc"
-    _check_company_auto = True
 
-    company_id = fields.Many2one(related="case_id.company_id", store=True, index=True)
     plan_id = fields.Many2one(
         "family.plan",
         string="Plan",
