@@ -14,199 +14,57 @@ the menu and the call.
 """
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
 from lxml import etree
 
-from odoo import Command, fields
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo import fields
+from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
-from .common import JsonRpcMixin, form_fields_spec
+from .common import PortalCommon, form_fields_spec
 
-PASSWORD = "Screens-Backoffice-1"
-ROLES = {
-    "manager": "odoo_famiglie_rete.group_family_manager",
-    "social_worker": "odoo_famiglie_rete.group_family_social_worker",
-    "finance": "odoo_famiglie_rete.group_family_finance",
-}
 # The views the web client opens from a window action.
 DATA_VIEWS = ("list", "kanban", "form", "pivot", "graph", "calendar", "activity")
 
 
 @tagged("post_install", "-at_install")
-class TestBackofficeScreens(JsonRpcMixin, HttpCase):
+class TestBackofficeScreens(PortalCommon):
+    """On the portal's fixtures (a shared family with its plan, reviews,
+    messages and documents; the associations' terms), what a first day adds:
+    a referral, a to-do, a note on an intervention, a statement with its
+    lines, an access-log entry."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        env = cls.env = cls.env(
-            context=dict(cls.env.context, tracking_disable=True, mail_notrack=True)
-        )
-        today = fields.Date.today()
-        company = env.company
-        if not company.chart_template:
-            env["account.chart.template"].try_loading(
-                "generic_coa", company, install_demo=False
-            )
+        env = cls.env
         cls.users = {
-            role: new_test_user(
-                env,
-                login=f"screens_{role}",
-                password=PASSWORD,
-                groups=groups,
-                tz="Europe/Rome",
-            )
-            for role, groups in ROLES.items()
+            "manager": cls.manager,
+            "social_worker": cls.worker,
+            "finance": cls.finance,
         }
-        Partner = env["res.partner"]
-        comune = company.partner_id
-        comune.is_family_network_member = True
-        association = Partner.create(
-            {"name": "Associazione Schermi", "is_company": True}
-        )
-        volunteer = new_test_user(
-            env, login="screens_volunteer", groups="base.group_portal"
-        )
-        volunteer.partner_id.parent_id = association
-        volunteer.family_portal_role = "volunteer"
-        service = Partner.create(
-            {
-                "name": "Consultorio Schermi",
-                "is_company": True,
-                "category_id": [
-                    Command.link(
-                        env.ref(
-                            "odoo_famiglie_rete.partner_category_external_service"
-                        ).id
-                    )
-                ],
-            }
-        )
-        protocol = env["family.protocol"].create(
-            {
-                "name": "Protocollo Schermi",
-                "date_start": date(today.year - 1, 1, 1),
-                "date_end": date(today.year + 1, 12, 31),
-                "party_ids": [Command.create({"partner_id": association.id})],
-            }
-        )
-        protocol.action_confirm()
-        party = protocol.party_ids
-        itype = env["family.intervention.type"].create(
-            {"name": "Pacco schermi", "category": "food_goods", "unit_value": 20.0}
-        )
-        journal = env["account.journal"].create(
-            {"name": "Compensi schermi", "code": "SCRN", "type": "purchase"}
-        )
-        party.write(
-            {
-                "compensation_mode": "rate",
-                "journal_id": journal.id,
-                "expense_account_id": env["account.account"]
-                .create(
-                    {"name": "Compensi", "code": "650950", "account_type": "expense"}
-                )
-                .id,
-                "rate_ids": [Command.create({"type_id": itype.id, "rate": 10.0})],
-            }
-        )
-        person = Partner.create({"name": "Mario Schermi"})
-        case = env["family.case"].create(
-            {
-                "name": "Famiglia Schermi",
-                "user_id": cls.users["social_worker"].id,
-                "isee_value": 8000.0,
-                "need_area_ids": [
-                    Command.link(env["family.need.area"].search([], limit=1).id)
-                ],
-                "member_ids": [
-                    Command.create(
-                        {
-                            "partner_id": person.id,
-                            "relation": "reference",
-                            "birthdate": date(1980, 1, 1),
-                        }
-                    )
-                ],
-            }
-        )
-        env["family.case.share"].create(
-            {
-                "case_id": case.id,
-                "partner_id": association.id,
-                "legal_basis": "public_task",
-                "volunteer_user_ids": [Command.link(volunteer.id)],
-            }
-        )
-        plan = env["family.plan"].create(
-            {
-                "case_id": case.id,
-                "goal_ids": [
-                    Command.create({"name": "Obiettivo Comune", "party_id": comune.id}),
-                    Command.create(
-                        {"name": "Obiettivo associazione", "party_id": association.id}
-                    ),
-                ],
-            }
-        )
-        plan.action_submit()
-        Intervention = env["family.intervention"]
-        interventions = Intervention.create(
-            [
-                {
-                    "case_id": case.id,
-                    "provider_id": provider.id,
-                    "type_id": itype.id,
-                    "member_id": case.member_ids.id,
-                    "goal_id": plan.goal_ids.filtered(
-                        lambda g, p=provider: g.party_id == p
-                    ).id,
-                    "name": "Aiuto riservato",
-                    "notes": "Nota riservata",
-                    "date_start": date(today.year, 1, 10),
-                    "state": "done",
-                    "quantity": 2,
-                }
-                for provider in (comune, association)
-            ]
-        )
-        interventions[0].message_post(body="Nota sull'intervento")
-        review = env["family.review"].create(
-            {
-                "case_id": case.id,
-                "date": datetime.combine(today + timedelta(days=7), datetime.min.time())
-                + timedelta(hours=9),
-                "partner_ids": [Command.link(volunteer.partner_id.id)],
-            }
-        )
-        review.action_load_goals()
         env["family.referral"].create(
             {
-                "case_id": case.id,
-                "service_id": service.id,
-                "member_id": case.member_ids.id,
+                "case_id": cls.case_a.id,
+                "service_id": cls.service.id,
+                "member_id": cls.member_a.id,
                 "reason": "Visita specialistica",
             }
         )
-        case.message_post(body="Nota interna", message_type="comment")
-        case.activity_schedule(
-            "mail.mail_activity_data_todo", user_id=cls.users["social_worker"].id
+        cls.case_a.activity_schedule(
+            "mail.mail_activity_data_todo", user_id=cls.worker.id
         )
-        statement = env["family.compensation"].create(
-            {
-                "party_id": party.id,
-                "date_from": date(today.year, 1, 1),
-                "date_to": date(today.year, 12, 31),
-            }
-        )
-        statement.action_compute_lines()
+        cls.int_a.message_post(body="Nota sull'intervento")
+        cls._done(cls.assoc_a, date(2024, 3, 1), quantity=2)
+        statement = cls._statement(cls.party_a)
         assert statement.line_ids, "the statement pays the association's help"
         env["family.access.log"].sudo().create(
             {
-                "user_id": cls.users["finance"].id,
-                "case_id": case.id,
-                "case_reference": case.reference,
+                "user_id": cls.finance.id,
+                "case_id": cls.case_a.id,
+                "case_reference": cls.case_a.reference,
                 "channel": "form",
                 "model": "family.case",
             }
@@ -398,7 +256,7 @@ class TestBackofficeScreens(JsonRpcMixin, HttpCase):
 
     def test_every_screen_opens_for_every_role(self):
         for role, user in self.users.items():
-            self.authenticate(user.login, PASSWORD)
+            self.authenticate(user.login, user.login)
             actions = self._menu_actions(user)
             self.assertTrue(actions, role)
             seen = set()
