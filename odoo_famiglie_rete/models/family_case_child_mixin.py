@@ -104,7 +104,9 @@ class FamilyCaseChildMixin(models.AbstractModel):
         return records
 
     def write(self, vals):
-        if set(vals) - self._family_closed_writable:
+        if set(vals) - self._family_closed_writable and not (
+            self._family_closed_allowed()
+        ):
             self._family_check_cases_open(
                 self.sudo().case_id | self._family_cases_of_vals([vals])
             )
@@ -112,4 +114,5 @@ class FamilyCaseChildMixin(models.AbstractModel):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_closed_case(self):
-        self._family_check_cases_open(self.sudo().case_id)
+        if not self._family_closed_allowed():
+            self._family_check_cases_open(self.sudo().case_id)

@@ -80,7 +80,9 @@ class FamilyCase(models.Model):
         )
         cases = cases.with_env(env)
         anonymised = env._("Anonymised")
-        members = cases.member_ids
+        # (searched, not read through the cases: one query for the batch,
+        # archived members included)
+        members = env["family.case.member"].search([("case_id", "in", cases.ids)])
         partners = members.partner_id
         shares = cases.share_ids
         plans = cases.plan_ids
@@ -124,6 +126,10 @@ class FamilyCase(models.Model):
         plans.write({"description": False})
         shares.unlink()
         members.unlink()
+        # the ISEE amount is written with the case's currency: read it for the
+        # whole batch at once
+        cases.fetch(["company_id"])
+        cases.mapped("currency_id")
         cases.write(
             {
                 "name": anonymised,
@@ -164,12 +170,22 @@ class FamilyCase(models.Model):
         its name, address, e-mail, phone and tax code are blanked.
         """
         companies = self.env["res.company"].sudo().search([]).partner_id
-        partners = partners.filtered(
-            lambda p: not p.family_member_ids
-            and not p.user_ids
-            and not p.is_company
-            and not p.is_family_network_member
-            and p not in companies
+        # what keeps a contact, read for all of them at once
+        kept = (
+            self.env["family.case.member"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("partner_id", "in", partners.ids)])
+            .partner_id
+            | self.env["res.users"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("partner_id", "in", partners.ids)])
+            .partner_id
+            | companies
+        )
+        partners = (partners - kept).filtered(
+            lambda p: not p.is_company and not p.is_family_network_member
         )
         anonymised = self.env._("Anonymised")
         try:  # usually none is used elsewhere: all go at once

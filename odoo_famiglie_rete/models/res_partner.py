@@ -63,7 +63,18 @@ class ResPartner(models.Model):
 
     @api.depends("family_member_ids")
     def _compute_is_family_person(self):
-        for partner in self:
+        # one grouped query for the saved contacts (archived members count)
+        saved = self.filtered("id")
+        groups = (
+            self.env["family.case.member"]
+            .sudo()
+            .with_context(active_test=False)
+            ._read_group([("partner_id", "in", saved.ids)], ["partner_id"])
+        )
+        members = {partner.id for (partner,) in groups}
+        for partner in saved:
+            partner.is_family_person = partner.id in members
+        for partner in self - saved:
             partner.is_family_person = bool(
                 partner.with_context(active_test=False).sudo().family_member_ids
             )

@@ -225,6 +225,53 @@ class TestRetention(AccessCommon):
         self.assertEqual((document.document_number, document.amount), ("R-3", 100.0))
         self.assertTrue(document.file)
 
+    def _closed_cases(self, count):
+        """``count`` closed families of two people, each with a parcel."""
+        people = self.env["res.partner"].create(
+            [{"name": f"Persona Chiusa {i}"} for i in range(2 * count)]
+        )
+        cases = self.Case.create(
+            [
+                {
+                    "name": f"Famiglia Chiusa {i}",
+                    "user_id": self.worker.id,
+                    "isee_value": 3000.0,
+                    "member_ids": [
+                        Command.create({"partner_id": person.id})
+                        for person in people[2 * i : 2 * i + 2]
+                    ],
+                }
+                for i in range(count)
+            ]
+        )
+        for case in cases:
+            self._intervention(self.comune, self.today, case=case)
+        cases.stage_id = self.env.ref("odoo_famiglie_rete.stage_closed")
+        self.env.flush_all()
+        return cases
+
+    def _queries(self, cases):
+        self.env.invalidate_all()
+        start = self.cr.sql_log_count
+        cases._family_anonymize()
+        self.env.flush_all()
+        return self.cr.sql_log_count - start
+
+    def test_a_batch_costs_queries_per_batch_not_per_case(self):
+        """Anonymising four times as many cases takes (almost) no more
+        queries: the members, their contacts and the cases' currencies are
+        read for the whole batch (it was about 13 queries a case)."""
+        small = self._queries(self._closed_cases(3))
+        large_cases = self._closed_cases(12)
+        with self.assertQueryCount(small + 10):
+            self.env.invalidate_all()
+            large_cases._family_anonymize()
+            self.env.flush_all()
+        self.assertTrue(all(large_cases.mapped("anonymized")))
+        self.assertFalse(
+            self.env["res.partner"].search([("name", "like", "Persona Chiusa")])
+        )
+
     def test_second_run_changes_nothing(self):
         day = self.closing_day + relativedelta(years=10, days=1)
         self._run_cron_on(day)
