@@ -16,6 +16,16 @@ class FamilySiussBuild(models.TransientModel):
     date_from = fields.Date(
         string="From", required=True, default=lambda self: self._default_date(1, 1)
     )
+    flow_type = fields.Selection(
+        [
+            ("PS_PSA_SINA", "Social benefits (PS-PSA-SINA)"),
+            ("SINBA", "Minors taken in charge (SINBA)"),
+            ("all", "Both"),
+        ],
+        string="Flows",
+        required=True,
+        default="PS_PSA_SINA",
+    )
     date_to = fields.Date(
         string="To", required=True, default=lambda self: self._default_date(12, 31)
     )
@@ -33,9 +43,12 @@ class FamilySiussBuild(models.TransientModel):
 
     def action_build(self):
         self.ensure_one()
-        flows = self.env["family.siuss.flow"]._siuss_build(
-            self.company_id, self.date_from, self.date_to
-        )
+        Flow = self.env["family.siuss.flow"]
+        flows = Flow.browse()
+        if self.flow_type in ("PS_PSA_SINA", "all"):
+            flows |= Flow._siuss_build(self.company_id, self.date_from, self.date_to)
+        if self.flow_type in ("SINBA", "all"):
+            flows |= Flow._sinba_build(self.company_id, self.date_from, self.date_to)
         if not flows:
             return {
                 "type": "ir.actions.client",
