@@ -877,11 +877,7 @@ class FamilySiussFlow(models.Model):
             "ScuolaFrequentata": minor.sinba_school or "",
             # under 16, not of working age: inactive
             "CondizioneLavoro": minor.sinba_work
-            or (
-                "1"
-                if relativedelta(date_to, minor.birthdate).years < 16
-                else ""
-            ),
+            or ("1" if relativedelta(date_to, minor.birthdate).years < 16 else ""),
             "Disabilita": yes_no[bool(minor.sinba_disability)],
             "DataPrimaSegnalazione": f"{case.date_intake:%m/%Y}"
             if case.date_intake
@@ -898,8 +894,7 @@ class FamilySiussFlow(models.Model):
             "CodiceNazioneResidenza": minor.residence_country_code or "",
         }
         optional = {
-            "TipoDisabilita": minor.sinba_disability
-            and minor.sinba_disability_type,
+            "TipoDisabilita": minor.sinba_disability and minor.sinba_disability_type,
             "CodiceCittadinanzaPadre": father.citizenship_code,
             "CodiceCittadinanzaMadre": mother.citizenship_code,
             "CodiceRegioneResidenzaPadre": father.residence_region_code,
@@ -914,9 +909,7 @@ class FamilySiussFlow(models.Model):
             and minor.sinba_court_authority,
             # the network's associations work with the social service
             "CollaborazioniInterventi": "8"
-            if any(
-                i.provider_id != company.partner_id for i in interventions
-            )
+            if any(i.provider_id != company.partner_id for i in interventions)
             else False,
             "FasciaISEEBeneficiario": case.isee_expiry
             and self._sinba_isee_band(case.isee_value),
@@ -949,9 +942,7 @@ class FamilySiussFlow(models.Model):
         by_case = {}
         for intervention in interventions:
             by_case.setdefault(intervention.case_id, []).append(intervention)
-        minors = self._sinba_minors(
-            interventions.case_id, date_from, date_to
-        )
+        minors = self._sinba_minors(interventions.case_id, date_from, date_to)
         live = self.search(
             [
                 ("company_id", "=", company.id),
