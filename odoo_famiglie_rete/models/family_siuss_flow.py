@@ -604,7 +604,11 @@ class FamilySiussFlow(models.Model):
         problems, inserts = [], []
         for intervention in interventions:
             member = self._beneficiary(intervention)
-            label = f"{intervention.case_id.reference} ({intervention.type_id.name})"
+            # the beneficiary named for the manager who fixes the data
+            label = ", ".join(
+                filter(None, [intervention.case_id.reference, member.name])
+            )
+            label = f"{label} ({intervention.type_id.name})"
             missing = self._check_values(intervention, member)
             if missing:
                 problems += [
@@ -826,7 +830,7 @@ class FamilySiussFlow(models.Model):
         return sorted(codes, key=int), mother, father, unknown_sex
 
     @api.model
-    def _sinba_check_values(self, minor, unknown_sex, codes):
+    def _sinba_check_values(self, minor, unknown_sex, codes, date_to):
         """What the SINBA flow needs and the records lack: the labels."""
         case = minor.case_id
         needed = [
@@ -841,6 +845,9 @@ class FamilySiussFlow(models.Model):
         ]
         if minor.residence_country_code == "380":
             needed.append((minor, "residence_region_code"))
+        # of working age (16): the work condition is asked
+        if minor.birthdate and relativedelta(date_to, minor.birthdate).years >= 16:
+            needed.append((minor, "sinba_work"))
         missing = [
             record._fields[fname]._description_string(self.env)
             for record, fname in needed
@@ -962,7 +969,7 @@ class FamilySiussFlow(models.Model):
             case_interventions = by_case[minor.case_id]
             codes = sorted(set(i.type_id.siuss_code for i in case_interventions))
             household, _mother, _father, unknown_sex = self._sinba_household(minor)
-            missing = self._sinba_check_values(minor, unknown_sex, household)
+            missing = self._sinba_check_values(minor, unknown_sex, household, date_to)
             if missing:
                 problems += [
                     self.env._("%(case)s: %(field)s is missing", case=label, field=f)

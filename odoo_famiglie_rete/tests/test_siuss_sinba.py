@@ -204,6 +204,19 @@ class TestSiussSinba(SinbaCommon):
         ):
             self.build(lang="it_IT", flow_type="SINBA")
 
+    def test_work_condition_asked_from_sixteen(self):
+        self.child.birthdate = date(2008, 6, 1)  # sixteen at the end of 2024
+        with self.assertRaisesRegex(
+            UserError, r"Luca Rossi: Work Condition is missing"
+        ):
+            self.build(flow_type="SINBA")
+        self.child.sinba_work = "1"
+        sinba = self._sinba(self.build(flow_type="SINBA"))
+        self.assertEqual(
+            (sinba.get("CondizioneLavoro"), sinba.get("FasciaEtaBeneficiario")),
+            ("1", "6"),
+        )
+
     def test_schema_error_names_the_minor_and_field(self):
         # present, but not what INPS's schema accepts (years 1900-2099)
         self.case.date_intake = date(1899, 12, 1)

@@ -10,6 +10,7 @@ from openapi_core.contrib.requests import (
 )
 from openapi_schema_validator import OAS30Validator
 
+from odoo.exceptions import UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
@@ -250,3 +251,48 @@ class TestSiussWaas(OpenApiMixin, JsonRpcMixin, SiussCommon, HttpCase):
         response = self.url_open(f"/web/content/family.siuss.flow/{flow.id}/xml_file")
         self.assertEqual(response.status_code, 200)
         self.assertIn(b"Casellario", response.content)
+
+    def test_the_managers_year(self):
+        """The cycle as the manager lives it: map the catalogue, build the
+        year, read the report, fix a missing birth place, build again; INPS
+        collects the flows and posts its outcome."""
+        self.type_parcel.siuss_code = False
+        self.member.birth_place_code = False
+        with self.assertRaisesRegex(UserError, "no INPS benefit code: Food parcel"):
+            self.build(flow_type="all")
+        self.type_parcel.with_user(self.manager).siuss_code = "A1.13"
+        with self.assertRaisesRegex(
+            UserError, r"Place of Birth \(Belfiore Code\) is missing"
+        ):
+            self.build(flow_type="all")
+        self.assertFalse(self.env["family.siuss.flow"].search([]), "nothing half-saved")
+        self.member.with_user(self.manager).birth_place_code = "F205"
+        flows = self.build(flow_type="all")
+        self.assertEqual(len(flows), 2)
+        # INPS, through the e-service
+        entries = self._flussi(0)
+        self.assertEqual({e["id_flusso"] for e in entries}, set(flows.mapped("name")))
+        esiti = [
+            {
+                "id_flusso": entry["id_flusso"],
+                "tipo": entry["tipo"],
+                "ts_flusso": entry["ts_flusso"],
+                "ts_acquisizione": "2025-01-10T10:00:00.000Z",
+                "codice_esito": "OK",
+                "id_acquisizione_siuss": f"2025{number:06d}",
+            }
+            for number, entry in enumerate(entries, start=1)
+        ]
+        response = self.url_open(
+            "/waas/v1/esiti",
+            data=json.dumps({"elenco_esiti": esiti}),
+            headers={
+                "Authorization": f"Bearer {TOKEN}",
+                "Content-Type": "application/json",
+            },
+        )
+        self.assertEqual(response.status_code, 204, response.text)
+        self.assertDocumented(response)
+        self.assertEqual(set(flows.mapped("state")), {"accepted"})
+        self.assertTrue(all(flows.mapped("siuss_acquisition_ref")))
+        self.assertEqual(self._flussi(int(max(flows.mapped("ts_millis")))), [])

@@ -1,7 +1,7 @@
 from datetime import date
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class FamilySiussBuild(models.TransientModel):
@@ -45,10 +45,21 @@ class FamilySiussBuild(models.TransientModel):
         self.ensure_one()
         Flow = self.env["family.siuss.flow"]
         flows = Flow.browse()
+        builds = []
         if self.flow_type in ("PS_PSA_SINA", "all"):
-            flows |= Flow._siuss_build(self.company_id, self.date_from, self.date_to)
+            builds.append(Flow._siuss_build)
         if self.flow_type in ("SINBA", "all"):
-            flows |= Flow._sinba_build(self.company_id, self.date_from, self.date_to)
+            builds.append(Flow._sinba_build)
+        # every flow type's problems in one report; nothing saved if any
+        problems = []
+        for build in builds:
+            try:
+                with self.env.cr.savepoint():
+                    flows |= build(self.company_id, self.date_from, self.date_to)
+            except UserError as error:
+                problems.append(error.args[0])
+        if problems:
+            raise UserError("\n\n".join(problems))
         if not flows:
             return {
                 "type": "ir.actions.client",
