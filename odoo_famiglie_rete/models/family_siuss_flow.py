@@ -655,58 +655,64 @@ class FamilySiussFlow(models.Model):
         ]
         stale += [previous for *_rest, previous in inserts if previous]
         sequence = FlowSequence(self, company, "PS_PSA_SINA")
-        new = self.browse()
+        stale = self.union(*stale)
+        # never collected: replaced, nothing to cancel
+        stale.filtered(lambda f: f.state == "ready").unlink()
+        stale = stale.exists()
+        vals_list = []
         for flow in stale:
-            if flow.state == "ready":
-                # never collected: it is replaced, nothing to cancel
-                flow.unlink()
-                continue
             beneficiary = etree.fromstring(base64.b64decode(flow.xml_file))[1]
             beneficiary.find(f"{{{NS}}}PrestazioniSociali").set("TipoOperazione", "C")
-            new |= self._create_flow(
-                company,
-                sequence,
-                beneficiary,
-                schema,
-                {
-                    "operation": "C",
-                    "cancelled_flow_id": flow.id,
-                    "intervention_id": flow.intervention_id.id,
-                    "case_id": (flow.case_id or flow.intervention_id.case_id).id,
-                    "case_reference": flow.case_reference,
-                    "fiscal_code": flow.fiscal_code,
-                    "benefit_code": flow.benefit_code,
-                    "date_from": date_from,
-                    "date_to": date_to,
-                },
+            vals_list.append(
+                self._flow_vals(
+                    company,
+                    sequence,
+                    beneficiary,
+                    schema,
+                    {
+                        "operation": "C",
+                        "cancelled_flow_id": flow.id,
+                        "intervention_id": flow.intervention_id.id,
+                        "case_id": (flow.case_id or flow.intervention_id.case_id).id,
+                        "case_reference": flow.case_reference,
+                        "fiscal_code": flow.fiscal_code,
+                        "benefit_code": flow.benefit_code,
+                        "date_from": date_from,
+                        "date_to": date_to,
+                    },
+                )
             )
-            flow.cancelled = True
+        stale.cancelled = True
         for intervention, member, beneficiary, signature, _previous in inserts:
-            new |= self._create_flow(
-                company,
-                sequence,
-                beneficiary,
-                schema,
-                {
-                    "operation": "I",
-                    "intervention_id": intervention.id,
-                    "case_id": intervention.case_id.id,
-                    "case_reference": intervention.case_id.reference,
-                    "fiscal_code": member.fiscal_code,
-                    "benefit_code": intervention.type_id.siuss_code,
-                    "date_from": date_from,
-                    "date_to": date_to,
-                    "signature": signature,
-                },
+            vals_list.append(
+                self._flow_vals(
+                    company,
+                    sequence,
+                    beneficiary,
+                    schema,
+                    {
+                        "operation": "I",
+                        "intervention_id": intervention.id,
+                        "case_id": intervention.case_id.id,
+                        "case_reference": intervention.case_id.reference,
+                        "fiscal_code": member.fiscal_code,
+                        "benefit_code": intervention.type_id.siuss_code,
+                        "date_from": date_from,
+                        "date_to": date_to,
+                        "signature": signature,
+                    },
+                )
             )
+        new = self.create(vals_list)
         self.env["family.access.log"]._log(
             new.case_id, "siuss", model=self._name, force=True
         )
         return new
 
-    def _create_flow(
+    def _flow_vals(
         self, company, sequence, beneficiary, schema, vals, flow_type="PS_PSA_SINA"
     ):
+        """The values of a new flow: named, dated, validated once more."""
         name, ts_millis = sequence.next()
         document = self._document(company, name, beneficiary)
         errors = self._schema_errors(schema, document)
@@ -720,17 +726,15 @@ class FamilySiussFlow(models.Model):
                 )
             )
         content = etree.tostring(document, xml_declaration=True, encoding="UTF-8")
-        return self.create(
-            {
-                **vals,
-                "name": name,
-                "flow_type": flow_type,
-                "company_id": company.id,
-                "ts_millis": ts_millis,
-                "date_built": fields.Datetime.now(),
-                "xml_file": base64.b64encode(content),
-            }
-        )
+        return {
+            **vals,
+            "name": name,
+            "flow_type": flow_type,
+            "company_id": company.id,
+            "ts_millis": ts_millis,
+            "date_built": fields.Datetime.now(),
+            "xml_file": base64.b64encode(content),
+        }
 
     # ------------------------------------------------------------------
     # SINBA: the minors of the families taken in charge
@@ -950,6 +954,10 @@ class FamilySiussFlow(models.Model):
         for intervention in interventions:
             by_case.setdefault(intervention.case_id, []).append(intervention)
         minors = self._sinba_minors(interventions.case_id, date_from, date_to)
+        # the households at once, not one family at a time
+        minors.case_id.member_ids.fetch(
+            ["name", "relation", "gender", "citizenship_code", "residence_region_code"]
+        )
         live = self.search(
             [
                 ("company_id", "=", company.id),
@@ -998,13 +1006,12 @@ class FamilySiussFlow(models.Model):
                 )
             )
         sequence = FlowSequence(self, company, "SINBA")
-        new = self.browse()
-        for minor, element, signature, previous in todo:
-            if previous and previous.state == "ready":
-                previous.unlink()
-            elif previous:
-                previous.cancelled = True
-            new |= self._create_flow(
+        previous = self.union(*(p for *_rest, p in todo if p))
+        # never collected: replaced; collected: the new flow replaces it
+        previous.filtered(lambda f: f.state == "ready").unlink()
+        previous.exists().cancelled = True
+        vals_list = [
+            self._flow_vals(
                 company,
                 sequence,
                 element,
@@ -1023,6 +1030,9 @@ class FamilySiussFlow(models.Model):
                 },
                 flow_type="SINBA",
             )
+            for minor, element, signature, _previous in todo
+        ]
+        new = self.create(vals_list)
         self.env["family.access.log"]._log(
             new.case_id, "siuss", model=self._name, force=True
         )

@@ -251,6 +251,83 @@ class TestSiussSinba(SinbaCommon):
 
 
 @tagged("post_install", "-at_install")
+class TestSiussSinbaQueries(SinbaCommon):
+    def _families(self, count, year):
+        """``count`` families, each a mother and a son taken in charge in
+        ``year`` with a rent contribution."""
+        Partner = self.env["res.partner"]
+        for number in range(count):
+            case = self.env["family.case"].create(
+                {
+                    "name": f"Famiglia Verdi {number}",
+                    "user_id": self.worker.id,
+                    "sinba_report_source": "3",
+                    "sinba_family_assessment": "13",
+                }
+            )
+            mother, son = self.env["family.case.member"].create(
+                [
+                    {
+                        "case_id": case.id,
+                        "partner_id": Partner.create(
+                            {"name": f"Rosa Verdi {number}"}
+                        ).id,
+                        "relation": "reference",
+                        "gender": "female",
+                        "birthdate": date(1980, 1, 1),
+                        "citizenship_code": "380",
+                    },
+                    {
+                        "case_id": case.id,
+                        "partner_id": Partner.create(
+                            {"name": f"Ugo Verdi {number}"}
+                        ).id,
+                        "relation": "child",
+                        "gender": "male",
+                        "birthdate": date(2012, 1, 1),
+                        "residence_country_code": "380",
+                        "residence_region_code": "03",
+                        "sinba_parents_condition": "1",
+                        "sinba_living_place": "1",
+                        "sinba_school": "6",
+                        "sinba_assessment": "1",
+                    },
+                ]
+            )
+            self.env["family.intervention"].create(
+                {
+                    "case_id": case.id,
+                    "provider_id": self.comune.id,
+                    "type_id": self.type_rent.id,
+                    "member_id": mother.id,
+                    "date_start": date(year, 2, 1),
+                    "quantity": 1,
+                    "unit_value": 300,
+                    "state": "done",
+                    "siuss_taken_in_charge": True,
+                }
+            )
+
+    def _queries(self, year):
+        """The flows of ``year`` built, and the queries it took."""
+        self.env.invalidate_all()
+        before = self.cr.sql_log_count
+        flows = self.build(date(year, 1, 1), date(year, 12, 31), flow_type="SINBA")
+        return flows, self.cr.sql_log_count - before
+
+    def test_no_query_per_minor(self):
+        """Building the SINBA flows of six families costs what one costs."""
+        self._families(1, YEAR + 1)
+        self._families(6, YEAR + 2)
+        self._queries(YEAR)  # the caches warm
+        one, queries_one = self._queries(YEAR + 1)
+        six, queries_six = self._queries(YEAR + 2)
+        self.assertEqual((len(one), len(six)), (1, 6))
+        self.assertGreater(queries_one, 0)
+        self.assertLessEqual(queries_six, queries_one, "no query per minor")
+
+
+@tagged("post_install", "-at_install")
 class TestSiussSinbaAccess(OpenApiMixin, JsonRpcMixin, SinbaCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
