@@ -1056,8 +1056,14 @@ class FamilySiussFlow(models.Model):
         flows = self.sudo().search(
             [
                 "|",
+                "|",
                 ("case_id", "in", cases.ids),
                 ("intervention_id.case_id", "in", cases.ids),
+                # a cancellation built before flows kept their case, of an
+                # intervention since deleted: its reference is left
+                "&",
+                ("company_id", "in", cases.company_id.ids),
+                ("case_reference", "in", cases.mapped("reference")),
             ]
         )
         ready = flows.filtered(lambda f: f.state == "ready")

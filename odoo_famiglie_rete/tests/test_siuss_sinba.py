@@ -233,6 +233,18 @@ class TestSiussSinba(SinbaCommon):
         sent = flows.filtered(lambda f: f.flow_type == "PS_PSA_SINA")
         sent.write({"state": "accepted", "outcome_message": "Rossi Mario: OK"})
         unsent = flows - sent
+        # an older cancellation: neither its case nor its intervention left
+        sent |= self.env["family.siuss.flow"].create(
+            {
+                "name": "C523.PS.20240101.0000001",
+                "operation": "C",
+                "state": "accepted",
+                "case_reference": self.case.reference,
+                "fiscal_code": self.member.fiscal_code,
+                "benefit_code": "A1.08",
+                "xml_file": base64.b64encode(b"<Flusso/>"),
+            }
+        )
         self.case.stage_id = self.env.ref("odoo_famiglie_rete.stage_closed")
         self.case._family_anonymize()
         self.assertFalse(unsent.exists(), "never collected: deleted")
