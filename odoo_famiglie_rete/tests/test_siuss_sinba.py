@@ -228,6 +228,40 @@ class TestSiussSinba(SinbaCommon):
             self.build(flow_type="SINBA")
         self.assertFalse(self.env["family.siuss.flow"].search([]))
 
+    def test_personal_data_export_names_inps_as_recipient(self):
+        """GDPR art. 15(1)(c): what was sent to INPS about the person, in the
+        manager's export; the flows stay the manager's only."""
+        flows = self.build(flow_type="all")
+        report = self.env["report.odoo_famiglie_rete.report_family_member_data"]
+
+        def exported(user, member):
+            data = report.with_user(user)._get_personal_data(member)
+            return data["persons"][0]["memberships"][0]
+
+        father = exported(self.manager, self.member)
+        self.assertEqual(
+            {row["flow"] for row in father["siuss_flows"]},
+            set(flows.filtered(lambda f: f.flow_type == "PS_PSA_SINA").mapped("name")),
+        )
+        self.assertEqual(father["siuss_flows"][0]["recipient"], "INPS (SIUSS)")
+        son = exported(self.manager, self.child)
+        self.assertEqual(
+            [row["flow"] for row in son["siuss_flows"]],
+            flows.filtered(lambda f: f.flow_type == "SINBA").mapped("name"),
+        )
+        self.assertFalse(exported(self.manager, self.mother)["siuss_flows"])
+        self.assertNotIn("siuss_flows", exported(self.worker, self.member))
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(self.manager)
+            ._render_qweb_html(
+                "odoo_famiglie_rete.family_case_member_report_personal_data",
+                self.member.ids,
+            )[0]
+        )
+        self.assertIn(b"Communicated to INPS (SIUSS)", html)
+        self.assertIn(father["siuss_flows"][0]["flow"].encode(), html)
+
     def test_anonymised_case_keeps_sent_flows_without_personal_data(self):
         flows = self.build(flow_type="all")
         sent = flows.filtered(lambda f: f.flow_type == "PS_PSA_SINA")
