@@ -89,7 +89,13 @@ class SiussWaas(http.Controller):
         flows = Flow.browse()
         if limit:  # the ORM reads limit=0 as no limit
             flows = Flow.search(
-                [("company_id", "=", company.id), ("ts_millis", ">", since)],
+                [
+                    ("company_id", "=", company.id),
+                    ("ts_millis", ">", since),
+                    # collected long ago, its content gone with the case's
+                    # retention: nothing left to serve
+                    ("purged", "=", False),
+                ],
                 order="ts_millis, id",
                 limit=limit,
             )
@@ -99,7 +105,7 @@ class SiussWaas(http.Controller):
             unsent.write({"state": "sent", "date_sent": fields.Datetime.now()})
         if flows:
             request.env["family.access.log"].sudo()._log(
-                flows.intervention_id.case_id,
+                flows.case_id | flows.intervention_id.case_id,
                 "siuss_collect",
                 model=Flow._name,
                 force=True,

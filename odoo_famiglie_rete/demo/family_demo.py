@@ -155,7 +155,8 @@ class FamilyDemo(models.AbstractModel):
         born abroad (Z...), Moroccan citizenship; residence in Cernusco sul
         Naviglio); last year's benefits get an application protocol and, when
         subject to ISEE, a DSU. The flow is built by the application and INPS's
-        outcome recorded as the e-service would. Without INPS's schemas
+        outcome recorded as the e-service would, the SINBA flow of the minors
+        too (see ``_family_demo_sinba``). Without INPS's schemas
         (the company's folder, or FAMIGLIE_SIUSS_SCHEMAS) no flow is built.
         """
         company = self.env.company
@@ -212,6 +213,12 @@ class FamilyDemo(models.AbstractModel):
         except UserError as error:
             _logger.warning("Demo SIUSS flow not built: %s", error)
             return False
+        self._family_demo_sinba(company, date_from, date_to)
+        try:
+            with self.env.cr.savepoint():
+                flows |= Flow._sinba_build(company, date_from, date_to)
+        except UserError as error:
+            _logger.warning("Demo SINBA flow not built: %s", error)
         for number, flow in enumerate(flows, start=1):
             flow.write({"state": "sent", "date_sent": fields.Datetime.now()})
             flow._waas_record_outcome(
@@ -222,3 +229,41 @@ class FamilyDemo(models.AbstractModel):
                 }
             )
         return flows
+
+    @api.model
+    def _family_demo_sinba(self, company, date_from, date_to):
+        """What SINBA needs of the demo's families with minors taken in
+        charge last year: who reported them and the family's assessment on
+        the case; on each minor, living in the family, not orphaned, the
+        school of their age and the social worker's assessment."""
+        Flow = self.env["family.siuss.flow"]
+        cases = Flow._sinba_interventions(company, date_from, date_to).case_id
+        sources = ("13", "3", "6", "4")  # school, paediatrician, self, volunteers
+        for index, case in enumerate(cases.with_context(family_allow_closed=True)):
+            if not case.sinba_report_source:
+                case.write(
+                    {
+                        "sinba_report_source": sources[index % len(sources)],
+                        "sinba_family_assessment": "13" if index % 3 == 2 else "12",
+                    }
+                )
+        minors = Flow._sinba_minors(cases, date_from, date_to).with_context(
+            family_allow_closed=True
+        )
+        for minor in minors.filtered(lambda m: not m.sinba_school):
+            age = date_to.year - minor.birthdate.year
+            school = next(
+                code
+                for limit, code in ((3, "3"), (6, "4"), (11, "5"), (14, "6"), (99, "7"))
+                if age < limit
+            )
+            minor.write(
+                {
+                    "sinba_parents_condition": "1",
+                    "sinba_living_place": "1",
+                    "sinba_school": school,
+                    "sinba_assessment": "2" if age >= 11 else "1",
+                    # at school: inactive, not looking for a job
+                    "sinba_work": "1" if age >= 16 else False,
+                }
+            )

@@ -39,6 +39,39 @@ CLOSED_WRITABLE = {
     "closure_note",
 }
 
+# SINBA (the minors taken in charge, INPS's codes in SINBA.xsd): who
+# reported the family, and the social service's assessment of the family.
+SINBA_REPORT_SOURCES = [
+    ("1", "Juvenile justice social service"),
+    ("2", "Another social service (family centre, other district...)"),
+    ("3", "Health services, GP or paediatrician"),
+    ("4", "Third sector, volunteers"),
+    ("5", "Police"),
+    ("6", "The beneficiary"),
+    ("7", "Foster parents or guardian"),
+    ("8", "Parents, siblings or other cohabiting relatives"),
+    ("9", "Relatives not living together"),
+    ("10", "Ordinary court"),
+    ("11", "Juvenile judicial authorities"),
+    ("12", "Private professional"),
+    ("13", "School"),
+    ("14", "Neighbours or acquaintances"),
+]
+SINBA_FAMILY_ASSESSMENTS = [
+    ("1", "Nothing specific"),
+    ("2", "Parental fragility, socio-educational and relational problems"),
+    ("3", "Addiction"),
+    ("4", "Psychiatric problems"),
+    ("5", "Other health problems"),
+    ("6", "Serious family conflict"),
+    ("7", "Maltreating family"),
+    ("8", "Abusing family"),
+    ("9", "Judicial problems"),
+    ("10", "Failed pre-adoptive fostering in the first year"),
+    ("11", "Health obligations not met"),
+    ("12", "Economic difficulties"),
+    ("13", "Housing difficulties"),
+]
 
 # What only the Comune's social service reads on a case (the manager's group
 # implies it). Associations read the name through family.case.identity and the
@@ -169,6 +202,20 @@ class FamilyCase(models.Model):
         string="Reported By",
         groups=SOCIAL_SERVICE,
         help="Who reported the family (the 'segnalazione').",
+    )
+    sinba_report_source = fields.Selection(
+        SINBA_REPORT_SOURCES,
+        string="Source of the Report (INPS)",
+        groups=SOCIAL_SERVICE,
+        help="Who reported the family, in INPS's coding: the SINBA flow of "
+        "the minors taken in charge needs it.",
+    )
+    sinba_family_assessment = fields.Selection(
+        SINBA_FAMILY_ASSESSMENTS,
+        string="Assessment of the Minors' Family",
+        groups=SOCIAL_SERVICE,
+        help="The social service's assessment of the family of the minors, "
+        "in INPS's coding (SINBA flow).",
     )
     description = fields.Html(string="Situation", groups=SOCIAL_SERVICE)
     date_closed = fields.Date(

@@ -20,6 +20,69 @@ RELATIONS = [
     ("other", "Other Cohabitant"),
 ]
 GENDERS = [("male", "Male"), ("female", "Female")]
+# SINBA (INPS's flow on the minors taken in charge, DM 206/2014): what the
+# flow needs of a minor that the case does not otherwise hold. The keys are
+# INPS's codes (SINBA.xsd).
+SINBA_PARENTS = [
+    ("1", "Not orphaned"),
+    ("2", "Orphan of both parents"),
+    ("3", "Orphan of the father"),
+    ("4", "Orphan of the mother"),
+    ("5", "Parents unknown"),
+]
+SINBA_LIVING_PLACES = [
+    ("1", "In their own family"),
+    ("2", "With relatives"),
+    ("3", "In a foster family"),
+    ("4", "In a social residential facility"),
+    ("5", "In a health residential facility"),
+    ("6", "In a juvenile prison"),
+    ("7", "With friends or acquaintances"),
+    ("8", "Homeless"),
+]
+SINBA_SCHOOLS = [
+    ("1", "No school"),
+    ("2", "School in a facility"),
+    ("3", "Nursery (asilo nido)"),
+    ("4", "Pre-school"),
+    ("5", "Primary school"),
+    ("6", "Lower secondary school"),
+    ("7", "Upper secondary school"),
+    ("8", "Vocational training"),
+]
+SINBA_WORK = [
+    ("1", "Inactive (not of working age, no job, not looking)"),
+    ("2", "Employed"),
+    ("3", "Unemployed, looking for a new job"),
+    ("4", "Looking for a first job"),
+]
+SINBA_DISABILITY_TYPES = [
+    ("1", "Physical"),
+    ("2", "Mental"),
+    ("3", "Sensory"),
+    ("4", "Multiple"),
+]
+SINBA_ASSESSMENTS = [
+    ("1", "No specific problem"),
+    ("2", "Relational and behavioural problems"),
+    ("3", "Addictions"),
+    ("4", "Presumed state of abandonment"),
+    ("5", "Health problems"),
+    ("6", "Sexual violence, prostitution, trafficking, child pornography"),
+    ("7", "Other forms of violence and maltreatment"),
+    ("8", "Seriously deviant behaviour"),
+    ("9", "Autonomy problems, disability"),
+    ("10", "Involved in criminal proceedings"),
+    ("11", "Pregnant or a minor mother"),
+    ("12", "Unaccompanied foreign minor"),
+    ("13", "School drop-out"),
+]
+SINBA_AUTHORITIES = [
+    ("1", "Guardianship judge"),
+    ("2", "Juvenile court"),
+    ("3", "Juvenile prosecutor's office"),
+    ("4", "Ordinary court"),
+]
 # What only the Comune's social service reads on a member; an association
 # reads the composition through ``family.case.household`` instead.
 SOCIAL_WORKER = "odoo_famiglie_rete.group_family_social_worker"
@@ -128,6 +191,48 @@ class FamilyCaseMember(models.Model):
         size=6,
         groups=SOCIAL_WORKER,
         help="Six digits, required when the country is Italy.",
+    )
+    # SINBA (the minors taken in charge): the social service's assessment
+    # of the minor, never shared (privacy_policy.py: social service only).
+    sinba_unaccompanied = fields.Boolean(
+        string="Unaccompanied Foreign Minor", groups=SOCIAL_WORKER
+    )
+    sinba_parents_condition = fields.Selection(
+        SINBA_PARENTS, string="Parents (Orphanhood)", groups=SOCIAL_WORKER
+    )
+    sinba_living_place = fields.Selection(
+        SINBA_LIVING_PLACES, string="Where the Minor Lives", groups=SOCIAL_WORKER
+    )
+    sinba_school = fields.Selection(
+        SINBA_SCHOOLS, string="School Attended", groups=SOCIAL_WORKER
+    )
+    sinba_work = fields.Selection(
+        SINBA_WORK,
+        string="Work Condition",
+        groups=SOCIAL_WORKER,
+        help="Empty for a minor under 16: inactive (not of working age).",
+    )
+    sinba_disability = fields.Boolean(string="Disability", groups=SOCIAL_WORKER)
+    sinba_disability_type = fields.Selection(
+        SINBA_DISABILITY_TYPES, string="Type of Disability", groups=SOCIAL_WORKER
+    )
+    sinba_assessment = fields.Selection(
+        SINBA_ASSESSMENTS, string="Assessment of the Minor", groups=SOCIAL_WORKER
+    )
+    sinba_judicial_report = fields.Boolean(
+        string="Reported to the Judicial Authority", groups=SOCIAL_WORKER
+    )
+    sinba_judicial_report_date = fields.Date(
+        string="Date of the Report to the Judicial Authority", groups=SOCIAL_WORKER
+    )
+    sinba_court_order = fields.Boolean(
+        string="Court Order on the Minor", groups=SOCIAL_WORKER
+    )
+    sinba_court_order_date = fields.Date(
+        string="Date of the Court Order", groups=SOCIAL_WORKER
+    )
+    sinba_court_authority = fields.Selection(
+        SINBA_AUTHORITIES, string="Authority of the Order", groups=SOCIAL_WORKER
     )
 
     @api.depends("birthdate")

@@ -58,7 +58,8 @@ class FamilyCase(models.Model):
         members and their contacts (when nothing else uses them), the name,
         situation, notes, minutes,
         reasons and outcomes, the messages, activities and attachments of the
-        case and of its records, and its shares.
+        case and of its records, and its shares. Its SIUSS flows: see
+        ``family.siuss.flow._siuss_forget``.
         """
         cases = self.filtered(lambda c: c.is_closed and not c.anonymized)
         if not cases:
@@ -124,6 +125,9 @@ class FamilyCase(models.Model):
             }
         )
         plans.write({"description": False})
+        # the SIUSS flows: what was sent stays as a record, without its
+        # personal data; what was never sent goes
+        env["family.siuss.flow"]._siuss_forget(cases)
         shares.unlink()
         members.unlink()
         # the ISEE amount is written with the case's currency: read it for the
@@ -135,6 +139,8 @@ class FamilyCase(models.Model):
                 "name": anonymised,
                 "description": False,
                 "report_source": False,
+                "sinba_report_source": False,
+                "sinba_family_assessment": False,
                 "isee_value": 0.0,
                 "isee_expiry": False,
                 "anonymized": True,

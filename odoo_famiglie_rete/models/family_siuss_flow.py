@@ -1,9 +1,11 @@
 import base64
 import hashlib
+import hmac
 import os
 import re
 from datetime import date, datetime, timezone
 
+from dateutil.relativedelta import relativedelta
 from lxml import etree
 
 from odoo import api, fields, models
@@ -66,8 +68,36 @@ ATTRIBUTE_FIELDS = {
     "Codice": ("res.company", "family_siuss_ente_code"),
     "Indirizzo": ("res.company", "family_siuss_belfiore_code"),
     "CFOperatore": ("res.company", "family_siuss_operator_fiscal_code"),
+    # SINBA
+    "IDBeneficiario": ("family.case.member", "fiscal_code"),
+    "MinoreStranieroNoAcc": ("family.case.member", "sinba_unaccompanied"),
+    "CondizioneMinore": ("family.case.member", "sinba_parents_condition"),
+    "LuogoVita": ("family.case.member", "sinba_living_place"),
+    "ScuolaFrequentata": ("family.case.member", "sinba_school"),
+    "CondizioneLavoro": ("family.case.member", "sinba_work"),
+    "Disabilita": ("family.case.member", "sinba_disability"),
+    "TipoDisabilita": ("family.case.member", "sinba_disability_type"),
+    "ValutazioneMinore": ("family.case.member", "sinba_assessment"),
+    "SegnalazioneAutoritaGiudiziaria": ("family.case.member", "sinba_judicial_report"),
+    "DataSegnalazione": ("family.case.member", "sinba_judicial_report_date"),
+    "ProvvedimentoGiudiziario": ("family.case.member", "sinba_court_order"),
+    "DataProvvedimentoGiudiziario": ("family.case.member", "sinba_court_order_date"),
+    "AutoritaProvvedimento": ("family.case.member", "sinba_court_authority"),
+    "FasciaEtaBeneficiario": ("family.case.member", "birthdate"),
+    "CodiceRegioneResidenza": ("family.case.member", "residence_region_code"),
+    "CodiceNazioneResidenza": ("family.case.member", "residence_country_code"),
+    "CodiceCittadinanzaPadre": ("family.case.member", "citizenship_code"),
+    "CodiceCittadinanzaMadre": ("family.case.member", "citizenship_code"),
+    "CodiceRegioneResidenzaPadre": ("family.case.member", "residence_region_code"),
+    "CodiceRegioneResidenzaMadre": ("family.case.member", "residence_region_code"),
+    "ComposizioneFamiglia": ("family.case.member", "relation"),
+    "DataPrimaSegnalazione": ("family.case", "date_intake"),
+    "FonteSegnalazione": ("family.case", "sinba_report_source"),
+    "ValutazioneFamigliaMinore": ("family.case", "sinba_family_assessment"),
+    "FasciaISEEBeneficiario": ("family.case", "isee_value"),
 }
 ERROR_ATTRIBUTE = re.compile(r"attribute '(\w+)'")
+ERROR_ELEMENT = re.compile(r"^Element '\{[^}]*\}(\w+)'")
 ERROR_VALUE = re.compile(r"[Tt]he value '([^']*)'")
 
 
@@ -157,7 +187,22 @@ class FamilySiussFlow(models.Model):
         string="Cancelled Later",
         readonly=True,
         index=True,
-        help="A later flow cancels this insertion.",
+        help="A later flow cancels this insertion (SINBA: replaces this flow).",
+    )
+    case_id = fields.Many2one(
+        "family.case",
+        string="Case",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+    )
+    member_id = fields.Many2one(
+        "family.case.member",
+        string="Minor",
+        readonly=True,
+        index="btree_not_null",
+        ondelete="set null",
+        help="The minor of a SINBA flow.",
     )
     case_reference = fields.Char(readonly=True, index=True)
     fiscal_code = fields.Char(string="Beneficiary's Codice Fiscale", readonly=True)
@@ -184,6 +229,15 @@ class FamilySiussFlow(models.Model):
     outcome_message = fields.Text(string="Outcome Detail", readonly=True)
     outcome_date = fields.Datetime(string="Acquired On", readonly=True)
     siuss_acquisition_ref = fields.Char(string="SIUSS Acquisition Code", readonly=True)
+    purged = fields.Boolean(
+        string="Personal Data Removed",
+        readonly=True,
+        index=True,
+        help="The case was anonymised at the end of its retention: the flow's "
+        "content and the beneficiary's codice fiscale are gone; its identifier, "
+        "dates, benefit and INPS's outcome stay as the record of what was sent.",
+    )
+    date_purged = fields.Datetime(string="Personal Data Removed On", readonly=True)
 
     _sql_constraints = [
         (
@@ -294,7 +348,9 @@ class FamilySiussFlow(models.Model):
             return []
         errors = []
         for error in schema.error_log:
-            found = ERROR_ATTRIBUTE.search(error.message)
+            found = ERROR_ATTRIBUTE.search(error.message) or ERROR_ELEMENT.search(
+                error.message
+            )
             value = ERROR_VALUE.search(error.message)
             label = self._field_label(found.group(1)) if found else error.message
             if "missing" in error.message:
@@ -348,6 +404,7 @@ class FamilySiussFlow(models.Model):
                 ("date_start", ">=", date_from),
                 ("date_start", "<=", date_to),
                 ("state", "in", ("active", "done")),
+                ("case_id.anonymized", "=", False),
                 "|",
                 ("provider_id", "=", company.partner_id.id),
                 ("compensable", "=", True),
@@ -537,6 +594,7 @@ class FamilySiussFlow(models.Model):
                 ("flow_type", "=", "PS_PSA_SINA"),
                 ("operation", "=", "I"),
                 ("cancelled", "=", False),
+                ("purged", "=", False),
                 ("state", "!=", "rejected"),
             ]
         )
@@ -546,7 +604,11 @@ class FamilySiussFlow(models.Model):
         problems, inserts = [], []
         for intervention in interventions:
             member = self._beneficiary(intervention)
-            label = f"{intervention.case_id.reference} ({intervention.type_id.name})"
+            # the beneficiary named for the manager who fixes the data
+            label = ", ".join(
+                filter(None, [intervention.case_id.reference, member.name])
+            )
+            label = f"{label} ({intervention.type_id.name})"
             missing = self._check_values(intervention, member)
             if missing:
                 problems += [
@@ -593,54 +655,64 @@ class FamilySiussFlow(models.Model):
         ]
         stale += [previous for *_rest, previous in inserts if previous]
         sequence = FlowSequence(self, company, "PS_PSA_SINA")
-        new = self.browse()
+        stale = self.union(*stale)
+        # never collected: replaced, nothing to cancel
+        stale.filtered(lambda f: f.state == "ready").unlink()
+        stale = stale.exists()
+        vals_list = []
         for flow in stale:
-            if flow.state == "ready":
-                # never collected: it is replaced, nothing to cancel
-                flow.unlink()
-                continue
             beneficiary = etree.fromstring(base64.b64decode(flow.xml_file))[1]
             beneficiary.find(f"{{{NS}}}PrestazioniSociali").set("TipoOperazione", "C")
-            new |= self._create_flow(
-                company,
-                sequence,
-                beneficiary,
-                schema,
-                {
-                    "operation": "C",
-                    "cancelled_flow_id": flow.id,
-                    "intervention_id": flow.intervention_id.id,
-                    "case_reference": flow.case_reference,
-                    "fiscal_code": flow.fiscal_code,
-                    "benefit_code": flow.benefit_code,
-                    "date_from": date_from,
-                    "date_to": date_to,
-                },
+            vals_list.append(
+                self._flow_vals(
+                    company,
+                    sequence,
+                    beneficiary,
+                    schema,
+                    {
+                        "operation": "C",
+                        "cancelled_flow_id": flow.id,
+                        "intervention_id": flow.intervention_id.id,
+                        "case_id": (flow.case_id or flow.intervention_id.case_id).id,
+                        "case_reference": flow.case_reference,
+                        "fiscal_code": flow.fiscal_code,
+                        "benefit_code": flow.benefit_code,
+                        "date_from": date_from,
+                        "date_to": date_to,
+                    },
+                )
             )
-            flow.cancelled = True
+        stale.cancelled = True
         for intervention, member, beneficiary, signature, _previous in inserts:
-            new |= self._create_flow(
-                company,
-                sequence,
-                beneficiary,
-                schema,
-                {
-                    "operation": "I",
-                    "intervention_id": intervention.id,
-                    "case_reference": intervention.case_id.reference,
-                    "fiscal_code": member.fiscal_code,
-                    "benefit_code": intervention.type_id.siuss_code,
-                    "date_from": date_from,
-                    "date_to": date_to,
-                    "signature": signature,
-                },
+            vals_list.append(
+                self._flow_vals(
+                    company,
+                    sequence,
+                    beneficiary,
+                    schema,
+                    {
+                        "operation": "I",
+                        "intervention_id": intervention.id,
+                        "case_id": intervention.case_id.id,
+                        "case_reference": intervention.case_id.reference,
+                        "fiscal_code": member.fiscal_code,
+                        "benefit_code": intervention.type_id.siuss_code,
+                        "date_from": date_from,
+                        "date_to": date_to,
+                        "signature": signature,
+                    },
+                )
             )
+        new = self.create(vals_list)
         self.env["family.access.log"]._log(
-            new.intervention_id.case_id, "siuss", model=self._name, force=True
+            new.case_id, "siuss", model=self._name, force=True
         )
         return new
 
-    def _create_flow(self, company, sequence, beneficiary, schema, vals):
+    def _flow_vals(
+        self, company, sequence, beneficiary, schema, vals, flow_type="PS_PSA_SINA"
+    ):
+        """The values of a new flow: named, dated, validated once more."""
         name, ts_millis = sequence.next()
         document = self._document(company, name, beneficiary)
         errors = self._schema_errors(schema, document)
@@ -654,14 +726,356 @@ class FamilySiussFlow(models.Model):
                 )
             )
         content = etree.tostring(document, xml_declaration=True, encoding="UTF-8")
-        return self.create(
+        return {
+            **vals,
+            "name": name,
+            "flow_type": flow_type,
+            "company_id": company.id,
+            "ts_millis": ts_millis,
+            "date_built": fields.Datetime.now(),
+            "xml_file": base64.b64encode(content),
+        }
+
+    # ------------------------------------------------------------------
+    # SINBA: the minors of the families taken in charge
+    # ------------------------------------------------------------------
+    @api.model
+    def _sinba_interventions(self, company, date_from, date_to):
+        """The benefits of the period that count for SINBA: those granted
+        by the Comune (as for PS-PSA-SINA) to a family taken in charge
+        ('PresaCarico'), whose type has an INPS benefit code."""
+        return self._siuss_interventions(company, date_from, date_to).filtered(
+            lambda i: i.siuss_taken_in_charge
+            and i.type_id.siuss_code
+            and not i.type_id.siuss_excluded
+        )
+
+    @api.model
+    def _sinba_minors(self, cases, date_from, date_to):
+        """The members of ``cases`` who were minors during the period."""
+        return self.env["family.case.member"].search(
+            [
+                ("case_id", "in", cases.ids),
+                ("birthdate", ">", date_from - relativedelta(years=18)),
+                ("birthdate", "<=", date_to),
+            ],
+            order="case_id, id",
+        )
+
+    @api.model
+    def _sinba_beneficiary_id(self, company, member):
+        """IDBeneficiario: a pseudonym, never the codice fiscale.
+
+        An HMAC of the codice fiscale (or, without one, of the member) keyed
+        with the database's secret: the same minor has the same identifier
+        every year, and nobody without the secret can go back to the person.
+        """
+        secret = self.env["ir.config_parameter"].sudo().get_param("database.secret")
+        subject = (member.fiscal_code or f"member-{member.id}").upper()
+        digest = hmac.new(
+            (secret or "").encode(),
+            f"{company.id}:{subject}".encode(),
+            hashlib.sha256,
+        ).hexdigest()
+        return digest[:20].upper()
+
+    @staticmethod
+    def _sinba_age_band(member, date_to):
+        age = min(relativedelta(date_to, member.birthdate).years, 17)
+        return str(min(age // 3 + 1, 6))
+
+    @staticmethod
+    def _sinba_isee_band(value):
+        """FasciaISEEBeneficiario from the family's ISEE value."""
+        for band, ceiling in enumerate((0, 3000, 6000, 9000, 12000, 15000, 20000)):
+            if value <= ceiling:
+                return str(band + 1)
+        return "8"
+
+    @staticmethod
+    def _sinba_household(minor):
+        """ComposizioneFamiglia: who lives with the minor (INPS's codes),
+        and the minor's mother and father (members), from each member's
+        relation to the reference person. A member whose sex is needed
+        and missing is returned apart."""
+        mother = father = minor.browse()
+        codes, unknown_sex = set(), minor.browse()
+        others = minor.case_id.member_ids - minor
+        for other in others:
+            if minor.relation == "child" and other.relation in ("reference", "partner"):
+                code = "parent"
+            elif minor.relation == "sibling" and other.relation == "parent":
+                code = "parent"
+            elif (minor.relation, other.relation) in (
+                ("child", "child"),
+                ("sibling", "sibling"),
+                ("sibling", "reference"),
+                ("reference", "sibling"),
+                ("grandchild", "grandchild"),
+            ):
+                code = "3"
+            elif (minor.relation, other.relation) in (
+                ("child", "parent"),
+                ("grandchild", "reference"),
+                ("grandchild", "partner"),
+            ):
+                code = "4"
+            else:
+                code = "6"
+            if code == "parent":
+                if other.gender == "female":
+                    code, mother = "1", mother or other
+                elif other.gender == "male":
+                    code, father = "2", father or other
+                else:
+                    unknown_sex |= other
+                    continue
+            codes.add(code)
+        return sorted(codes, key=int), mother, father, unknown_sex
+
+    @api.model
+    def _sinba_check_values(self, minor, unknown_sex, codes, date_to):
+        """What the SINBA flow needs and the records lack: the labels."""
+        case = minor.case_id
+        needed = [
+            (minor, "birthdate"),
+            (minor, "residence_country_code"),
+            (minor, "sinba_parents_condition"),
+            (minor, "sinba_living_place"),
+            (minor, "sinba_school"),
+            (minor, "sinba_assessment"),
+            (case, "sinba_report_source"),
+            (case, "sinba_family_assessment"),
+        ]
+        if minor.residence_country_code == "380":
+            needed.append((minor, "residence_region_code"))
+        # of working age (16): the work condition is asked
+        if minor.birthdate and relativedelta(date_to, minor.birthdate).years >= 16:
+            needed.append((minor, "sinba_work"))
+        missing = [
+            record._fields[fname]._description_string(self.env)
+            for record, fname in needed
+            if not record[fname]
+        ]
+        missing += [
+            self.env._(
+                "%(field)s of %(member)s",
+                field=other._fields["gender"]._description_string(self.env),
+                member=other.name,
+            )
+            for other in unknown_sex
+        ]
+        if not codes:
+            missing.append(
+                self.env._(
+                    "%(field)s (no one lives with the minor)",
+                    field=minor._fields["relation"]._description_string(self.env),
+                )
+            )
+        return missing
+
+    @api.model
+    def _sinba_element(self, company, minor, codes, interventions, date_to):
+        """The SINBA element of one minor (attributes of SinbaType)."""
+        case = minor.case_id
+        household, mother, father, _unknown = self._sinba_household(minor)
+        yes_no = {True: "1", False: "2"}
+        attrs = {
+            "IDBeneficiario": self._sinba_beneficiary_id(company, minor),
+            "MinoreStranieroNoAcc": yes_no[bool(minor.sinba_unaccompanied)],
+            "CondizioneMinore": minor.sinba_parents_condition or "",
+            "LuogoVita": minor.sinba_living_place or "",
+            "ScuolaFrequentata": minor.sinba_school or "",
+            # under 16, not of working age: inactive
+            "CondizioneLavoro": minor.sinba_work
+            or ("1" if relativedelta(date_to, minor.birthdate).years < 16 else ""),
+            "Disabilita": yes_no[bool(minor.sinba_disability)],
+            "DataPrimaSegnalazione": f"{case.date_intake:%m/%Y}"
+            if case.date_intake
+            else "",
+            "FonteSegnalazione": case.sinba_report_source or "",
+            "ValutazioneMinore": minor.sinba_assessment or "",
+            "ValutazioneFamigliaMinore": case.sinba_family_assessment or "",
+            "SegnalazioneAutoritaGiudiziaria": yes_no[
+                bool(minor.sinba_judicial_report)
+            ],
+            "ProvvedimentoGiudiziario": yes_no[bool(minor.sinba_court_order)],
+            "FasciaEtaBeneficiario": self._sinba_age_band(minor, date_to),
+            "AnnoNascita": str(minor.birthdate.year),
+            "CodiceNazioneResidenza": minor.residence_country_code or "",
+        }
+        optional = {
+            "TipoDisabilita": minor.sinba_disability and minor.sinba_disability_type,
+            "CodiceCittadinanzaPadre": father.citizenship_code,
+            "CodiceCittadinanzaMadre": mother.citizenship_code,
+            "CodiceRegioneResidenzaPadre": father.residence_region_code,
+            "CodiceRegioneResidenzaMadre": mother.residence_region_code,
+            "DataSegnalazione": minor.sinba_judicial_report
+            and minor.sinba_judicial_report_date
+            and f"{minor.sinba_judicial_report_date:%m/%Y}",
+            "DataProvvedimentoGiudiziario": minor.sinba_court_order
+            and minor.sinba_court_order_date
+            and f"{minor.sinba_court_order_date:%m/%Y}",
+            "AutoritaProvvedimento": minor.sinba_court_order
+            and minor.sinba_court_authority,
+            # the network's associations work with the social service
+            "CollaborazioniInterventi": "8"
+            if any(i.provider_id != company.partner_id for i in interventions)
+            else False,
+            "FasciaISEEBeneficiario": case.isee_expiry
+            and self._sinba_isee_band(case.isee_value),
+            "CodiceRegioneResidenza": minor.residence_region_code,
+        }
+        attrs.update({key: value for key, value in optional.items() if value})
+        element = etree.Element(f"{{{NS}}}SINBA", attrs)
+        benefits = etree.SubElement(element, f"{{{NS}}}Prestazioni")
+        for code in codes:
+            etree.SubElement(benefits, f"{{{NS}}}CodicePrestazione").text = code
+        family = etree.SubElement(element, f"{{{NS}}}Famiglia")
+        for code in household:
+            etree.SubElement(family, f"{{{NS}}}ComposizioneFamiglia").text = code
+        return element
+
+    @api.model
+    def _sinba_build(self, company, date_from, date_to):
+        """Build the SINBA flows of the period; return the new flows.
+
+        One flow per minor (the e-service's rule: one beneficiary each) of
+        the families with a benefit taken in charge in the period, listing
+        the benefits' INPS codes. Everything is checked before anything is
+        written; an error names the case, the minor and the field. SINBA has
+        no cancellation: a minor's data changed after being sent is sent
+        again in a new flow, which replaces the earlier one.
+        """
+        self._siuss_check_company(company)
+        schema = self._siuss_schema(company, "SINBA")
+        interventions = self._sinba_interventions(company, date_from, date_to)
+        by_case = {}
+        for intervention in interventions:
+            by_case.setdefault(intervention.case_id, []).append(intervention)
+        minors = self._sinba_minors(interventions.case_id, date_from, date_to)
+        # the households at once, not one family at a time
+        minors.case_id.member_ids.fetch(
+            ["name", "relation", "gender", "citizenship_code", "residence_region_code"]
+        )
+        live = self.search(
+            [
+                ("company_id", "=", company.id),
+                ("flow_type", "=", "SINBA"),
+                ("member_id", "in", minors.ids),
+                ("date_from", "=", date_from),
+                ("date_to", "=", date_to),
+                ("cancelled", "=", False),
+                ("purged", "=", False),
+                ("state", "!=", "rejected"),
+            ]
+        )
+        live_of = {flow.member_id.id: flow for flow in live}
+        problems, todo = [], []
+        for minor in minors:
+            label = f"{minor.case_id.reference}, {minor.name}"
+            case_interventions = by_case[minor.case_id]
+            codes = sorted(set(i.type_id.siuss_code for i in case_interventions))
+            household, _mother, _father, unknown_sex = self._sinba_household(minor)
+            missing = self._sinba_check_values(minor, unknown_sex, household, date_to)
+            if missing:
+                problems += [
+                    self.env._("%(case)s: %(field)s is missing", case=label, field=f)
+                    for f in missing
+                ]
+                continue
+            element = self._sinba_element(
+                company, minor, codes, case_interventions, date_to
+            )
+            errors = self._schema_errors(
+                schema, self._document(company, "X.SINBA.00000000.0000000", element)
+            )
+            if errors:
+                problems += [f"{label}: {error}" for error in errors]
+                continue
+            signature = self._signature(element)
+            previous = live_of.get(minor.id)
+            if previous and previous.signature == signature:
+                continue
+            todo.append((minor, element, signature, previous))
+        if problems:
+            raise UserError(
+                self.env._(
+                    "The SIUSS flow cannot be built:\n%(problems)s",
+                    problems="\n".join(problems),
+                )
+            )
+        sequence = FlowSequence(self, company, "SINBA")
+        previous = self.union(*(p for *_rest, p in todo if p))
+        # never collected: replaced; collected: the new flow replaces it
+        previous.filtered(lambda f: f.state == "ready").unlink()
+        previous.exists().cancelled = True
+        vals_list = [
+            self._flow_vals(
+                company,
+                sequence,
+                element,
+                schema,
+                {
+                    "operation": "I",
+                    "case_id": minor.case_id.id,
+                    "member_id": minor.id,
+                    "case_reference": minor.case_id.reference,
+                    "benefit_code": ", ".join(
+                        c.text for c in element.iter(f"{{{NS}}}CodicePrestazione")
+                    )[:256],
+                    "date_from": date_from,
+                    "date_to": date_to,
+                    "signature": signature,
+                },
+                flow_type="SINBA",
+            )
+            for minor, element, signature, _previous in todo
+        ]
+        new = self.create(vals_list)
+        self.env["family.access.log"]._log(
+            new.case_id, "siuss", model=self._name, force=True
+        )
+        return new
+
+    # ------------------------------------------------------------------
+    # Retention
+    # ------------------------------------------------------------------
+    @api.model
+    def _siuss_forget(self, cases):
+        """The flows of ``cases``, anonymised at the end of their retention.
+
+        A flow never collected by INPS is deleted (nobody holds it). A flow
+        INPS collected is the Comune's record of a transmission required by
+        law (DM 206/2014): its identifier, type, operation, dates, benefit
+        code, state and INPS's outcome and acquisition code stay; its content
+        (names, codice fiscale, birth, household), the beneficiary's codice
+        fiscale and INPS's free-text message are removed. INPS keeps its own
+        copy under its own retention.
+        """
+        flows = self.sudo().search(
+            [
+                "|",
+                "|",
+                ("case_id", "in", cases.ids),
+                ("intervention_id.case_id", "in", cases.ids),
+                # a cancellation built before flows kept their case, of an
+                # intervention since deleted: its reference is left
+                "&",
+                ("company_id", "in", cases.company_id.ids),
+                ("case_reference", "in", cases.mapped("reference")),
+            ]
+        )
+        ready = flows.filtered(lambda f: f.state == "ready")
+        ready.unlink()
+        (flows - ready).write(
             {
-                **vals,
-                "name": name,
-                "flow_type": "PS_PSA_SINA",
-                "company_id": company.id,
-                "ts_millis": ts_millis,
-                "date_built": fields.Datetime.now(),
-                "xml_file": base64.b64encode(content),
+                "xml_file": False,
+                "fiscal_code": False,
+                "signature": False,
+                "outcome_message": False,
+                "member_id": False,
+                "purged": True,
+                "date_purged": fields.Datetime.now(),
             }
         )

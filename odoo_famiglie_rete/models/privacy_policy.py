@@ -126,7 +126,10 @@ POLICY = {
         association="all", opens="share_other_interventions"
     ),
     # Members are the family's identity: names, codici fiscali, birth dates,
-    # contacts. Never the social worker's notes.
+    # contacts. Never the social worker's notes, nor the SIUSS data (surname,
+    # citizenship, residence codes) or a minor's SINBA assessment
+    # (``sinba_*``: orphanhood, school, disability, court orders...): the
+    # social service's only, like the case's ``sinba_*`` fields above.
     "family.case.member": policy(
         association={
             "case_id",

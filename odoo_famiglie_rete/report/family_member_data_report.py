@@ -115,6 +115,48 @@ class ReportFamilyMemberData(models.AbstractModel):
         }
 
     @api.model
+    def _siuss_data(self, member):
+        """What was communicated about the person to INPS (SIUSS, DM
+        206/2014): a recipient of their data (GDPR art. 15(1)(c)). The flows
+        are the manager's only: another user's export leaves them out."""
+        Flow = self.env["family.siuss.flow"]
+        if not Flow.has_access("read"):
+            return {}
+        domain = [
+            "|",
+            ("member_id", "=", member.id),
+            ("intervention_id.member_id", "=", member.id),
+        ]
+        if member.fiscal_code:
+            # the family's benefits, sent in the reference person's name, and
+            # cancellations of interventions since deleted
+            domain = [
+                "|",
+                "&",
+                ("fiscal_code", "=", member.fiscal_code),
+                ("case_reference", "=", member.case_id.reference),
+                *domain,
+            ]
+        flows = Flow.search(domain, order="ts_millis, id")
+        return {
+            "siuss_flows": [
+                {
+                    "recipient": "INPS (SIUSS)",
+                    "flow": f.name,
+                    "type": self._selection(f, "flow_type"),
+                    "operation": self._selection(f, "operation"),
+                    "benefit_code": f.benefit_code or None,
+                    "period": [self._date(f.date_from), self._date(f.date_to)],
+                    "date_sent": fields.Datetime.to_string(f.date_sent)
+                    if f.date_sent
+                    else None,
+                    "state": self._selection(f, "state"),
+                }
+                for f in flows
+            ]
+        }
+
+    @api.model
     def _membership_data(self, member):
         case = member.case_id
         currency = case.currency_id
@@ -159,6 +201,7 @@ class ReportFamilyMemberData(models.AbstractModel):
             .search([("case_id", "=", case.id)], order="date, id")
         )
         return {
+            **self._siuss_data(member),
             "case": {
                 "reference": case.reference,
                 "stage": case.stage_id.name,

@@ -35,6 +35,7 @@ from . import test_privacy_channels
 from . import test_portal_counts
 from . import test_siuss
 from . import test_siuss_waas
+from . import test_siuss_sinba
 from . import test_compensation_instrument
 from . import test_compensation_documents
 from . import test_compensation_documents_portal

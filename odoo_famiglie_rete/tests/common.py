@@ -859,13 +859,21 @@ class SiussCommon(NetworkCommon):
             ]
         )
 
-    def build(self, date_from=date(YEAR, 1, 1), date_to=date(YEAR, 12, 31), lang=None):
+    def build(
+        self,
+        date_from=date(YEAR, 1, 1),
+        date_to=date(YEAR, 12, 31),
+        lang=None,
+        flow_type="PS_PSA_SINA",
+    ):
         """Build the flows of the period as the manager, through the wizard."""
         wizard = (
             self.env["family.siuss.build"]
             .with_user(self.manager)
             .with_context(lang=lang or "en_US")
-            .create({"date_from": date_from, "date_to": date_to})
+            .create(
+                {"date_from": date_from, "date_to": date_to, "flow_type": flow_type}
+            )
         )
         before = self.env["family.siuss.flow"].search([]).ids
         wizard.action_build()

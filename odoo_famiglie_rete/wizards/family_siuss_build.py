@@ -1,7 +1,7 @@
 from datetime import date
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
 
 class FamilySiussBuild(models.TransientModel):
@@ -15,6 +15,16 @@ class FamilySiussBuild(models.TransientModel):
     )
     date_from = fields.Date(
         string="From", required=True, default=lambda self: self._default_date(1, 1)
+    )
+    flow_type = fields.Selection(
+        [
+            ("PS_PSA_SINA", "Social benefits (PS-PSA-SINA)"),
+            ("SINBA", "Minors taken in charge (SINBA)"),
+            ("all", "Both"),
+        ],
+        string="Flows",
+        required=True,
+        default="PS_PSA_SINA",
     )
     date_to = fields.Date(
         string="To", required=True, default=lambda self: self._default_date(12, 31)
@@ -33,9 +43,23 @@ class FamilySiussBuild(models.TransientModel):
 
     def action_build(self):
         self.ensure_one()
-        flows = self.env["family.siuss.flow"]._siuss_build(
-            self.company_id, self.date_from, self.date_to
-        )
+        Flow = self.env["family.siuss.flow"]
+        flows = Flow.browse()
+        builds = []
+        if self.flow_type in ("PS_PSA_SINA", "all"):
+            builds.append(Flow._siuss_build)
+        if self.flow_type in ("SINBA", "all"):
+            builds.append(Flow._sinba_build)
+        # every flow type's problems in one report; nothing saved if any
+        problems = []
+        for build in builds:
+            try:
+                with self.env.cr.savepoint():
+                    flows |= build(self.company_id, self.date_from, self.date_to)
+            except UserError as error:
+                problems.append(error.args[0])
+        if problems:
+            raise UserError("\n\n".join(problems))
         if not flows:
             return {
                 "type": "ir.actions.client",
