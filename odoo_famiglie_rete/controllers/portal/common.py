@@ -12,6 +12,7 @@ volunteers), ``interventions``, ``reviews`` (and calendar files),
 """
 
 import math
+from datetime import timedelta
 
 from odoo import fields
 from odoo.http import request
@@ -34,6 +35,9 @@ class FamilyPortalCommon(CustomerPortal):
     _family_counter_limit = 100
     # pages the portal's pager shows after the current one (its ``scope``)
     _family_pager_scope = 5
+    # the to-do's horizon: a review or the end of an intervention within
+    # this many days needs the association's attention
+    _family_soon_days = 7
 
     # ------------------------------------------------------------------
     # Helpers
@@ -106,6 +110,121 @@ class FamilyPortalCommon(CustomerPortal):
         )
         return {case.id: date for case, date in groups}
 
+    # ------------------------------------------------------------------
+    # The to-do: what needs the association (the family list, ``/my``)
+    # ------------------------------------------------------------------
+    def _family_todo_domains(self):
+        """{kind: domain} of what needs the user, each read as the user on its
+        own model (the record rules decide):
+
+        - ``goals``: goals of the association waiting for its approval;
+        - ``messages``: messages of the social service the user has not read
+          (their inbox notifications, marked read on the family's page);
+        - ``reviews``: reviews the user is invited to in the coming days;
+        - ``ending``: the association's interventions ending in the coming
+          days.
+        """
+        association = self._family_association()
+        today = fields.Date.context_today(request.env.user)
+        now = fields.Datetime.now()
+        soon = timedelta(days=self._family_soon_days)
+        return {
+            "goals": (
+                "family.plan.goal",
+                [
+                    ("party_id", "=", association.id),
+                    ("approval_state", "=", "pending"),
+                    ("plan_id.state", "=", "approval"),
+                ],
+            ),
+            "messages": (
+                "mail.message",
+                [
+                    ("model", "=", "family.case"),
+                    ("message_type", "=", "comment"),
+                    ("needaction", "=", True),
+                ],
+            ),
+            "reviews": (
+                "family.review",
+                [
+                    ("partner_ids", "in", request.env.user.partner_id.ids),
+                    ("state", "=", "planned"),
+                    ("date", ">=", now),
+                    ("date", "<=", now + soon),
+                ],
+            ),
+            "ending": (
+                "family.intervention",
+                [
+                    ("provider_id", "=", association.id),
+                    ("state", "in", ("planned", "active")),
+                    ("date_end", ">=", today),
+                    ("date_end", "<=", today + soon),
+                ],
+            ),
+        }
+
+    @staticmethod
+    def _family_todo_case_field(model):
+        return "res_id" if model == "mail.message" else "case_id"
+
+    def _family_todo(self, cases):
+        """{case id: {kind: count}} of ``cases`` (a page of the list): one
+        grouped query per kind, whatever the number of rows."""
+        todo = {case_id: {} for case_id in cases.ids}
+        if not cases:
+            return todo
+        for kind, (model, domain) in self._family_todo_domains().items():
+            field = self._family_todo_case_field(model)
+            groups = request.env[model]._read_group(
+                [*domain, (field, "in", cases.ids)], [field], ["__count"]
+            )
+            for case, count in groups:
+                case_id = case if isinstance(case, int) else case.id
+                if case_id in todo:
+                    todo[case_id][kind] = count
+        return todo
+
+    def _family_attention_domain(self):
+        """The families that need the user: any to-do of any kind, as
+        sub-queries of the to-do's models read as the user (never a list of
+        every shared family)."""
+        domains = []
+        for model, domain in self._family_todo_domains().values():
+            if model == "mail.message":
+                # Odoo's messages answer a search with their ids: the user's
+                # unread messages, a handful
+                ids = {
+                    res_id
+                    for (res_id,) in request.env[model]._read_group(domain, ["res_id"])
+                }
+                domains.append([("id", "in", list(ids))])
+            else:
+                query = request.env[model]._search(domain)
+                domains.append([("id", "in", query.subselect("case_id"))])
+        return expression.OR(domains)
+
+    def _family_todo_counts(self):
+        """{kind: count} of the user's to-do, for ``/my`` (each count stops
+        at the cards' limit)."""
+        return {
+            kind: self._family_counter(model, domain)
+            for kind, (model, domain) in self._family_todo_domains().items()
+        }
+
+    @staticmethod
+    def _family_plan_states(cases):
+        """{case id: the state's label} of the current plan of ``cases``
+        whose share opens the goals (the record rules decide)."""
+        Plan = request.env["family.plan"]
+        labels = dict(Plan._fields["state"]._description_selection(request.env))
+        groups = Plan._read_group(
+            [("case_id", "in", cases.ids), ("state", "!=", "superseded")],
+            ["case_id", "state"],
+        )
+        return {case.id: labels.get(state, state) for case, state in groups}
+
     def _family_get_case(self, case_id):
         """The case, read as the portal user, or 404.
 
@@ -145,7 +264,13 @@ class FamilyPortalCommon(CustomerPortal):
         return record
 
     def _family_types(self):
-        return request.env["family.intervention.type"].search([])
+        """The intervention types the association provides (its catalogue,
+        set by the manager), else the whole catalogue."""
+        Type = request.env["family.intervention.type"]
+        provided = self._family_association().family_intervention_type_ids
+        if provided:
+            return Type.search([("id", "in", provided.ids)])
+        return Type.search([])
 
     def _family_members(self, case):
         """The members of the case, read as the user: none unless the share

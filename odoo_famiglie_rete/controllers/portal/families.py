@@ -1,13 +1,17 @@
 """Portal: the families shared with the association, and what their page does."""
 
+import base64
+
 from markupsafe import Markup, escape
 
 from odoo import fields, http
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request
+from odoo.osv import expression
 
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from ...models.family_document_file_mixin import DOCUMENT_MAX_BYTES, DOCUMENT_MIMETYPES
 from ...models.family_plan_goal import GOAL_STATES, format_number, parse_number
 from .common import FamilyPortalCommon
 
@@ -19,6 +23,23 @@ class FamilyPortalFamilies(FamilyPortalCommon):
             values["family_case_count"] = (
                 self._family_counter("family.case", []) if request.env.user.share else 0
             )
+        todo_counters = {
+            f"family_todo_{kind}_count" for kind in self._family_todo_domains()
+        }
+        if todo_counters & set(counters):
+            counts = (
+                self._family_todo_counts()
+                if request.env.user.share
+                else dict.fromkeys(self._family_todo_domains(), 0)
+            )
+            for kind, count in counts.items():
+                values[f"family_todo_{kind}_count"] = count
+        if request.env.user.family_portal_role:
+            # an association's home holds only its own cards: the Comune's
+            # bills to it are its statements (``/my/rendiconti``)
+            for counter in ("invoice_count", "bill_count"):
+                if counter in counters:
+                    values[counter] = 0
         return values
 
     # ------------------------------------------------------------------
@@ -31,16 +52,22 @@ class FamilyPortalFamilies(FamilyPortalCommon):
         website=True,
         methods=["GET"],
     )
-    def portal_my_families(self, page=1, search=None, **kw):
+    def portal_my_families(self, page=1, search=None, filterby=None, **kw):
         if not request.env.user.share:
             raise request.not_found()
         Case = request.env["family.case"]
         search = (search or "").strip()[:100]
+        attention = filterby == "attention"
         domain = self._family_case_domain(search)
+        if attention:
+            domain = expression.AND([domain, self._family_attention_domain()])
+        url_args = {"search": search} if search else {}
+        if attention:
+            url_args["filterby"] = "attention"
         total = self._family_pager_total("family.case", domain, page)
         pager = portal_pager(
             url="/my/famiglie",
-            url_args={"search": search} if search else {},
+            url_args=url_args,
             total=total,
             page=page,
             step=self._items_per_page,
@@ -59,6 +86,10 @@ class FamilyPortalFamilies(FamilyPortalCommon):
                 "cases": cases,
                 "family_names": self._family_names(cases),
                 "next_reviews": self._family_next_reviews(cases),
+                "todo": self._family_todo(cases),
+                "plan_states": self._family_plan_states(cases),
+                "attention": attention,
+                "today": fields.Date.context_today(request.env.user),
                 "pager": pager,
                 "search": search,
                 "page_name": "family_cases",
@@ -125,6 +156,9 @@ class FamilyPortalFamilies(FamilyPortalCommon):
                 "volunteers": volunteers,
                 "assigned_volunteers": shares.volunteer_user_ids,
                 "page_name": "family_case",
+                "unread_message_ids": [],
+                "document_max_mb": DOCUMENT_MAX_BYTES // 1024 // 1024,
+                "document_types": ", ".join(DOCUMENT_MIMETYPES.values()),
                 "errors": {},
                 "form": {},
             }
@@ -143,6 +177,17 @@ class FamilyPortalFamilies(FamilyPortalCommon):
         case = self._family_get_case(case_id)
         self._family_log(case)
         values = self._family_page_values(case)
+        # the messages of the social service are read now (Odoo's own
+        # "mark as read" of the user's notifications)
+        unread = request.env["mail.message"].search(
+            [
+                ("model", "=", "family.case"),
+                ("res_id", "=", case.id),
+                ("needaction", "=", True),
+            ]
+        )
+        values["unread_message_ids"] = unread.ids
+        unread.set_message_done()
         if kw.get("saved"):
             values["saved"] = True
         return request.render("odoo_famiglie_rete.portal_my_family", values)
@@ -291,6 +336,62 @@ class FamilyPortalFamilies(FamilyPortalCommon):
     # ------------------------------------------------------------------
     # Documents
     # ------------------------------------------------------------------
+    @http.route(
+        "/my/famiglie/<int:case_id>/documenti",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_family_document_upload(self, case_id, **post):
+        """An association adds a document (a receipt, a signed form, the
+        photo of a delivery note) to a family whose share opens the
+        documents: the Comune reads it in the case, the other associations
+        where their share opens the documents. The file is checked (a PDF or
+        an image, not too large) before anything is written."""
+        case = self._family_get_case(case_id)
+        flags, _shares = self._family_share_flags(case)
+        if not flags["share_documents"]:
+            raise request.not_found()
+        self._family_log(case, model="ir.attachment")
+        _ = request.env._
+        upload = post.get("file")
+        description = (post.get("description") or "").strip()[:200]
+        error = False
+        raw = b""
+        if not upload or not getattr(upload, "filename", None):
+            error = _("Choose the file to upload.")
+        else:
+            # one byte more than allowed: a larger file is refused whole
+            raw = upload.read(DOCUMENT_MAX_BYTES + 1)
+            if not raw:
+                error = _("The file is empty.")
+        if not error:
+            try:
+                request.env["family.document.file.mixin"]._family_check_file(
+                    base64.b64encode(raw)
+                )
+            except ValidationError as exc:
+                error = self._family_error_text(exc)
+        if error:
+            return self._family_page_with_errors(
+                case, {"document": error}, form={"description": description}
+            )
+        # The case was read by the ORM as the user just above, and its share
+        # opens the documents; associations have no access to attachments
+        # (as in Odoo's own portal): the file is written in sudo mode on that
+        # single family, the user its author.
+        request.env["ir.attachment"].sudo().create(
+            {
+                "name": upload.filename[:200],
+                "raw": raw,
+                "res_model": "family.case",
+                "res_id": case.id,
+                "description": description or False,
+            }
+        )
+        return request.redirect(f"/my/famiglie/{case.id}?saved=1#documents")
+
     @http.route(
         "/my/famiglie/<int:case_id>/documenti/<int:attachment_id>",
         type="http",
