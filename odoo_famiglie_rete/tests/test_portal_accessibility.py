@@ -14,8 +14,10 @@ skipped, saying so.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
+from odoo import fields
 from odoo.tests import tagged
 
 from .common import PortalCommon
@@ -72,6 +74,12 @@ class TestPortalAccessibility(PortalCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # every badge and card of the to-do on the pages: goals to approve,
+        # a review in two days, an intervention ending in three, and the
+        # fixture's unread message
+        cls.plan_a.action_submit()
+        cls.review_a.date = fields.Datetime.now() + timedelta(days=2)
+        cls.int_a.date_end = cls.today + timedelta(days=3)
         path = axe_path()
         cls.axe_attachment = False
         if path.is_file():

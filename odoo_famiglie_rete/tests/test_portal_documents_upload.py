@@ -94,6 +94,41 @@ class TestPortalDocumentUpload(PortalCommon):
         # nothing half-saved
         self.assertFalse(self._documents())
 
+    def test_message_with_a_file(self):
+        url = self._url()
+        self.authenticate("vol_alfa", "vol_alfa")
+        csrf = self._csrf("/my/account")
+        # a text file is refused, and the message is not sent
+        response = self.url_open(
+            f"{url}/messaggi",
+            data={"csrf_token": csrf, "message": "Bolla di consegna"},
+            files={"file": ("bolla.txt", b"appunti", "text/plain")},
+        )
+        self.assertIn("The document must be a PDF or an image", response.text)
+        Message = self.env["mail.message"]
+        self.assertFalse(Message.search([("body", "ilike", "Bolla di consegna")]))
+        self.url_open(
+            f"{url}/messaggi",
+            data={"csrf_token": csrf, "message": "Bolla di consegna"},
+            files={"file": ("bolla.pdf", PDF, "application/pdf")},
+        )
+        message = Message.search([("body", "ilike", "Bolla di consegna")])
+        self.assertEqual(message.attachment_ids.name, "bolla.pdf")
+        file_url = f"{url}/messaggi/allegati/{message.attachment_ids.id}"
+        self.assertIn(file_url, self.url_open(url).text)
+        self.assertEqual(self.url_open(file_url).content, PDF)
+        # another association reads the message, the file only where its
+        # share opens the documents
+        share = new_share(self.env, self.case_a, self.assoc_b)
+        self.authenticate("coord_beta", "coord_beta")
+        page = self.url_open(url).text
+        self.assertIn("Bolla di consegna", page)
+        self.assertNotIn(file_url, page)
+        self.assertNotFound(self.url_open(file_url), "bolla")
+        share.share_documents = True
+        self.assertIn(file_url, self.url_open(url).text)
+        self.assertEqual(self.url_open(file_url).content, PDF)
+
     def test_upload_tour(self):
         self.start_tour(
             self._url(),

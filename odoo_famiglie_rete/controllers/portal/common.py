@@ -205,12 +205,13 @@ class FamilyPortalCommon(CustomerPortal):
                 domains.append([("id", "in", query.subselect("case_id"))])
         return expression.OR(domains)
 
-    def _family_todo_counts(self):
-        """{kind: count} of the user's to-do, for ``/my`` (each count stops
-        at the cards' limit)."""
+    def _family_todo_counts(self, kinds):
+        """{kind: count} of the user's to-do of ``kinds``, for ``/my`` (each
+        count stops at the cards' limit)."""
         return {
             kind: self._family_counter(model, domain)
             for kind, (model, domain) in self._family_todo_domains().items()
+            if kind in kinds
         }
 
     @staticmethod
@@ -382,6 +383,19 @@ class FamilyPortalCommon(CustomerPortal):
             order="date desc, id desc",
             limit=100,
         )
+
+    def _family_message_attachments(self, case):
+        """The files of the shared discussion's messages the user may be
+        served: the messages read as the user, their files kept only where
+        the data layer opens them (the share opens the documents)."""
+        messages = self._family_messages(case)
+        # associations have no access to attachments: the messages' files,
+        # read in sudo mode, then filtered by the data layer as the user
+        attachments = messages.sudo().attachment_ids
+        if not attachments:
+            return attachments
+        readable = attachments.sudo(False)._family_portal_readable()
+        return attachments.filtered(lambda a: a.id in readable.ids)
 
     @staticmethod
     def _family_parse_date(value, label, errors, required=False):

@@ -23,23 +23,21 @@ class FamilyPortalFamilies(FamilyPortalCommon):
             values["family_case_count"] = (
                 self._family_counter("family.case", []) if request.env.user.share else 0
             )
-        todo_counters = {
-            f"family_todo_{kind}_count" for kind in self._family_todo_domains()
+        wanted = {
+            kind
+            for kind in self._family_todo_domains()
+            if f"family_todo_{kind}_count" in counters
         }
-        if todo_counters & set(counters):
+        if wanted:
+            # only the counters asked for: the home page fills the cards it
+            # shows, and finds no place for the others
             counts = (
-                self._family_todo_counts()
+                self._family_todo_counts(wanted)
                 if request.env.user.share
-                else dict.fromkeys(self._family_todo_domains(), 0)
+                else dict.fromkeys(wanted, 0)
             )
             for kind, count in counts.items():
                 values[f"family_todo_{kind}_count"] = count
-        if request.env.user.family_portal_role:
-            # an association's home holds only its own cards: the Comune's
-            # bills to it are its statements (``/my/rendiconti``)
-            for counter in ("invoice_count", "bill_count"):
-                if counter in counters:
-                    values[counter] = 0
         return values
 
     # ------------------------------------------------------------------
@@ -152,6 +150,7 @@ class FamilyPortalFamilies(FamilyPortalCommon):
                 if flags["share_documents"]
                 else [],
                 "messages": self._family_messages(case),
+                "message_attachments": self._family_message_attachments(case),
                 "is_coordinator": self._family_is_coordinator(),
                 "volunteers": volunteers,
                 "assigned_volunteers": shares.volunteer_user_ids,
@@ -316,6 +315,14 @@ class FamilyPortalFamilies(FamilyPortalCommon):
             error = request.env._("Write a message before sending it.")
         elif len(text) > 5000:
             error = request.env._("The message is too long (at most 5000 characters).")
+        raw = name = False
+        if not error and post.get("file"):
+            # a file goes with the message only where the share opens the
+            # documents (other associations read it where theirs does)
+            flags, _shares = self._family_share_flags(case)
+            if not flags["share_documents"]:
+                raise request.not_found()
+            raw, name, error = self._family_read_upload(post.get("file"))
         if error:
             return self._family_page_with_errors(
                 case, {"message": error}, form={"message": text}
@@ -330,6 +337,9 @@ class FamilyPortalFamilies(FamilyPortalCommon):
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
             author_id=request.env.user.partner_id.id,
+            # Odoo writes the file on the case, in sudo mode as for its own
+            # portal's chatter
+            attachments=[(name, raw)] if raw else [],
         )
         return request.redirect(f"/my/famiglie/{case.id}#discussion")
 
@@ -354,25 +364,8 @@ class FamilyPortalFamilies(FamilyPortalCommon):
         if not flags["share_documents"]:
             raise request.not_found()
         self._family_log(case, model="ir.attachment")
-        _ = request.env._
-        upload = post.get("file")
         description = (post.get("description") or "").strip()[:200]
-        error = False
-        raw = b""
-        if not upload or not getattr(upload, "filename", None):
-            error = _("Choose the file to upload.")
-        else:
-            # one byte more than allowed: a larger file is refused whole
-            raw = upload.read(DOCUMENT_MAX_BYTES + 1)
-            if not raw:
-                error = _("The file is empty.")
-        if not error:
-            try:
-                request.env["family.document.file.mixin"]._family_check_file(
-                    base64.b64encode(raw)
-                )
-            except ValidationError as exc:
-                error = self._family_error_text(exc)
+        raw, name, error = self._family_read_upload(post.get("file"), required=True)
         if error:
             return self._family_page_with_errors(
                 case, {"document": error}, form={"description": description}
@@ -381,16 +374,46 @@ class FamilyPortalFamilies(FamilyPortalCommon):
         # opens the documents; associations have no access to attachments
         # (as in Odoo's own portal): the file is written in sudo mode on that
         # single family, the user its author.
-        request.env["ir.attachment"].sudo().create(
-            {
-                "name": upload.filename[:200],
-                "raw": raw,
-                "res_model": "family.case",
-                "res_id": case.id,
-                "description": description or False,
-            }
-        )
+        self._family_attach(case, raw, name, description)
         return request.redirect(f"/my/famiglie/{case.id}?saved=1#documents")
+
+    def _family_read_upload(self, upload, required=False):
+        """(content, file name, error) of an uploaded file: a PDF or an image,
+        not too large (``family.document.file.mixin``); nothing is written."""
+        _ = request.env._
+        if not upload or not getattr(upload, "filename", None):
+            return b"", "", _("Choose the file to upload.") if required else False
+        # one byte more than allowed: a larger file is refused whole
+        raw = upload.read(DOCUMENT_MAX_BYTES + 1)
+        if not raw:
+            return b"", "", _("The file is empty.")
+        try:
+            request.env["family.document.file.mixin"]._family_check_file(
+                base64.b64encode(raw)
+            )
+        except ValidationError as exc:
+            return b"", "", self._family_error_text(exc)
+        return raw, upload.filename[:200], False
+
+    @staticmethod
+    def _family_attach(case, raw, name, description=False):
+        """A file of ``case``, written in sudo mode: associations have no
+        access to attachments (as in Odoo's own portal). Call it only for a
+        case read as the user whose share opens the documents; the user is
+        the file's author."""
+        return (
+            request.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": name,
+                    "raw": raw,
+                    "res_model": "family.case",
+                    "res_id": case.id,
+                    "description": description or False,
+                }
+            )
+        )
 
     @http.route(
         "/my/famiglie/<int:case_id>/documenti/<int:attachment_id>",
@@ -405,6 +428,30 @@ class FamilyPortalFamilies(FamilyPortalCommon):
         if not flags["share_documents"]:
             raise request.not_found()
         attachment = self._family_documents(case, attachment_id=attachment_id)
+        if not attachment:
+            raise request.not_found()
+        self._family_log(case, model="ir.attachment")
+        return (
+            request.env["ir.binary"]
+            ._get_stream_from(attachment)
+            .get_response(as_attachment=True)
+        )
+
+    @http.route(
+        "/my/famiglie/<int:case_id>/messaggi/allegati/<int:attachment_id>",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET"],
+    )
+    def portal_family_message_attachment(self, case_id, attachment_id, **kw):
+        """A file of a message of the shared discussion, where the share
+        opens the documents (the data layer decides,
+        ``ir.attachment._family_portal_readable``)."""
+        case = self._family_get_case(case_id)
+        attachment = self._family_message_attachments(case).filtered(
+            lambda a: a.id == attachment_id
+        )
         if not attachment:
             raise request.not_found()
         self._family_log(case, model="ir.attachment")

@@ -34,7 +34,8 @@ tours.add("odoo_famiglie_rete_portal_todo_tour", {
             run: "click",
         },
         {
-            trigger: ".o_family_message:contains(Ci vediamo alla verifica)",
+            content: "The new message is marked",
+            trigger: ".o_family_message:contains(Ci vediamo alla verifica) .o_family_message_new",
         },
         {
             trigger: ".o_family_goals_approve",
