@@ -129,6 +129,54 @@ class TestPortalDocumentUpload(PortalCommon):
         self.assertIn(file_url, self.url_open(url).text)
         self.assertEqual(self.url_open(file_url).content, PDF)
 
+    def test_files_of_own_interventions(self):
+        url = f"/my/famiglie/{self.case_a.id}/interventi/{self.int_a.id}"
+        Attachment = self.env["ir.attachment"]
+        domain = [
+            ("res_model", "=", "family.intervention"),
+            ("res_id", "=", self.int_a.id),
+        ]
+        self.authenticate("coord_alfa", "coord_alfa")
+        csrf = self._csrf("/my/account")
+        response = self.url_open(
+            f"{url}/allegati",
+            data={"csrf_token": csrf, "description": "Bolla firmata"},
+            files={"file": ("bolla.pdf", PDF, "application/pdf")},
+        )
+        self.assertEqual(response.status_code, 200)
+        file = Attachment.search(domain)
+        self.assertEqual((file.name, file.description), ("bolla.pdf", "Bolla firmata"))
+        file_url = f"{url}/allegati/{file.id}"
+        self.assertIn(file_url, self.url_open(url).text)
+        self.assertEqual(self.url_open(file_url).content, PDF)
+        # the social worker reads it with the intervention
+        self.assertTrue(
+            Attachment.with_user(self.worker).search([("id", "=", file.id)])
+        )
+        # a text file is refused, nothing saved
+        response = self.url_open(
+            f"{url}/allegati",
+            data={"csrf_token": csrf},
+            files={"file": ("nota.txt", b"testo", "text/plain")},
+        )
+        self.assertIn("The document must be a PDF or an image", response.text)
+        self.assertEqual(Attachment.search(domain), file)
+        # where the share does not open the documents: no file
+        int_a2 = self._intervention(self.assoc_a, self.today, case=self.case_a2)
+        self.assertNotFound(
+            self.url_open(
+                f"/my/famiglie/{self.case_a2.id}/interventi/{int_a2.id}/allegati",
+                data={"csrf_token": csrf},
+                files={"file": ("bolla.pdf", PDF, "application/pdf")},
+            )
+        )
+        # another association, even with the documents shared: never the
+        # files of another party's intervention
+        new_share(self.env, self.case_a, self.assoc_b, share_documents=True)
+        self.authenticate("coord_beta", "coord_beta")
+        self.assertNotFound(self.url_open(file_url), "bolla")
+        self.assertNotEqual(self.url_open(f"/web/content/{file.id}").content, PDF)
+
     def test_upload_tour(self):
         self.start_tour(
             self._url(),

@@ -11,10 +11,12 @@ volunteers), ``interventions``, ``reviews`` (and calendar files),
 ``statements``.
 """
 
+import base64
 import math
 from datetime import timedelta
 
 from odoo import fields
+from odoo.exceptions import ValidationError
 from odoo.http import request
 from odoo.osv import expression
 from odoo.tools import SQL
@@ -22,6 +24,7 @@ from odoo.tools import SQL
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from ...models.family_case_share import SHARE_CATEGORIES
+from ...models.family_document_file_mixin import DOCUMENT_MAX_BYTES
 
 LOG = "family.access.log"
 
@@ -382,6 +385,45 @@ class FamilyPortalCommon(CustomerPortal):
             ],
             order="date desc, id desc",
             limit=100,
+        )
+
+    def _family_read_upload(self, upload, required=False):
+        """(content, file name, error) of an uploaded file: a PDF or an image,
+        not too large (``family.document.file.mixin``); nothing is written."""
+        _ = request.env._
+        if not upload or not getattr(upload, "filename", None):
+            return b"", "", _("Choose the file to upload.") if required else False
+        # one byte more than allowed: a larger file is refused whole
+        raw = upload.read(DOCUMENT_MAX_BYTES + 1)
+        if not raw:
+            return b"", "", _("The file is empty.")
+        try:
+            request.env["family.document.file.mixin"]._family_check_file(
+                base64.b64encode(raw)
+            )
+        except ValidationError as exc:
+            return b"", "", self._family_error_text(exc)
+        return raw, upload.filename[:200], False
+
+    @staticmethod
+    def _family_attach(record, raw, name, description=False):
+        """A file of ``record`` (a case, or one of the association's own
+        interventions), written in sudo mode: associations have no access to
+        attachments (as in Odoo's own portal). Call it only for a record read
+        as the user, of a case whose share opens the documents; the user is
+        the file's author."""
+        return (
+            request.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": name,
+                    "raw": raw,
+                    "res_model": record._name,
+                    "res_id": record.id,
+                    "description": description or False,
+                }
+            )
         )
 
     def _family_message_attachments(self, case):

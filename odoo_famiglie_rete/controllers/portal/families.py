@@ -1,7 +1,5 @@
 """Portal: the families shared with the association, and what their page does."""
 
-import base64
-
 from markupsafe import Markup, escape
 
 from odoo import fields, http
@@ -376,44 +374,6 @@ class FamilyPortalFamilies(FamilyPortalCommon):
         # single family, the user its author.
         self._family_attach(case, raw, name, description)
         return request.redirect(f"/my/famiglie/{case.id}?saved=1#documents")
-
-    def _family_read_upload(self, upload, required=False):
-        """(content, file name, error) of an uploaded file: a PDF or an image,
-        not too large (``family.document.file.mixin``); nothing is written."""
-        _ = request.env._
-        if not upload or not getattr(upload, "filename", None):
-            return b"", "", _("Choose the file to upload.") if required else False
-        # one byte more than allowed: a larger file is refused whole
-        raw = upload.read(DOCUMENT_MAX_BYTES + 1)
-        if not raw:
-            return b"", "", _("The file is empty.")
-        try:
-            request.env["family.document.file.mixin"]._family_check_file(
-                base64.b64encode(raw)
-            )
-        except ValidationError as exc:
-            return b"", "", self._family_error_text(exc)
-        return raw, upload.filename[:200], False
-
-    @staticmethod
-    def _family_attach(case, raw, name, description=False):
-        """A file of ``case``, written in sudo mode: associations have no
-        access to attachments (as in Odoo's own portal). Call it only for a
-        case read as the user whose share opens the documents; the user is
-        the file's author."""
-        return (
-            request.env["ir.attachment"]
-            .sudo()
-            .create(
-                {
-                    "name": name,
-                    "raw": raw,
-                    "res_model": "family.case",
-                    "res_id": case.id,
-                    "description": description or False,
-                }
-            )
-        )
 
     @http.route(
         "/my/famiglie/<int:case_id>/documenti/<int:attachment_id>",
