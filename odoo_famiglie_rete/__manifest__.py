@@ -24,6 +24,7 @@
         "data/mail_activity_type_data.xml",
         "data/family_compensation_data.xml",
         "data/ir_cron_data.xml",
+        "data/mail_notification_templates.xml",
         "views/family_case_templates.xml",
         "views/family_case_views.xml",
         "views/family_case_member_views.xml",
@@ -77,6 +78,9 @@
     "assets": {
         "web.assets_backend": [
             "odoo_famiglie_rete/static/src/views/fields/*",
+        ],
+        "web.assets_frontend": [
+            "odoo_famiglie_rete/static/src/scss/portal.scss",
         ],
         "web.assets_tests": [
             "odoo_famiglie_rete/static/tests/tours/*.js",

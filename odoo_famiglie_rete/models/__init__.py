@@ -9,6 +9,7 @@ from . import family_portal_write_mixin
 from . import family_case_child_mixin
 from . import family_thread_mixin
 from . import family_case_projection_mixin
+from . import family_document_file_mixin
 from . import family_case
 from . import family_case_retention
 from . import family_case_identity
@@ -47,3 +48,4 @@ from . import ir_binary
 from . import ir_actions_report
 from . import calendar_event
 from . import ir_rule
+from . import ir_http

@@ -600,6 +600,28 @@ class FamilyCase(models.Model):
             return res
         return super().write(vals)
 
+    def _message_post_after_hook(self, message, msg_values):
+        """A message of the social service to the associations (a public
+        comment of the shared discussion) notifies the association users who
+        follow the family: unread on the portal, and an e-mail without
+        personal data. Internal notes and the associations' own messages do
+        not."""
+        res = super()._message_post_after_hook(message, msg_values)
+        author_users = message.sudo().author_id.user_ids
+        if (
+            len(self) == 1
+            and message.message_type == "comment"
+            and message.subtype_id == self.env.ref("mail.mt_comment")
+            and not message.is_internal
+            and author_users
+            and not any(author_users.mapped("share"))
+        ):
+            Users = self.env["res.users"]
+            Users._family_notify(
+                self, "message", Users._family_case_users(self), message=message
+            )
+        return res
+
     @api.depends("reference", "name")
     @api.depends_context("uid")
     def _compute_display_name(self):

@@ -183,10 +183,21 @@ class FamilyCaseShare(models.Model):
                     )
                 )
         self.env["family.case"].invalidate_model(["share_ids"])
+        for share in shares:
+            share._family_notify_volunteers(share.volunteer_user_ids)
         return shares
 
     def write(self, vals):
+        assigned_before = (
+            {share.id: share.sudo().volunteer_user_ids for share in self}
+            if "volunteer_user_ids" in vals
+            else {}
+        )
         res = super().write(vals)
+        for share in self.filtered(lambda s: s.id in assigned_before):
+            share._family_notify_volunteers(
+                share.sudo().volunteer_user_ids - assigned_before[share.id]
+            )
         if "partner_id" in vals:
             for share in self:
                 if not share.partner_id._family_has_active_protocol(share.company_id):
@@ -197,6 +208,12 @@ class FamilyCaseShare(models.Model):
                         )
                     )
         return res
+
+    def _family_notify_volunteers(self, volunteers):
+        """Volunteers newly assigned to an active share's family are told."""
+        self.ensure_one()
+        if volunteers and self.state == "active":
+            self.env["res.users"]._family_notify(self.case_id, "volunteer", volunteers)
 
     def action_revoke(self):
         """Revoke the share: the association loses access at once."""

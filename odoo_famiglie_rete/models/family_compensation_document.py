@@ -1,19 +1,13 @@
-import base64
-import binascii
-
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
-from odoo.tools.mimetypes import guess_mimetype
 
-# What a supporting document may be: a scan or a photo of the paper.
-DOCUMENT_MIMETYPES = {
-    "application/pdf": "PDF",
-    "image/jpeg": "JPEG",
-    "image/png": "PNG",
-    "image/webp": "WEBP",
-}
-DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+# What a supporting document may be: a scan or a photo of the paper (the
+# checks of the file are the family documents' own, in the mixin).
+from .family_document_file_mixin import (  # noqa: F401
+    DOCUMENT_MAX_BYTES,
+    DOCUMENT_MIMETYPES,
+)
 
 DOCUMENT_TYPES = [
     ("receipt", "Receipt"),
@@ -55,7 +49,11 @@ class FamilyCompensationDocument(models.Model):
     _name = "family.compensation.document"
     _description = "Supporting Document of a Reimbursed Cost"
     # a document of an intervention names its family by the case's reference
-    _inherit = ["family.access.logged.mixin", "family.portal.write.mixin"]
+    _inherit = [
+        "family.access.logged.mixin",
+        "family.portal.write.mixin",
+        "family.document.file.mixin",
+    ]
     _order = "document_date desc, id desc"
     _check_company_auto = True
 
@@ -170,37 +168,6 @@ class FamilyCompensationDocument(models.Model):
                         doc.document_number,
                         doc.name and f"- {doc.name}",
                     ],
-                )
-            )
-
-    # ------------------------------------------------------------------
-    # The file: a PDF or an image, not too large, checked before saving
-    # ------------------------------------------------------------------
-    @api.model
-    def _family_check_file(self, value):
-        """Refuse, before anything is written, a file that is no document."""
-        if not value:
-            raise ValidationError(self.env._("Attach the document's file."))
-        try:
-            raw = base64.b64decode(value, validate=True)
-        except (binascii.Error, ValueError, TypeError) as exc:
-            raise ValidationError(
-                self.env._("The file could not be read: upload it again.")
-            ) from exc
-        if len(raw) > DOCUMENT_MAX_BYTES:
-            raise ValidationError(
-                self.env._(
-                    "The file is too large (%(size)s MB): the limit is "
-                    "%(limit)s MB. Scan it at a lower resolution.",
-                    size=round(len(raw) / 1024 / 1024, 1),
-                    limit=DOCUMENT_MAX_BYTES // 1024 // 1024,
-                )
-            )
-        if guess_mimetype(raw) not in DOCUMENT_MIMETYPES:
-            raise ValidationError(
-                self.env._(
-                    "The document must be a PDF or an image (%(types)s).",
-                    types=", ".join(DOCUMENT_MIMETYPES.values()),
                 )
             )
 

@@ -624,6 +624,22 @@ class FamilyIntervention(models.Model):
                     )
                 )
 
+    @api.constrains("type_id", "provider_id")
+    def _check_type_provided(self):
+        """An association records only the types it provides (its catalogue,
+        set by the manager; none set: the whole catalogue)."""
+        for rec in self.sudo():
+            provided = rec.provider_id.family_intervention_type_ids
+            if provided and rec.type_id not in provided:
+                raise ValidationError(
+                    self.env._(
+                        "%(association)s does not provide interventions of type "
+                        "%(type)s: choose one of its types.",
+                        association=rec.provider_id.name,
+                        type=rec.type_id.name,
+                    )
+                )
+
     @api.constrains("date_start", "date_end")
     def _check_dates(self):
         for rec in self:

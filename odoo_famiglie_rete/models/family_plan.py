@@ -279,6 +279,31 @@ class FamilyPlan(models.Model):
         self._workflow_write({"state": "approval"})
         self.goal_ids._set_approval_pending()
         self._check_agreed()
+        self._family_notify_approval()
+
+    def _family_notify_approval(self):
+        """The coordinators of the associations with goals to approve in a
+        submitted plan are told, where their share opens the goals."""
+        Users = self.env["res.users"]
+        for plan in self.filtered(lambda p: p.state == "approval"):
+            goals = plan.goal_ids.filtered(lambda g: g.approval_state == "pending")
+            shares = (
+                self.env["family.case.share"]
+                .sudo()
+                .search(
+                    [
+                        ("case_id", "=", plan.case_id.id),
+                        ("state", "=", "active"),
+                        ("share_goals", "=", True),
+                        ("partner_id", "in", goals.party_id.ids),
+                    ]
+                )
+            )
+            if shares:
+                users = Users._family_case_users(
+                    plan.case_id, shares.partner_id, coordinators_only=True
+                )
+                Users._family_notify(plan.case_id, "approval", users)
 
     def action_approve(self, party=None):
         """Approve the goals of ``party`` (default: the current user's parties).

@@ -146,10 +146,21 @@ class FamilyReview(models.Model):
     def create(self, vals_list):
         reviews = super().create(vals_list)
         reviews._sync_event()
+        for review in reviews:
+            review._family_notify_invited(review.partner_ids)
         return reviews
 
     def write(self, vals):
+        invited_before = (
+            {review.id: review.partner_ids for review in self}
+            if "partner_ids" in vals
+            else {}
+        )
         res = super().write(vals)
+        for review in self.filtered(lambda r: r.id in invited_before):
+            review._family_notify_invited(
+                review.partner_ids - invited_before[review.id]
+            )
         changed = EVENT_FIELDS & set(vals)
         if vals.get("state") == "done":
             changed.discard("state")  # a held review keeps its meeting as it is
@@ -164,6 +175,20 @@ class FamilyReview(models.Model):
         # with them): their link to the review would delete them in SQL only.
         self.event_id.sudo().with_context(no_mail_to_attendees=True).unlink()
         return super().unlink()
+
+    def _family_notify_invited(self, partners):
+        """Association users newly invited to a review still to come are told
+        (a portal notification and an e-mail without personal data)."""
+        self.ensure_one()
+        if self.state != "planned" or not partners:
+            return
+        Users = self.env["res.users"]
+        invited = partners.sudo().user_ids.filtered(
+            lambda u: u.share and u.family_portal_role
+        )
+        # only those who follow the family today (an active share)
+        users = invited & Users._family_case_users(self.case_id)
+        Users._family_notify(self.case_id, "review", users)
 
     def _family_split_upcoming(self):
         """(upcoming, past): the planned reviews still to come, soonest

@@ -26,9 +26,10 @@ class IrAttachment(models.Model):
     - associations (portal users, who have no ``ir.attachment`` access in
       Odoo) are served it only when it is a document of a case whose active
       share (assigned to them, for a volunteer) opens ``share_documents``: a
-      file of the case itself, or the attachment of a message of the shared
-      discussion they may read; never the attachment of an internal note nor
-      a binary field. An access token is no key to a family's document: the
+      file of the case itself, a file of one of the association's own
+      interventions, or the attachment of a message of the shared discussion
+      they may read; never the attachment of an internal note nor a binary
+      field. An access token is no key to a family's document: the
       user's rights decide (``validate_access``).
     """
 
@@ -97,6 +98,23 @@ class IrAttachment(models.Model):
             for res_model, res_id, res_field, _mids in info.values()
             if res_model == "family.case" and res_id and not res_field
         }
+        # the files of the association's own interventions (read as the user:
+        # the record rules open only its own), where the share opens the
+        # documents too
+        intervention_ids = {
+            res_id
+            for res_model, res_id, res_field, _mids in info.values()
+            if res_model == "family.intervention" and res_id and not res_field
+        }
+        own_cases = {}
+        if intervention_ids:
+            own = self.env["family.intervention"].search(
+                [("id", "in", list(intervention_ids))]
+            )
+            own_cases = {
+                intervention.id: intervention.case_id.id for intervention in own
+            }
+            case_ids |= set(own_cases.values())
         # the user's own active shares (record rules) that open the documents
         open_cases = set(
             self.env["family.case.share"]
@@ -111,10 +129,15 @@ class IrAttachment(models.Model):
         return self.browse(
             att_id
             for att_id, (res_model, res_id, res_field, mids) in info.items()
-            if res_model == "family.case"
-            and not res_field
-            and res_id in open_cases
+            if not res_field
             and all(mid in readable_messages for mid in mids)
+            and (
+                (res_model == "family.case" and res_id in open_cases)
+                or (
+                    res_model == "family.intervention"
+                    and own_cases.get(res_id) in open_cases
+                )
+            )
         )
 
     def check(self, mode, values=None):

@@ -270,12 +270,13 @@ ODOO_MODEL_FIELDS = {
     "res.partner": {
         "is_family_network_member": ROLES,
         "is_family_external_service": ROLES,
+        "family_intervention_type_ids": ROLES,
         "is_family_person": ROLES,
         "family_member_ids": ("manager", "social_worker"),
         "family_protocol_party_ids": ROLES,
         "family_protocol_count": ("manager", "social_worker", "finance"),
     },
-    "res.users": {"family_portal_role": ROLES},
+    "res.users": {"family_portal_role": ROLES, "family_notify_email": ROLES},
     # the Comune's SIUSS codes and its operator: the manager; the e-service's
     # token: the administrator only
     "res.company": {

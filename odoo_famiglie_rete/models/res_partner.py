@@ -9,6 +9,15 @@ class ResPartner(models.Model):
         index=True,
         help="An association (or the Comune) that takes part in the family network.",
     )
+    family_intervention_type_ids = fields.Many2many(
+        "family.intervention.type",
+        "family_intervention_type_provider_rel",
+        "partner_id",
+        "type_id",
+        string="Intervention Types Provided",
+        help="The interventions the association gives under the protocol: its "
+        "portal offers only these types. Empty: the whole catalogue.",
+    )
     is_family_external_service = fields.Boolean(
         string="External Service",
         compute="_compute_is_family_external_service",

@@ -1,10 +1,22 @@
 from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools.translate import LazyTranslate
+
+_lt = LazyTranslate(__name__)
 
 # The user form's group fields (Odoo turns them into groups_id).
 GROUP_FIELDS = ("in_group_", "sel_groups_")
+
+# What the Comune asks of an association, in its notification e-mail: the
+# subject and the sentence (no family name, no case content: the reference).
+NOTIFICATION_KINDS = {
+    "message": _lt("A new message from the social service"),
+    "review": _lt("An invitation to a joint review"),
+    "approval": _lt("Goals waiting for your association's approval"),
+    "volunteer": _lt("A family assigned to you"),
+}
 
 
 class ResUsers(models.Model):
@@ -18,9 +30,25 @@ class ResUsers(models.Model):
         "volunteer only the families assigned to them.",
     )
 
+    family_notify_email = fields.Boolean(
+        string="E-mail Notifications",
+        default=True,
+        help="An association user gets an e-mail when the social service "
+        "writes to the association, invites them to a review, asks for a "
+        "goal's approval or assigns them a family. The e-mail names the case "
+        "by its reference only.",
+    )
+
     @property
     def SELF_READABLE_FIELDS(self):
-        return super().SELF_READABLE_FIELDS + ["family_portal_role"]
+        return super().SELF_READABLE_FIELDS + [
+            "family_portal_role",
+            "family_notify_email",
+        ]
+
+    @property
+    def SELF_WRITEABLE_FIELDS(self):
+        return super().SELF_WRITEABLE_FIELDS + ["family_notify_email"]
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -105,3 +133,94 @@ class ResUsers(models.Model):
 
     def action_family_role_none(self):
         self._family_set_role(False)
+
+    # ------------------------------------------------------------------
+    # Notifications of the association users
+    # ------------------------------------------------------------------
+    @api.model
+    def _family_case_users(self, case, associations=None, coordinators_only=False):
+        """The association users who follow ``case`` today: the coordinators
+        of each association with an active share (of ``associations`` only,
+        when given) and the volunteers the share assigns."""
+        domain = [("case_id", "=", case.id), ("state", "=", "active")]
+        if associations is not None:
+            domain.append(("partner_id", "in", associations.ids))
+        shares = self.env["family.case.share"].sudo().search(domain)
+        if not shares:
+            return self.browse()
+        users = self.sudo().search(
+            [
+                ("share", "=", True),
+                ("family_portal_role", "=", "coordinator"),
+                ("partner_id.commercial_partner_id", "in", shares.partner_id.ids),
+            ]
+        )
+        if not coordinators_only:
+            users |= shares.volunteer_user_ids
+        return users
+
+    @api.model
+    def _family_notify(self, case, kind, users, message=None):
+        """Tell association ``users`` that ``case`` needs them.
+
+        - a message of the Comune becomes unread for each of them (an inbox
+          notification, which the portal counts and the family page marks
+          read);
+        - those who did not turn them off get an e-mail holding only the
+          case's reference, what is asked and a link to log in: no family
+          name, no case content, in the subject neither.
+        """
+        users = users.sudo().filtered(
+            lambda u: u.active and u.share and u.family_portal_role
+        )
+        if not users:
+            return
+        if message:
+            self.env["mail.notification"].sudo().create(
+                [
+                    {
+                        "mail_message_id": message.id,
+                        "res_partner_id": user.partner_id.id,
+                        "notification_type": "inbox",
+                        "is_read": False,
+                    }
+                    for user in users
+                ]
+            )
+        to_mail = users.filtered(lambda u: u.family_notify_email and u.email)
+        if not to_mail:
+            return
+        company = case.sudo().company_id
+        base_url = company.get_base_url() if company else self.get_base_url()
+        link = f"{base_url}/web/login?redirect=/my/famiglie/{case.id}"
+        email_from = (
+            company.email_formatted
+            or self.env["ir.mail_server"].sudo()._get_default_from_address()
+        )
+        mails = []
+        for user in to_mail:
+            env = self.with_context(lang=user.lang).env
+            what = NOTIFICATION_KINDS[kind]._translate(user.lang or "en_US")
+            body = env["ir.qweb"]._render(
+                "odoo_famiglie_rete.family_portal_notification_mail",
+                {
+                    "what": what,
+                    "reference": case.sudo().reference,
+                    "link": link,
+                    "company_name": company.name,
+                },
+            )
+            mails.append(
+                {
+                    "subject": env._(
+                        "Rete Famiglie: %(what)s (%(reference)s)",
+                        what=what,
+                        reference=case.sudo().reference,
+                    ),
+                    "body_html": body,
+                    "email_from": email_from,
+                    "recipient_ids": [Command.link(user.partner_id.id)],
+                    "auto_delete": True,
+                }
+            )
+        self.env["mail.mail"].sudo().create(mails)

@@ -49,3 +49,6 @@ from . import test_daily_use
 from . import test_intervention_money
 from . import test_backoffice_users
 from . import test_daily_use_tour
+from . import test_portal_accessibility
+from . import test_portal_todo
+from . import test_portal_documents_upload

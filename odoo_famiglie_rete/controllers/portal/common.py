@@ -13,8 +13,10 @@ volunteers), ``interventions``, ``reviews`` (and calendar files),
 
 import base64
 import math
+from datetime import timedelta
 
 from odoo import fields
+from odoo.exceptions import ValidationError
 from odoo.http import request
 from odoo.osv import expression
 from odoo.tools import SQL
@@ -22,10 +24,8 @@ from odoo.tools import SQL
 from odoo.addons.portal.controllers.portal import CustomerPortal
 
 from ...models.family_case_share import SHARE_CATEGORIES
-from ...models.family_compensation_document import (
-    DOCUMENT_MAX_BYTES,
-    DOCUMENT_TYPES,
-)
+from ...models.family_compensation_document import DOCUMENT_TYPES
+from ...models.family_document_file_mixin import DOCUMENT_MAX_BYTES
 
 LOG = "family.access.log"
 
@@ -39,6 +39,9 @@ class FamilyPortalCommon(CustomerPortal):
     _family_counter_limit = 100
     # pages the portal's pager shows after the current one (its ``scope``)
     _family_pager_scope = 5
+    # the to-do's horizon: a review or the end of an intervention within
+    # this many days needs the association's attention
+    _family_soon_days = 7
 
     # ------------------------------------------------------------------
     # Helpers
@@ -111,6 +114,122 @@ class FamilyPortalCommon(CustomerPortal):
         )
         return {case.id: date for case, date in groups}
 
+    # ------------------------------------------------------------------
+    # The to-do: what needs the association (the family list, ``/my``)
+    # ------------------------------------------------------------------
+    def _family_todo_domains(self):
+        """{kind: domain} of what needs the user, each read as the user on its
+        own model (the record rules decide):
+
+        - ``goals``: goals of the association waiting for its approval;
+        - ``messages``: messages of the social service the user has not read
+          (their inbox notifications, marked read on the family's page);
+        - ``reviews``: reviews the user is invited to in the coming days;
+        - ``ending``: the association's interventions ending in the coming
+          days.
+        """
+        association = self._family_association()
+        today = fields.Date.context_today(request.env.user)
+        now = fields.Datetime.now()
+        soon = timedelta(days=self._family_soon_days)
+        return {
+            "goals": (
+                "family.plan.goal",
+                [
+                    ("party_id", "=", association.id),
+                    ("approval_state", "=", "pending"),
+                    ("plan_id.state", "=", "approval"),
+                ],
+            ),
+            "messages": (
+                "mail.message",
+                [
+                    ("model", "=", "family.case"),
+                    ("message_type", "=", "comment"),
+                    ("needaction", "=", True),
+                ],
+            ),
+            "reviews": (
+                "family.review",
+                [
+                    ("partner_ids", "in", request.env.user.partner_id.ids),
+                    ("state", "=", "planned"),
+                    ("date", ">=", now),
+                    ("date", "<=", now + soon),
+                ],
+            ),
+            "ending": (
+                "family.intervention",
+                [
+                    ("provider_id", "=", association.id),
+                    ("state", "in", ("planned", "active")),
+                    ("date_end", ">=", today),
+                    ("date_end", "<=", today + soon),
+                ],
+            ),
+        }
+
+    @staticmethod
+    def _family_todo_case_field(model):
+        return "res_id" if model == "mail.message" else "case_id"
+
+    def _family_todo(self, cases):
+        """{case id: {kind: count}} of ``cases`` (a page of the list): one
+        grouped query per kind, whatever the number of rows."""
+        todo = {case_id: {} for case_id in cases.ids}
+        if not cases:
+            return todo
+        for kind, (model, domain) in self._family_todo_domains().items():
+            field = self._family_todo_case_field(model)
+            groups = request.env[model]._read_group(
+                [*domain, (field, "in", cases.ids)], [field], ["__count"]
+            )
+            for case, count in groups:
+                case_id = case if isinstance(case, int) else case.id
+                if case_id in todo:
+                    todo[case_id][kind] = count
+        return todo
+
+    def _family_attention_domain(self):
+        """The families that need the user: any to-do of any kind, as
+        sub-queries of the to-do's models read as the user (never a list of
+        every shared family)."""
+        domains = []
+        for model, domain in self._family_todo_domains().values():
+            if model == "mail.message":
+                # Odoo's messages answer a search with their ids: the user's
+                # unread messages, a handful
+                ids = {
+                    res_id
+                    for (res_id,) in request.env[model]._read_group(domain, ["res_id"])
+                }
+                domains.append([("id", "in", list(ids))])
+            else:
+                query = request.env[model]._search(domain)
+                domains.append([("id", "in", query.subselect("case_id"))])
+        return expression.OR(domains)
+
+    def _family_todo_counts(self, kinds):
+        """{kind: count} of the user's to-do of ``kinds``, for ``/my`` (each
+        count stops at the cards' limit)."""
+        return {
+            kind: self._family_counter(model, domain)
+            for kind, (model, domain) in self._family_todo_domains().items()
+            if kind in kinds
+        }
+
+    @staticmethod
+    def _family_plan_states(cases):
+        """{case id: the state's label} of the current plan of ``cases``
+        whose share opens the goals (the record rules decide)."""
+        Plan = request.env["family.plan"]
+        labels = dict(Plan._fields["state"]._description_selection(request.env))
+        groups = Plan._read_group(
+            [("case_id", "in", cases.ids), ("state", "!=", "superseded")],
+            ["case_id", "state"],
+        )
+        return {case.id: labels.get(state, state) for case, state in groups}
+
     def _family_get_case(self, case_id):
         """The case, read as the portal user, or 404.
 
@@ -150,7 +269,13 @@ class FamilyPortalCommon(CustomerPortal):
         return record
 
     def _family_types(self):
-        return request.env["family.intervention.type"].search([])
+        """The intervention types the association provides (its catalogue,
+        set by the manager), else the whole catalogue."""
+        Type = request.env["family.intervention.type"]
+        provided = self._family_association().family_intervention_type_ids
+        if provided:
+            return Type.search([("id", "in", provided.ids)])
+        return Type.search([])
 
     def _family_members(self, case):
         """The members of the case, read as the user: none unless the share
@@ -292,23 +417,12 @@ class FamilyPortalCommon(CustomerPortal):
         """Values of a new document from the posted form; fills ``errors``."""
         _ = request.env._
         vals = {}
-        upload = post.get("file")
-        if not upload or not getattr(upload, "filename", None):
-            errors["file"] = _("Choose the file of the receipt, invoice or ticket.")
+        raw, name, error = self._family_read_upload(post.get("file"), required=True)
+        if error:
+            errors["file"] = error
         else:
-            # read one byte more than allowed: a larger file is refused whole
-            raw = upload.read(DOCUMENT_MAX_BYTES + 1)
-            if len(raw) > DOCUMENT_MAX_BYTES:
-                errors["file"] = _(
-                    "The file is too large: the limit is %(limit)s MB. Scan it at "
-                    "a lower resolution.",
-                    limit=DOCUMENT_MAX_BYTES // 1024 // 1024,
-                )
-            elif not raw:
-                errors["file"] = _("The file is empty.")
-            else:
-                vals["file"] = base64.b64encode(raw)
-                vals["file_name"] = upload.filename[:200]
+            vals["file"] = base64.b64encode(raw)
+            vals["file_name"] = name
         document_type = post.get("document_type") or "receipt"
         if document_type not in dict(DOCUMENT_TYPES):
             errors["document_type"] = _("Choose a type of document from the list.")
@@ -327,6 +441,58 @@ class FamilyPortalCommon(CustomerPortal):
         ] or False
         vals["name"] = (post.get("name") or "").strip()[:200] or False
         return vals
+
+    def _family_read_upload(self, upload, required=False):
+        """(content, file name, error) of an uploaded file: a PDF or an image,
+        not too large (``family.document.file.mixin``); nothing is written."""
+        _ = request.env._
+        if not upload or not getattr(upload, "filename", None):
+            return b"", "", _("Choose the file to upload.") if required else False
+        # one byte more than allowed: a larger file is refused whole
+        raw = upload.read(DOCUMENT_MAX_BYTES + 1)
+        if not raw:
+            return b"", "", _("The file is empty.")
+        try:
+            request.env["family.document.file.mixin"]._family_check_file(
+                base64.b64encode(raw)
+            )
+        except ValidationError as exc:
+            return b"", "", self._family_error_text(exc)
+        return raw, upload.filename[:200], False
+
+    @staticmethod
+    def _family_attach(record, raw, name, description=False):
+        """A file of ``record`` (a case, or one of the association's own
+        interventions), written in sudo mode: associations have no access to
+        attachments (as in Odoo's own portal). Call it only for a record read
+        as the user, of a case whose share opens the documents; the user is
+        the file's author."""
+        return (
+            request.env["ir.attachment"]
+            .sudo()
+            .create(
+                {
+                    "name": name,
+                    "raw": raw,
+                    "res_model": record._name,
+                    "res_id": record.id,
+                    "description": description or False,
+                }
+            )
+        )
+
+    def _family_message_attachments(self, case):
+        """The files of the shared discussion's messages the user may be
+        served: the messages read as the user, their files kept only where
+        the data layer opens them (the share opens the documents)."""
+        messages = self._family_messages(case)
+        # associations have no access to attachments: the messages' files,
+        # read in sudo mode, then filtered by the data layer as the user
+        attachments = messages.sudo().attachment_ids
+        if not attachments:
+            return attachments
+        readable = attachments.sudo(False)._family_portal_readable()
+        return attachments.filtered(lambda a: a.id in readable.ids)
 
     @staticmethod
     def _family_parse_date(value, label, errors, required=False):

@@ -5,9 +5,11 @@ from markupsafe import Markup, escape
 from odoo import fields, http
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request
+from odoo.osv import expression
 
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from ...models.family_document_file_mixin import DOCUMENT_MAX_BYTES, DOCUMENT_MIMETYPES
 from ...models.family_plan_goal import GOAL_STATES, format_number, parse_number
 from .common import FamilyPortalCommon
 
@@ -19,6 +21,21 @@ class FamilyPortalFamilies(FamilyPortalCommon):
             values["family_case_count"] = (
                 self._family_counter("family.case", []) if request.env.user.share else 0
             )
+        wanted = {
+            kind
+            for kind in self._family_todo_domains()
+            if f"family_todo_{kind}_count" in counters
+        }
+        if wanted:
+            # only the counters asked for: the home page fills the cards it
+            # shows, and finds no place for the others
+            counts = (
+                self._family_todo_counts(wanted)
+                if request.env.user.share
+                else dict.fromkeys(wanted, 0)
+            )
+            for kind, count in counts.items():
+                values[f"family_todo_{kind}_count"] = count
         return values
 
     # ------------------------------------------------------------------
@@ -31,16 +48,22 @@ class FamilyPortalFamilies(FamilyPortalCommon):
         website=True,
         methods=["GET"],
     )
-    def portal_my_families(self, page=1, search=None, **kw):
+    def portal_my_families(self, page=1, search=None, filterby=None, **kw):
         if not request.env.user.share:
             raise request.not_found()
         Case = request.env["family.case"]
         search = (search or "").strip()[:100]
+        attention = filterby == "attention"
         domain = self._family_case_domain(search)
+        if attention:
+            domain = expression.AND([domain, self._family_attention_domain()])
+        url_args = {"search": search} if search else {}
+        if attention:
+            url_args["filterby"] = "attention"
         total = self._family_pager_total("family.case", domain, page)
         pager = portal_pager(
             url="/my/famiglie",
-            url_args={"search": search} if search else {},
+            url_args=url_args,
             total=total,
             page=page,
             step=self._items_per_page,
@@ -59,6 +82,10 @@ class FamilyPortalFamilies(FamilyPortalCommon):
                 "cases": cases,
                 "family_names": self._family_names(cases),
                 "next_reviews": self._family_next_reviews(cases),
+                "todo": self._family_todo(cases),
+                "plan_states": self._family_plan_states(cases),
+                "attention": attention,
+                "today": fields.Date.context_today(request.env.user),
                 "pager": pager,
                 "search": search,
                 "page_name": "family_cases",
@@ -121,10 +148,14 @@ class FamilyPortalFamilies(FamilyPortalCommon):
                 if flags["share_documents"]
                 else [],
                 "messages": self._family_messages(case),
+                "message_attachments": self._family_message_attachments(case),
                 "is_coordinator": self._family_is_coordinator(),
                 "volunteers": volunteers,
                 "assigned_volunteers": shares.volunteer_user_ids,
                 "page_name": "family_case",
+                "unread_message_ids": [],
+                "document_max_mb": DOCUMENT_MAX_BYTES // 1024 // 1024,
+                "document_types": ", ".join(DOCUMENT_MIMETYPES.values()),
                 "errors": {},
                 "form": {},
             }
@@ -143,6 +174,17 @@ class FamilyPortalFamilies(FamilyPortalCommon):
         case = self._family_get_case(case_id)
         self._family_log(case)
         values = self._family_page_values(case)
+        # the messages of the social service are read now (Odoo's own
+        # "mark as read" of the user's notifications)
+        unread = request.env["mail.message"].search(
+            [
+                ("model", "=", "family.case"),
+                ("res_id", "=", case.id),
+                ("needaction", "=", True),
+            ]
+        )
+        values["unread_message_ids"] = unread.ids
+        unread.set_message_done()
         if kw.get("saved"):
             values["saved"] = True
         return request.render("odoo_famiglie_rete.portal_my_family", values)
@@ -271,6 +313,14 @@ class FamilyPortalFamilies(FamilyPortalCommon):
             error = request.env._("Write a message before sending it.")
         elif len(text) > 5000:
             error = request.env._("The message is too long (at most 5000 characters).")
+        raw = name = False
+        if not error and post.get("file"):
+            # a file goes with the message only where the share opens the
+            # documents (other associations read it where theirs does)
+            flags, _shares = self._family_share_flags(case)
+            if not flags["share_documents"]:
+                raise request.not_found()
+            raw, name, error = self._family_read_upload(post.get("file"))
         if error:
             return self._family_page_with_errors(
                 case, {"message": error}, form={"message": text}
@@ -285,12 +335,46 @@ class FamilyPortalFamilies(FamilyPortalCommon):
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
             author_id=request.env.user.partner_id.id,
+            # Odoo writes the file on the case, in sudo mode as for its own
+            # portal's chatter
+            attachments=[(name, raw)] if raw else [],
         )
         return request.redirect(f"/my/famiglie/{case.id}#discussion")
 
     # ------------------------------------------------------------------
     # Documents
     # ------------------------------------------------------------------
+    @http.route(
+        "/my/famiglie/<int:case_id>/documenti",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_family_document_upload(self, case_id, **post):
+        """An association adds a document (a receipt, a signed form, the
+        photo of a delivery note) to a family whose share opens the
+        documents: the Comune reads it in the case, the other associations
+        where their share opens the documents. The file is checked (a PDF or
+        an image, not too large) before anything is written."""
+        case = self._family_get_case(case_id)
+        flags, _shares = self._family_share_flags(case)
+        if not flags["share_documents"]:
+            raise request.not_found()
+        self._family_log(case, model="ir.attachment")
+        description = (post.get("description") or "").strip()[:200]
+        raw, name, error = self._family_read_upload(post.get("file"), required=True)
+        if error:
+            return self._family_page_with_errors(
+                case, {"document": error}, form={"description": description}
+            )
+        # The case was read by the ORM as the user just above, and its share
+        # opens the documents; associations have no access to attachments
+        # (as in Odoo's own portal): the file is written in sudo mode on that
+        # single family, the user its author.
+        self._family_attach(case, raw, name, description)
+        return request.redirect(f"/my/famiglie/{case.id}?saved=1#documents")
+
     @http.route(
         "/my/famiglie/<int:case_id>/documenti/<int:attachment_id>",
         type="http",
@@ -304,6 +388,30 @@ class FamilyPortalFamilies(FamilyPortalCommon):
         if not flags["share_documents"]:
             raise request.not_found()
         attachment = self._family_documents(case, attachment_id=attachment_id)
+        if not attachment:
+            raise request.not_found()
+        self._family_log(case, model="ir.attachment")
+        return (
+            request.env["ir.binary"]
+            ._get_stream_from(attachment)
+            .get_response(as_attachment=True)
+        )
+
+    @http.route(
+        "/my/famiglie/<int:case_id>/messaggi/allegati/<int:attachment_id>",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET"],
+    )
+    def portal_family_message_attachment(self, case_id, attachment_id, **kw):
+        """A file of a message of the shared discussion, where the share
+        opens the documents (the data layer decides,
+        ``ir.attachment._family_portal_readable``)."""
+        case = self._family_get_case(case_id)
+        attachment = self._family_message_attachments(case).filtered(
+            lambda a: a.id == attachment_id
+        )
         if not attachment:
             raise request.not_found()
         self._family_log(case, model="ir.attachment")

@@ -17,7 +17,15 @@ class FamilyPortalInterventions(FamilyPortalCommon):
     # Interventions
     # ------------------------------------------------------------------
     def _family_intervention_values(
-        self, case, intervention, form, errors, document_form=None, document_errors=None
+        self,
+        case,
+        intervention,
+        form,
+        errors,
+        document_form=None,
+        document_errors=None,
+        file_error=False,
+        file_description="",
     ):
         flags, _shares = self._family_share_flags(case)
         return dict(
@@ -35,8 +43,36 @@ class FamilyPortalInterventions(FamilyPortalCommon):
             states=INTERVENTION_STATES,
             form=form,
             errors=errors,
+            share_documents=flags["share_documents"],
+            file_error=file_error,
+            file_description=file_description,
+            file_saved=bool(request.params.get("file_saved")),
+            intervention_files=self._family_intervention_files(intervention)
+            if intervention and flags["share_documents"]
+            else request.env["ir.attachment"],
             page_name="family_intervention",
         )
+
+    @staticmethod
+    def _family_intervention_files(intervention):
+        """The files of one of the association's own interventions (read as
+        the user), those the data layer opens to the user."""
+        # associations have no access to attachments: the intervention's
+        # files in sudo mode, then filtered by the data layer as the user
+        files = (
+            request.env["ir.attachment"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "family.intervention"),
+                    ("res_id", "=", intervention.id),
+                    ("res_field", "=", False),
+                ],
+                order="create_date desc, id desc",
+            )
+        )
+        readable = files.sudo(False)._family_portal_readable()
+        return files.filtered(lambda f: f.id in readable.ids)
 
     @staticmethod
     def _family_intervention_form(intervention):
@@ -289,6 +325,70 @@ class FamilyPortalInterventions(FamilyPortalCommon):
             )
         return request.redirect(
             f"/my/famiglie/{case.id}/interventi/{intervention.id}#documents"
+        )
+
+    @http.route(
+        "/my/famiglie/<int:case_id>/interventi/<int:intervention_id>/allegati",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["POST"],
+    )
+    def portal_family_intervention_file(self, case_id, intervention_id, **post):
+        """A file (a photo of the delivery note, a signed form) of one of the
+        association's own interventions, where the share opens the documents:
+        the social service reads it with the intervention."""
+        case = self._family_get_case(case_id)
+        intervention = self._family_get_own_intervention(case, intervention_id)
+        flags, _shares = self._family_share_flags(case)
+        if not flags["share_documents"]:
+            raise request.not_found()
+        self._family_log(case, model="ir.attachment")
+        description = (post.get("description") or "").strip()[:200]
+        raw, name, error = self._family_read_upload(post.get("file"), required=True)
+        if error:
+            values = self._family_intervention_values(
+                case,
+                intervention,
+                self._family_intervention_form(intervention),
+                {},
+                file_error=error,
+                file_description=description,
+            )
+            return request.render(
+                "odoo_famiglie_rete.portal_family_intervention", values
+            )
+        self._family_attach(intervention, raw, name, description)
+        return request.redirect(
+            f"/my/famiglie/{case.id}/interventi/{intervention.id}" "?file_saved=1#files"
+        )
+
+    @http.route(
+        "/my/famiglie/<int:case_id>/interventi/<int:intervention_id>"
+        "/allegati/<int:attachment_id>",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET"],
+    )
+    def portal_family_intervention_file_download(
+        self, case_id, intervention_id, attachment_id, **kw
+    ):
+        case = self._family_get_case(case_id)
+        intervention = self._family_get_own_intervention(case, intervention_id)
+        flags, _shares = self._family_share_flags(case)
+        if not flags["share_documents"]:
+            raise request.not_found()
+        attachment = self._family_intervention_files(intervention).filtered(
+            lambda f: f.id == attachment_id
+        )
+        if not attachment:
+            raise request.not_found()
+        self._family_log(case, model="ir.attachment")
+        return (
+            request.env["ir.binary"]
+            ._get_stream_from(attachment)
+            .get_response(as_attachment=True)
         )
 
     @http.route(
