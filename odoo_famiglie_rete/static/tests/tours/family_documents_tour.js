@@ -60,7 +60,7 @@ const refusedSteps = [
     },
     {
         content: "Refused, with the reason",
-        trigger: ".o_family_document_error:contains(PDF)",
+        trigger: ".o_family_document_form .invalid-feedback:contains(PDF)",
     },
     {
         trigger: "body:not(:has(.o_family_document:contains(programma)))",
