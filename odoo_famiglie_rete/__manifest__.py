@@ -58,6 +58,8 @@
         "views/transparency_templates.xml",
         "report/family_member_data_report.xml",
         "report/family_compensation_report.xml",
+        "report/family_review_pack_report.xml",
+        "report/family_review_minutes_report.xml",
         "wizards/family_case_share_revoke_views.xml",
         "wizards/family_siuss_build_views.xml",
         "wizards/family_case_close_views.xml",
