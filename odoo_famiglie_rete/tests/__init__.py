@@ -49,3 +49,4 @@ from . import test_intervention_money
 from . import test_backoffice_users
 from . import test_daily_use_tour
 from . import test_review_pack
+from . import test_monitoring_dashboard

@@ -3,3 +3,4 @@ from . import families
 from . import interventions
 from . import reviews
 from . import statements
+from . import monitoring
