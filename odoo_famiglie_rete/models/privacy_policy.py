@@ -223,6 +223,8 @@ POLICY = {
     "family.access.log": policy(social_worker=None),
     # the protocol's dashboard: aggregates, the manager's
     "family.monitoring.dashboard": policy(social_worker=None),
+    # the yearly report: aggregates with small cells suppressed, the manager's
+    "family.monitoring.report": policy(social_worker=None),
     # Configuration: read by everyone who works with the cases.
     "family.case.stage": CONFIG,
     "family.need.area": CONFIG,

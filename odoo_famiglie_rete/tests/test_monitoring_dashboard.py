@@ -1,9 +1,15 @@
+import base64
+import io
 from datetime import date
 
+from freezegun import freeze_time
+from openpyxl import load_workbook
+
 from odoo import Command
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
+from ..models.family_monitoring_report import suppress_rows
 from .common import PortalCommon, new_share
 
 Y = 2023
@@ -250,4 +256,116 @@ class TestPortalMonitoring(MonitoringCommon):
     def test_portal_monitoring_tour(self):
         self.start_tour(
             "/my", "odoo_famiglie_rete_portal_monitoring_tour", login="coord_alfa"
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestMonitoringReport(MonitoringCommon):
+    """The yearly report: the fixture's figures, small cells suppressed in
+    the PDF and the workbook, the yearly job."""
+
+    def _report(self, minimum):
+        self.env.company.family_report_min_count = minimum
+        report = (
+            self.env["family.monitoring.report"]
+            .with_user(self.manager)
+            .create({"protocol_id": self.protocol.id, "year": Y})
+        )
+        report.action_generate()
+        return report
+
+    def _html(self, report):
+        html, _kind = (
+            self.env["ir.actions.report"]
+            .with_user(self.manager)
+            ._render_qweb_html(
+                "odoo_famiglie_rete.report_family_monitoring", report.ids
+            )
+        )
+        return html.decode()
+
+    @staticmethod
+    def _cells(report):
+        book = load_workbook(io.BytesIO(base64.b64decode(report.xlsx_file)))
+        return [
+            cell
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for cell in row
+        ]
+
+    def test_figures_against_the_hand_computed_fixture(self):
+        data = self._report(1).data
+        self.assertEqual([row[1] for row in data["families"]], [3, 2, 1])
+        parties = {row[0]: row[1:] for row in data["associations"]}
+        self.assertEqual(parties["Comune di Prova"], [0, 1, 100.0])
+        self.assertEqual(parties["Associazione Alfa"], [2, 2, 50.0])
+        self.assertEqual(parties["Associazione Beta"], [1, 1, 70.0])
+        self.assertEqual(data["total"], [4, 220.0])
+        self.assertEqual(
+            [row[1:] for row in data["months"]],
+            [[1, 20.0], [1, 100.0], [2, 100.0]],
+        )
+        self.assertEqual(sorted(row[1] for row in data["referrals"]), [1, 1])
+        self.assertEqual(data["days_to_take_charge"], 20.0)
+
+    def test_small_cells_are_suppressed(self):
+        report = self._report(2)
+        parties = {row[0]: row[1:] for row in report.data["associations"]}
+        self.assertEqual(parties["Associazione Alfa"], [2, 2, 50.0])
+        self.assertEqual(parties["Associazione Beta"], [None, None, None])
+        self.assertEqual(parties["Comune di Prova"], [0, None, None])
+        html = self._html(report)
+        self.assertIn("50.00", html)
+        self.assertNotIn("70.00", html)
+        self.assertIn("&lt; 2", html)
+        # never a family or a case reference
+        for case in (self.case_x, self.case_y, self.case_z):
+            self.assertNotIn(case.reference, html)
+        self.assertNotIn("Famiglia", html)
+
+    def test_default_minimum_suppresses_the_whole_small_fixture(self):
+        report = self._report(5)
+        self.assertEqual(report.min_count, 5)
+        html = self._html(report)
+        for amount in ("20.00", "50.00", "70.00"):
+            self.assertNotIn(amount, html)
+        cells = self._cells(report)
+        self.assertIn("< 5", cells)
+        self.assertIn("Associazione Alfa", cells)
+        self.assertNotIn(50.0, cells)
+        self.assertFalse([c for c in cells if isinstance(c, str) and "Famiglia" in c])
+
+    def test_a_single_small_row_takes_the_next_one_with_it(self):
+        rows = suppress_rows([["a", 1, 10.0], ["b", 3, 30.0], ["c", 7, 70.0]], 2)
+        self.assertEqual(rows, [["a", None, None], ["b", None, None], ["c", 7, 70.0]])
+
+    def test_minimum_count_setting(self):
+        with self.assertRaisesRegex(ValidationError, "at least 1"):
+            self.env.company.family_report_min_count = 0
+        self.assertEqual(self.env["res.company"].new({}).family_report_min_count, 5)
+
+    def test_only_the_manager_reads_it(self):
+        report = self._report(1)
+        for user in (self.worker, self.finance):
+            with self.assertRaisesRegex(AccessError, "family.monitoring.report"):
+                report.with_user(user).read(["data"])
+
+    def test_yearly_job_on_january_first(self):
+        with freeze_time(f"{Y + 1}-01-01 02:00:00"):
+            reports = self.env["family.monitoring.report"]._cron_generate_last_year()
+        report = reports.filtered(lambda r: r.protocol_id == self.protocol)
+        self.assertEqual(report.year, Y)
+        self.assertEqual(report.state, "generated")
+        self.assertTrue(report.xlsx_file)
+        self.assertIn(self.manager, report.activity_ids.user_id)
+        # run again (a retry): the same report, generated again
+        with freeze_time(f"{Y + 1}-01-01 03:00:00"):
+            again = self.env["family.monitoring.report"]._cron_generate_last_year()
+        self.assertIn(report, again)
+        self.assertEqual(
+            self.env["family.monitoring.report"].search_count(
+                [("protocol_id", "=", self.protocol.id), ("year", "=", Y)]
+            ),
+            1,
         )
