@@ -742,9 +742,7 @@ class FamilyCase(models.Model):
         interventions = Intervention.search(
             [("case_id", "=", self.id)], order="date_start, id"
         )
-        self.env["family.access.log"]._log(
-            self, "export", model="family.intervention"
-        )
+        self.env["family.access.log"]._log(self, "export", model="family.intervention")
         columns = [
             name
             for name in EXPORT_COLUMNS

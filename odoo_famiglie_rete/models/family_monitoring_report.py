@@ -405,7 +405,7 @@ class FamilyMonitoringReport(models.Model):
                         sheet.write(line, col, self._family_cell(None))
                     elif col in money_columns:
                         sheet.write_number(line, col, value, money)
-                    elif isinstance(value, (int, float)):
+                    elif isinstance(value, int | float):
                         sheet.write_number(line, col, value)
                     else:
                         sheet.write(line, col, value)

@@ -144,7 +144,6 @@ class MonitoringCommon(PortalCommon):
         )
 
 
-
 @tagged("post_install", "-at_install")
 class TestMonitoringDashboard(MonitoringCommon):
     """The manager's dashboard: figures, the records behind them, a tour."""
@@ -211,11 +210,11 @@ class TestMonitoringDashboard(MonitoringCommon):
         """Every figure and the table by association: one grouped query
         each, whatever the number of cases (the templates compiled first)."""
         dashboard = self._dashboard()
-        dashboard.intervention_count  # noqa: B018
+        self.assertEqual(dashboard.intervention_count, 4)
         dashboard.invalidate_recordset()
         self.env.invalidate_all()
         with self.assertQueryCount(40):
-            dashboard.intervention_count  # noqa: B018
+            self.assertEqual(dashboard.intervention_count, 4)
 
     def test_only_the_manager(self):
         with self.assertRaisesRegex(AccessError, "family.monitoring.dashboard"):

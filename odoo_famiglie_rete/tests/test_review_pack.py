@@ -61,9 +61,7 @@ class TestReviewPack(PortalCommon):
 
     def _html(self, user, report, ids):
         html, _kind = (
-            self.env["ir.actions.report"]
-            .with_user(user)
-            ._render_qweb_html(report, ids)
+            self.env["ir.actions.report"].with_user(user)._render_qweb_html(report, ids)
         )
         return html.decode()
 

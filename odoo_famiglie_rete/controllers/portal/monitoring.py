@@ -89,9 +89,7 @@ class FamilyPortalMonitoring(FamilyPortalCommon):
             "goal_count": sum(goals.values()),
             "goals": goals,
             "progress_labels": dict(
-                env["family.plan.goal"]._fields["progress"]._description_selection(
-                    env
-                )
+                env["family.plan.goal"]._fields["progress"]._description_selection(env)
             ),
             "review_upcoming_count": Review.search_count(
                 [
