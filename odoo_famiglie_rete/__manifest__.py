@@ -79,6 +79,7 @@
         "demo/family_case_share_demo.xml",
         "demo/family_compensation_demo.xml",
         "demo/family_siuss_demo.xml",
+        "demo/family_monitoring_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -79,6 +79,11 @@ class FamilyMonitoringDashboard(models.TransientModel):
         string="By Association", compute="_compute_figures", sanitize=False
     )
 
+    @api.depends("protocol_id")
+    def _compute_display_name(self):
+        for dashboard in self:
+            dashboard.display_name = self.env._("Protocol Dashboard")
+
     @api.model
     def _default_protocol_id(self):
         return self.env["family.protocol"].search(

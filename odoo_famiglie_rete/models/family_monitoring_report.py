@@ -56,7 +56,7 @@ class FamilyMonitoringReport(models.Model):
     _order = "year desc, id desc"
     _check_company_auto = True
 
-    name = fields.Char(compute="_compute_name", store=True)
+    name = fields.Char(compute="_compute_name")
     protocol_id = fields.Many2one(
         "family.protocol",
         string="Protocol",
@@ -99,6 +99,7 @@ class FamilyMonitoringReport(models.Model):
     ]
 
     @api.depends("protocol_id", "year")
+    @api.depends_context("lang")
     def _compute_name(self):
         for report in self:
             report.name = self.env._(
@@ -298,6 +299,9 @@ class FamilyMonitoringReport(models.Model):
         """A cell as printed: a suppressed one says so."""
         self.ensure_one()
         if value is None:
+            if money:
+                # the value of a suppressed count: not disclosed
+                return self.env._("n.d.")
             return self.env._("< %(minimum)s", minimum=self.min_count)
         if money:
             return format_amount(self.env, value, self.currency_id)
@@ -402,7 +406,9 @@ class FamilyMonitoringReport(models.Model):
             for line, row in enumerate(rows, start=1):
                 for col, value in enumerate(row):
                     if value is None:
-                        sheet.write(line, col, self._family_cell(None))
+                        sheet.write(
+                            line, col, self._family_cell(None, col in money_columns)
+                        )
                     elif col in money_columns:
                         sheet.write_number(line, col, value, money)
                     elif isinstance(value, int | float):

@@ -343,6 +343,20 @@ class TestMonitoringReport(MonitoringCommon):
         with self.assertRaisesRegex(ValidationError, "at least 1"):
             self.env.company.family_report_min_count = 0
         self.assertEqual(self.env["res.company"].new({}).family_report_min_count, 5)
+        # the manager's own settings form writes it
+        self.manager.company_ids = self.env.company
+        self.manager.company_id = self.env.company
+        settings = (
+            self.env["family.settings"]
+            .with_user(self.manager)
+            .create({"family_report_min_count": 3})
+        )
+        settings.action_save()
+        self.assertEqual(self.env.company.family_report_min_count, 3)
+        with self.assertRaisesRegex(ValidationError, "at least 1"):
+            self.env["family.settings"].with_user(self.manager).create(
+                {"family_report_min_count": 0}
+            )
 
     def test_only_the_manager_reads_it(self):
         report = self._report(1)

@@ -144,6 +144,17 @@ class TestReviewPack(PortalCommon):
         self.assertIn(self.type_rent.name, html)
         self.assertNotIn("300.00", html)
 
+    def test_pack_in_the_readers_language(self):
+        self.env["res.lang"]._activate_lang("it_IT")
+        self.env["ir.module.module"]._load_module_terms(
+            ["odoo_famiglie_rete"], ["it_IT"], overwrite=True
+        )
+        self.coord_a.lang = "it_IT"
+        self._login(self.coord_a)
+        html = self.url_open(f"/my/verifiche/{self.review_a.id}/pack").text
+        self.assertIn("Dossier della verifica congiunta", html)
+        self.assertIn("Progetto e obiettivi", html)
+
     def test_association_pack_of_a_review_not_invited_to_is_404(self):
         self._login(self.coord_a)
         for review_id in (self.review_a_uninvited.id, self.review_b.id, 999999):
@@ -245,6 +256,7 @@ class TestCaseInterventionsExport(PortalCommon):
         self.assertIn("Amount", cells)
         for text in ("Pacco di benvenuto", "Description", "Beneficiary", "Notes"):
             self.assertNotIn(text, cells)
+        self.assertTrue(self._logs(self.finance, "export", self.case_a))
         # a restricted case of another case manager, a portal user: 404
         self.assertEqual(
             self._workbook(self.worker_2, self.case_restricted).status_code, 404
@@ -289,5 +301,6 @@ class TestCloseByStage(PortalCommon):
             self.case_b.ids,
             {"stage_id": closed.id},
             specification={"stage_id": {}},
+            context={"lang": "it_IT"},  # as the web client sends it
         )
         self.assertFalse(self.case_b.is_closed)

@@ -10,7 +10,7 @@ from datetime import date
 
 from odoo import fields, http
 from odoo.http import request
-from odoo.tools import format_amount
+from odoo.tools import format_amount, formatLang
 
 from ...models.family_monitoring_dashboard import COUNTED_STATES
 from .common import FamilyPortalCommon
@@ -107,4 +107,5 @@ class FamilyPortalMonitoring(FamilyPortalCommon):
                 ]
             ),
             "fmt_amount": lambda value: format_amount(env, value or 0.0, currency),
+            "fmt_number": lambda value: formatLang(env, value or 0.0),
         }

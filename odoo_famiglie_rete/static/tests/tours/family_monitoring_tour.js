@@ -10,7 +10,7 @@ tours.add("odoo_famiglie_rete_dashboard_tour", {
     steps: () => [
         {
             content: "The figures of this year",
-            trigger: "button[name=action_open_families] .o_stat_value",
+            trigger: ".o_family_figure_family_count .fs-3",
         },
         {
             content: "The association's row with its value against the budget",
@@ -18,7 +18,7 @@ tours.add("odoo_famiglie_rete_dashboard_tour", {
         },
         {
             content: "Open the interventions behind the figure",
-            trigger: "button[name=action_open_interventions]:has(.o_stat_text:contains(Interventions))",
+            trigger: ".o_family_figure_intervention_count",
             run: "click",
         },
         {
