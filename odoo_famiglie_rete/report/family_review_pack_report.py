@@ -157,7 +157,7 @@ class ReportFamilyReviewPack(models.AbstractModel):
         if not review:
             return []
         ids = review.read(["partner_ids"])[0]["partner_ids"]
-        return self.env["res.partner"].browse(ids).sudo().mapped("display_name")
+        return self.env["res.partner"].browse(ids).sudo().mapped("name")
 
     @api.model
     def _family_goals(self, case):
