@@ -190,6 +190,11 @@ class TestReviewPack(PortalCommon):
             "Carla Coordinatrice",
         ):
             self.assertIn(value, text)
+        # the Comune's full minutes are not an association's document
+        self._login(self.coord_a)
+        response = self.url_open(f"/web/content/{attachment.id}")
+        self.assertNotEqual(response.status_code, 200)
+        self.assertNotIn("Trovare lavoro", response.text)
         # printed again: still one file
         review.action_print_minutes()
         self.assertEqual(
