@@ -89,6 +89,25 @@ class TestReviewPack(PortalCommon):
         html = self._html(self.worker, PACK_REVIEW, self.review_a.ids)
         self.assertIn("3.00", html)
 
+    def test_pack_reads_in_batches(self):
+        """The pack's queries do not grow with the family's interventions."""
+
+        def queries():
+            self.env.invalidate_all()
+            before = self.cr.sql_log_count
+            self._html(self.worker, PACK, self.case_a.ids)
+            return self.cr.sql_log_count - before
+
+        queries()  # the templates compiled
+        few = queries()
+        self.assertGreater(few, 0)
+        for quantity in range(1, 31):
+            self._intervention(self.assoc_a, self.today, quantity=quantity)
+            self._intervention(self.comune, self.today, type_=self.type_rent)
+        html = self._html(self.worker, PACK, self.case_a.ids)
+        self.assertEqual(html.count("<td>Rent contribution</td>"), 31)
+        self.assertEqual(queries(), few)
+
     # ------------------------------------------------------------------
     # The association's pack, over HTTP
     # ------------------------------------------------------------------
