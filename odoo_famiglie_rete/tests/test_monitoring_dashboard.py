@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
+from odoo.tools.pdf import PdfFileReader
 
 from ..models.family_monitoring_report import suppress_rows
 from .common import PortalCommon, new_share
@@ -334,6 +335,20 @@ class TestMonitoringReport(MonitoringCommon):
         self.assertIn("Associazione Alfa", cells)
         self.assertNotIn(50.0, cells)
         self.assertFalse([c for c in cells if isinstance(c, str) and "Famiglia" in c])
+
+    def test_the_pdf_opens_and_holds_the_figures(self):
+        report = self._report(2)
+        pdf, kind = (
+            self.env["ir.actions.report"]
+            .with_user(self.manager)
+            .with_context(force_report_rendering=True)
+            ._render_qweb_pdf("odoo_famiglie_rete.report_family_monitoring", report.ids)
+        )
+        # wkhtmltopdf made a real document (its text is the HTML the other
+        # tests read: the PDF's glyphs are not searchable text)
+        self.assertEqual(kind, "pdf")
+        self.assertTrue(pdf.startswith(b"%PDF"))
+        self.assertGreaterEqual(len(PdfFileReader(io.BytesIO(pdf)).pages), 1)
 
     def test_a_single_small_row_takes_the_next_one_with_it(self):
         rows = suppress_rows([["a", 1, 10.0], ["b", 3, 30.0], ["c", 7, 70.0]], 2)
