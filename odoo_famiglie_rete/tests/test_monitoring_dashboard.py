@@ -7,7 +7,7 @@ from openpyxl import load_workbook
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools.pdf import PdfFileReader
 
 from ..models.family_monitoring_report import suppress_rows
@@ -378,6 +378,21 @@ class TestMonitoringReport(MonitoringCommon):
         for user in (self.worker, self.finance):
             with self.assertRaisesRegex(AccessError, "family.monitoring.report"):
                 report.with_user(user).read(["data"])
+
+    def test_another_comune_reads_no_report(self):
+        report = self._report(1)
+        other = self.env["res.company"].create({"name": "Comune di Pioltello"})
+        manager_2 = new_test_user(
+            self.env,
+            login="manager_pioltello",
+            groups="odoo_famiglie_rete.group_family_manager",
+            company_id=other.id,
+            company_ids=[Command.set(other.ids)],
+        )
+        Report = self.env["family.monitoring.report"].with_user(manager_2)
+        self.assertFalse(Report.search([]))
+        with self.assertRaisesRegex(AccessError, "family.monitoring.report"):
+            report.with_user(manager_2).read(["data"])
 
     def test_yearly_job_on_january_first(self):
         with freeze_time(f"{Y + 1}-01-01 02:00:00"):
