@@ -3,3 +3,4 @@ from . import main
 from . import calendar_meeting
 from . import siuss_waas
 from . import transparency
+from . import case_export

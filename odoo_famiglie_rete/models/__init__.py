@@ -28,6 +28,8 @@ from . import family_review_outcome
 from . import family_referral
 from . import family_protocol
 from . import family_protocol_party
+from . import family_monitoring_dashboard
+from . import family_monitoring_report
 from . import family_case_share
 from . import family_access_log
 from . import res_users

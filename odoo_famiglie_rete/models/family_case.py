@@ -1,9 +1,12 @@
+import io
 import logging
 from collections import defaultdict
+from datetime import datetime
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import create_index
+from odoo.tools.misc import xlsxwriter
 from odoo.tools.translate import LazyTranslate
 
 _lt = LazyTranslate(__name__)
@@ -25,6 +28,26 @@ CLOSURE_REASONS = [
     ("refused", "Refused by the family"),
     ("other", "Other"),
 ]
+
+# The columns of a case's interventions workbook, each only for who reads it.
+EXPORT_COLUMNS = (
+    "date_start",
+    "date_end",
+    "type_id",
+    "category",
+    "provider_id",
+    "member_id",
+    "goal_id",
+    "name",
+    "quantity",
+    "unit",
+    "unit_value",
+    "amount",
+    "state",
+    "compensable",
+    "compensated",
+    "notes",
+)
 
 # Fields that stay writable on a closed case (the closure itself, the chatter,
 # retention).
@@ -590,6 +613,17 @@ class FamilyCase(models.Model):
                 self.filtered(lambda c: not c.is_closed) if stage.is_closed else ()
             )
             reopening = self.filtered("is_closed") if not stage.is_closed else ()
+            if closing and not self.env.context.get("family_close_action"):
+                # a card dragged to the closing stage, the status bar, an
+                # import: the reason and the outcome are asked first
+                reason = vals.get("closure_reason")
+                if not reason and any(not case.closure_reason for case in closing):
+                    raise UserError(
+                        self.env._(
+                            "Closing a case asks for the reason and the outcome: "
+                            'use the "Close Case" button on the case.'
+                        )
+                    )
             if stage.is_closed:
                 vals.setdefault("date_closed", fields.Date.context_today(self))
             elif reopening:
@@ -736,7 +770,9 @@ class FamilyCase(models.Model):
             raise UserError(
                 self.env._("There is no closing stage: ask the manager to add one.")
             )
-        self.filtered(lambda c: not c.is_closed).stage_id = stage
+        self.filtered(lambda c: not c.is_closed).with_context(
+            family_close_action=True
+        ).stage_id = stage
 
     def action_close_case_wizard(self):
         """The Close case button: ask the reason and the outcome first."""
@@ -749,6 +785,90 @@ class FamilyCase(models.Model):
             "target": "new",
             "context": {"active_model": self._name, "active_ids": self.ids},
         }
+
+    def action_print_review_pack(self):
+        """The pack for the next joint review, as the reader may read it."""
+        return self.env.ref(
+            "odoo_famiglie_rete.action_report_family_review_pack"
+        ).report_action(self)
+
+    def action_export_interventions(self):
+        """A workbook of the case's interventions (the route below reads
+        them as the user: the record rules and field groups decide)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/odoo_famiglie_rete/case/{self.id}/interventions.xlsx",
+            "target": "download",
+        }
+
+    def _family_interventions_xlsx(self):
+        """(file name, content): the interventions of the case the user
+        reads, with the columns the user may read, as an XLSX workbook."""
+        self.ensure_one()
+        self.check_access("read")
+        Intervention = self.env["family.intervention"]
+        interventions = Intervention.search(
+            [("case_id", "=", self.id)], order="date_start, id"
+        )
+        self.env["family.access.log"]._log(self, "export", model="family.intervention")
+        columns = [
+            name
+            for name in EXPORT_COLUMNS
+            if Intervention._fields[name].is_accessible(self.env)
+        ]
+        rows = interventions.read(columns)
+        output = io.BytesIO()
+        workbook = xlsxwriter.Workbook(output, {"in_memory": True})
+        sheet = workbook.add_worksheet(self.env._("Interventions")[:31])
+        bold = workbook.add_format({"bold": True})
+        day = workbook.add_format({"num_format": "dd/mm/yyyy"})
+        money = workbook.add_format({"num_format": "#,##0.00"})
+        sheet.write(0, 0, self.env._("Case"), bold)
+        sheet.write(0, 1, self.reference)
+        for col, name in enumerate(columns):
+            field = Intervention._fields[name]
+            sheet.write(2, col, field._description_string(self.env), bold)
+            sheet.set_column(col, col, 16)
+        labels = {
+            name: dict(Intervention._fields[name]._description_selection(self.env))
+            for name in columns
+            if Intervention._fields[name].type == "selection"
+        }
+        for line, row in enumerate(rows, start=3):
+            for col, name in enumerate(columns):
+                field = Intervention._fields[name]
+                value = row[name]
+                if field.type == "many2one":
+                    sheet.write(line, col, value[1] if value else "")
+                elif field.type == "selection":
+                    sheet.write(line, col, labels[name].get(value, ""))
+                elif field.type == "date":
+                    if value:
+                        sheet.write_datetime(
+                            line,
+                            col,
+                            datetime.combine(value, datetime.min.time()),
+                            day,
+                        )
+                elif field.type == "monetary":
+                    sheet.write_number(line, col, value or 0.0, money)
+                elif field.type in ("float", "integer"):
+                    sheet.write_number(line, col, value or 0)
+                elif field.type == "boolean":
+                    sheet.write(line, col, self.env._("Yes") if value else "")
+                else:
+                    sheet.write(line, col, value or "")
+        if rows and "amount" in columns:
+            col = columns.index("amount")
+            total_line = len(rows) + 3
+            sheet.write(total_line, 0, self.env._("Total"), bold)
+            sheet.write_number(
+                total_line, col, sum(row["amount"] for row in rows), money
+            )
+        workbook.close()
+        name = self.env._("Interventions %(case)s", case=self.reference)
+        return f"{name.replace('/', '-')}.xlsx", output.getvalue()
 
     def action_reopen_case(self):
         """Move closed cases back to the last stage that is not a closing one."""

@@ -47,7 +47,7 @@ class FamilyPlan(models.Model):
     )
     date_start = fields.Date(string="Start Date", default=fields.Date.context_today)
     date_end = fields.Date(string="End Date")
-    date_agreed = fields.Date(readonly=True, copy=False)
+    date_agreed = fields.Date(readonly=True, copy=False, index="btree_not_null")
     description = fields.Html(
         string="Plan", groups="odoo_famiglie_rete.group_family_social_worker"
     )

@@ -7,6 +7,9 @@ from odoo.tools.translate import LazyTranslate
 
 _lt = LazyTranslate(__name__)
 
+# how the minutes attached to a review are told from its other files
+MINUTES_TAG = "family_review_minutes"
+
 # Changing these moves or updates the review's calendar meeting.
 EVENT_FIELDS = {
     "date",
@@ -60,6 +63,12 @@ class FamilyReview(models.Model):
     minutes = fields.Html(
         # the Comune's record of the meeting: names, ISEE, what was said
         groups="odoo_famiglie_rete.group_family_social_worker"
+    )
+    decisions = fields.Text(
+        # what the parties agreed: read by the invited associations, printed
+        # in the minutes they download
+        help="What the parties agreed at the meeting: shown to the invited "
+        "associations in the minutes.",
     )
     outcome_ids = fields.One2many(
         "family.review.outcome", "review_id", string="Outcomes", copy=False
@@ -325,6 +334,56 @@ class FamilyReview(models.Model):
             if review.state != "planned":
                 raise UserError(self.env._("Only a planned review can be cancelled."))
         self.write({"state": "cancelled"})
+
+    def action_print_pack(self):
+        """The review pack for this meeting, as the reader may read it."""
+        return self.env.ref(
+            "odoo_famiglie_rete.action_report_family_review_pack_review"
+        ).report_action(self)
+
+    def action_print_minutes(self):
+        """The minutes of held reviews: attached to each review (the last
+        printing replaces the previous one), then downloaded."""
+        if any(review.state != "done" for review in self):
+            raise UserError(
+                self.env._("The minutes are printed once the review is held.")
+            )
+        self._family_attach_minutes()
+        return self.env.ref(
+            "odoo_famiglie_rete.action_report_family_review_minutes"
+        ).report_action(self)
+
+    def _family_attach_minutes(self):
+        """Render the minutes as the user and keep them on each review."""
+        Report = self.env["ir.actions.report"]
+        Attachment = self.env["ir.attachment"]
+        for review in self:
+            content, kind = Report._render_qweb_pdf(
+                "odoo_famiglie_rete.report_family_review_minutes", review.ids
+            )
+            name = self.env._(
+                "Minutes %(case)s %(date)s",
+                case=review.case_id.reference or "",
+                date=fields.Date.to_string(review.date.date()),
+            )
+            extension = "pdf" if kind == "pdf" else "html"
+            Attachment.search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "=", review.id),
+                    ("description", "=", MINUTES_TAG),
+                ]
+            ).unlink()
+            Attachment.create(
+                {
+                    "name": f"{name}.{extension}",
+                    "raw": content,
+                    "res_model": self._name,
+                    "res_id": review.id,
+                    "description": MINUTES_TAG,
+                    "mimetype": "application/pdf" if kind == "pdf" else "text/html",
+                }
+            )
 
     def action_open_event(self):
         self.ensure_one()

@@ -224,6 +224,10 @@ POLICY = {
     # the manager's form of the addon's settings (no family data)
     "family.settings": policy(social_worker=None),
     "family.access.log": policy(social_worker=None),
+    # the protocol's dashboard: aggregates, the manager's
+    "family.monitoring.dashboard": policy(social_worker=None),
+    # the yearly report: aggregates with small cells suppressed, the manager's
+    "family.monitoring.report": policy(social_worker=None),
     # Configuration: read by everyone who works with the cases.
     "family.case.stage": CONFIG,
     "family.need.area": CONFIG,

@@ -17,6 +17,13 @@ class ResCompany(models.Model):
         default=24,
         help="Entries of the access log older than this are removed; 0 keeps them.",
     )
+    family_report_min_count = fields.Integer(
+        string="Minimum Count in Reports",
+        default=5,
+        help="In the yearly monitoring report, a cell counting fewer families "
+        "or interventions than this is suppressed, so that no family can be "
+        "recognised.",
+    )
     # The Comune as INPS knows it, for the SIUSS flows (DM 206/2014).
     family_siuss_ente_code = fields.Char(
         string="SIUSS Ente Code",
@@ -93,6 +100,21 @@ class ResCompany(models.Model):
         for company in self:
             company._family_check_periods(
                 company.family_retention_years, company.family_access_log_months
+            )
+
+    @api.constrains("family_report_min_count")
+    def _check_family_report_min_count(self):
+        for company in self:
+            company._family_check_min_count(company.family_report_min_count)
+
+    @api.model
+    def _family_check_min_count(self, minimum):
+        if minimum < 1:
+            raise ValidationError(
+                self.env._(
+                    "The minimum count of the reports is at least 1 (5 is the "
+                    "usual one)."
+                )
             )
 
     @api.model

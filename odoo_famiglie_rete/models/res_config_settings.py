@@ -12,6 +12,9 @@ class ResConfigSettings(models.TransientModel):
     family_access_log_months = fields.Integer(
         related="company_id.family_access_log_months", readonly=False
     )
+    family_report_min_count = fields.Integer(
+        related="company_id.family_report_min_count", readonly=False
+    )
     family_siuss_ente_code = fields.Char(
         related="company_id.family_siuss_ente_code", readonly=False, groups=MANAGER
     )

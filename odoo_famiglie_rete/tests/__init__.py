@@ -52,3 +52,5 @@ from . import test_daily_use_tour
 from . import test_portal_accessibility
 from . import test_portal_todo
 from . import test_portal_documents_upload
+from . import test_review_pack
+from . import test_monitoring_dashboard

@@ -264,7 +264,7 @@ class TestAssociationAccess(AccessCommon):
             self.assertEqual(self.share_a.state, "expired")
 
     def test_closing_the_case_ends_its_shares(self):
-        self.case_a.stage_id = self.env.ref("odoo_famiglie_rete.stage_closed")
+        self.case_a.action_close_case()
         self.assertNotEqual(self.share_a.state, "active")
         self.assertFalse(self.Case.with_user(self.coord_a).search([]))
 
@@ -286,7 +286,7 @@ class TestAssociationAccess(AccessCommon):
             new_share(self.env, self.case_b, self.assoc_a, consent_date=False)
 
     def test_closed_case_cannot_be_shared(self):
-        self.case_b.stage_id = self.env.ref("odoo_famiglie_rete.stage_closed")
+        self.case_b.action_close_case()
         with self.assertRaisesRegex(UserError, CLOSED_RECORDS):
             new_share(self.env, self.case_b, self.assoc_a)
 

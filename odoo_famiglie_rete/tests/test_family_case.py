@@ -60,7 +60,7 @@ class TestFamilyCase(NetworkCommon):
     def test_closing_sets_date_and_reopening_clears_it(self):
         case = self.CaseW.create({"name": "Rossi"})
         self.assertFalse(case.date_closed)
-        case.stage_id = self.stage_closed
+        case.write({"stage_id": self.stage_closed.id, "closure_reason": "other"})
         self.assertTrue(case.is_closed)
         self.assertEqual(case.date_closed, self.today)
         case.stage_id = self.stage_monitoring
@@ -83,7 +83,7 @@ class TestFamilyCase(NetworkCommon):
         member = self.env["family.case.member"].create(
             {"case_id": case.id, "partner_id": self.person_a.id}
         )
-        case.stage_id = self.stage_closed
+        case.write({"stage_id": self.stage_closed.id, "closure_reason": "other"})
         with self.assertRaisesRegex(UserError, CLOSED_CASE):
             case.name = "Verdi"
         with self.assertRaisesRegex(UserError, CLOSED_CASE):
@@ -394,7 +394,7 @@ class TestFamilyCase(NetworkCommon):
     def test_stage_change_needs_no_write_on_closed_fields(self):
         """Dragging a closed case in the kanban reopens it."""
         case = self.CaseW.create({"name": "Rossi"})
-        case.stage_id = self.stage_closed
+        case.write({"stage_id": self.stage_closed.id, "closure_reason": "other"})
         with self.assertRaisesRegex(UserError, CLOSED_CASE):
             case.write({"stage_id": self.stage_monitoring.id, "name": "X"})
         case.write({"stage_id": self.stage_monitoring.id})

@@ -148,7 +148,7 @@ class TestPortalAccessibility(PortalCommon):
         ]
 
     def test_coordinator(self):
-        for url in [*self._pages(self.case_a), "/my/rendiconti", "/my/spese"]:
+        for url in [*self._pages(self.case_a), "/my/rendiconti", "/my/spese", "/my/monitoraggio"]:
             self._audit(url, "coord_alfa")
 
     def test_volunteer(self):

@@ -108,7 +108,7 @@ class TestRetention(AccessCommon):
         ).unlink()  # a member removed from case_b: nothing left there
         cls.share_a.consent_document = base64.b64encode(b"firma")
         cls.closing_day = fields.Date.today()
-        cls.case_a.stage_id = cls.env.ref("odoo_famiglie_rete.stage_closed")
+        cls.case_a.action_close_case()
         cls.env.company.family_retention_years = 10
 
     def _run_cron_on(self, day):
@@ -246,7 +246,7 @@ class TestRetention(AccessCommon):
         )
         for case in cases:
             self._intervention(self.comune, self.today, case=case)
-        cases.stage_id = self.env.ref("odoo_famiglie_rete.stage_closed")
+        cases.action_close_case()
         self.env.flush_all()
         return cases
 

@@ -279,7 +279,7 @@ class TestSiussSinba(SinbaCommon):
                 "xml_file": base64.b64encode(b"<Flusso/>"),
             }
         )
-        self.case.stage_id = self.env.ref("odoo_famiglie_rete.stage_closed")
+        self.case.action_close_case()
         self.case._family_anonymize()
         self.assertFalse(unsent.exists(), "never collected: deleted")
         self.assertEqual(sent.exists(), sent, "collected: a legal record, kept")
@@ -429,7 +429,7 @@ class TestSiussSinbaAccess(OpenApiMixin, JsonRpcMixin, SinbaCommon, HttpCase):
             )
         )
         # its content gone with the case's retention: no longer served
-        self.case.stage_id = self.env.ref("odoo_famiglie_rete.stage_closed")
+        self.case.action_close_case()
         self.case._family_anonymize()
         response = self.url_open(
             "/waas/v1/flussi?since=0",

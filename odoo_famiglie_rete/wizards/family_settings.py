@@ -34,6 +34,20 @@ class FamilySettings(models.TransientModel):
         "ever).",
     )
 
+    family_report_min_count = fields.Integer(
+        string="Minimum Count in Reports",
+        default=lambda self: self.env.company.family_report_min_count,
+        help="In the yearly monitoring report, a cell counting fewer families or "
+        "interventions than this is suppressed (5 by default).",
+    )
+
+    @api.constrains("family_report_min_count")
+    def _check_min_count(self):
+        for settings in self:
+            self.env["res.company"]._family_check_min_count(
+                settings.family_report_min_count
+            )
+
     @api.constrains("family_retention_years", "family_access_log_months")
     def _check_periods(self):
         for settings in self:
@@ -59,6 +73,7 @@ class FamilySettings(models.TransientModel):
             {
                 "family_retention_years": self.family_retention_years,
                 "family_access_log_months": self.family_access_log_months,
+                "family_report_min_count": self.family_report_min_count,
             }
         )
         return {"type": "ir.actions.act_window_close"}

@@ -4,3 +4,4 @@ from . import interventions
 from . import reviews
 from . import statements
 from . import notifications
+from . import monitoring
