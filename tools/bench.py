@@ -730,13 +730,89 @@ def build_ops(db, info, clients, url):  # noqa: C901 - one block per page
                 "portal",
             )
         )
+    # the protocol's dashboard: its figures for this year, as the manager
+    # sees them, and the coordinator's own figures on the portal (reported,
+    # no target yet)
+    pid = info.get("dashboard_protocol")
+    if "manager" in clients and pid:
+        year = date.today().year
+
+        def dashboard(u, c=clients["manager"], pid=pid, year=year):
+            c.call(
+                u,
+                "family.monitoring.dashboard",
+                "web_save",
+                [[], {"protocol_id": pid, "date_from": f"{year}-01-01"}],
+                {"specification": DASHBOARD_SPEC},
+            )
+
+        ops.append(
+            Op(
+                "dashboard",
+                "protocol dashboard (its figures, this year)",
+                "manager",
+                clients["manager"],
+                [dashboard],
+                "dashboard",
+            )
+        )
+    if "coordinator" in clients:
+
+        def portal_monitoring(u, c=clients["coordinator"]):
+            c.get(u, "/my/monitoraggio")
+
+        ops.append(
+            Op(
+                "portal_monitoring",
+                "portal monitoring /my/monitoraggio",
+                "coordinator",
+                clients["coordinator"],
+                [portal_monitoring],
+                "dashboard",
+            )
+        )
     return ops
 
 
+# The dashboard's figures, as its form reads them.
+DASHBOARD_SPEC = {
+    name: {}
+    for name in (
+        "family_count",
+        "shared_family_count",
+        "new_case_count",
+        "closed_case_count",
+        "intervention_count",
+        "intervention_amount",
+        "budget_total",
+        "goal_count",
+        "goal_met_count",
+        "review_overdue_count",
+        "overlap_count",
+        "overlap_resolved_count",
+        "referral_count",
+        "referral_accepted_count",
+        "days_to_take_charge",
+        "party_table",
+    )
+}
+
+
 def portal_targets(db, info, clients, url):
-    """A case the volunteer follows (so both portal users see it), the counters."""
+    """A case the volunteer follows (so both portal users see it), the
+    counters; the protocol of the dashboard (the largest active one)."""
     conn = psql(db)
     with conn.cursor() as cr:
+        cr.execute(
+            """
+            SELECT p.id FROM family_protocol p
+             WHERE p.state = 'active'
+          ORDER BY (SELECT count(*) FROM family_protocol_party pp
+                     WHERE pp.protocol_id = p.id) DESC, p.id LIMIT 1
+            """
+        )
+        row = cr.fetchone()
+        info["dashboard_protocol"] = row and row[0]
         cr.execute(
             """
             SELECT s.case_id FROM family_case_share s

@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 _logger = logging.getLogger("famiglie.bench")
 
 # Bump when the generated data changes: a kept database is then regenerated.
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5
 
 SURNAMES = (
     (
@@ -797,13 +797,19 @@ def generate_bulk(env, rng, sz, conf):  # noqa: C901 - one pass per case
             "state",
             "compensable",
             "has_overlap",
+            "overlap_detected",
+            "overlap_resolved",
             "name",
             "compensated",
             "siuss_taken_in_charge",
             *audit,
         ),
         [
-            tuple(r[:16]) + (False, r[18]) + (r[16], r[17], r[16], r[17])
+            # an overlap found is an overlap detected
+            tuple(r[:15])
+            + (r[14], False, r[15])
+            + (False, r[18])
+            + (r[16], r[17], r[16], r[17])
             for r in interventions
         ],
     )

@@ -3,7 +3,7 @@ from datetime import date
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import format_date
+from odoo.tools import SQL, format_date
 from odoo.tools.translate import LazyTranslate
 
 _lt = LazyTranslate(__name__)
@@ -166,6 +166,16 @@ class FamilyIntervention(models.Model):
     )
     has_overlap = fields.Boolean(
         compute="_compute_overlap", store=True, index=True, string="Overlap"
+    )
+    # Once found, an overlap stays on record: the protocol's dashboard counts
+    # the overlaps detected and those resolved (no longer overlapping while
+    # the help is not done: its dates moved, or it was cancelled).
+    overlap_detected = fields.Boolean(
+        compute="_compute_overlap", store=True, index=True, readonly=True
+    )
+    # ... and stays resolved once it stops overlapping before the help is done
+    overlap_resolved = fields.Boolean(
+        compute="_compute_overlap", store=True, readonly=True
     )
     # names the other parties: the Comune's social service only (an
     # association reads ``_portal_overlap_warning``)
@@ -351,15 +361,48 @@ class FamilyIntervention(models.Model):
         active interventions of the same families and categories; the
         comparison is then done on plain values.
         """
+        detected, resolved = self._overlap_before()
         live = self.filtered(
             lambda r: r.state in OVERLAP_STATES and r.case_id and r.category
         )
         (self - live).has_overlap = False
-        if not live:
-            return
-        periods = self._overlap_periods(live)
-        for rec in live:
-            rec.has_overlap = bool(rec._overlap_providers(periods))
+        if live:
+            periods = self._overlap_periods(live)
+            for rec in live:
+                rec.has_overlap = bool(rec._overlap_providers(periods))
+        for rec in self:
+            was_detected = rec.id in detected
+            rec.overlap_detected = rec.has_overlap or was_detected
+            rec.overlap_resolved = not rec.has_overlap and (
+                rec.id in resolved or (was_detected and rec.state != "done")
+            )
+
+    def _overlap_before(self):
+        """Ids of the records whose overlap was detected, and resolved,
+        already: saved (one query) or computed earlier in this transaction
+        and not yet saved."""
+        cache = self.env.cache
+        detected, resolved = set(), set()
+        for name, found in (
+            ("overlap_detected", detected),
+            ("overlap_resolved", resolved),
+        ):
+            field = self._fields[name]
+            found.update(rec.id for rec in self if cache.get(rec, field, default=False))
+        saved = [rec.id for rec in self if isinstance(rec.id, int)]
+        if saved:
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id, overlap_resolved FROM family_intervention "
+                    "WHERE id IN %s AND overlap_detected",
+                    tuple(saved),
+                )
+            )
+            for rec_id, was_resolved in self.env.cr.fetchall():
+                detected.add(rec_id)
+                if was_resolved:
+                    resolved.add(rec_id)
+        return detected, resolved
 
     @api.depends(
         "has_overlap",

@@ -64,6 +64,13 @@ class FamilyMonitoringDashboard(models.TransientModel):
     overlap_count = fields.Integer(
         string="Overlaps Detected", compute="_compute_figures"
     )
+    overlap_resolved_count = fields.Integer(
+        string="Overlaps Resolved",
+        compute="_compute_figures",
+        help="Overlaps detected that stopped while the help was still planned "
+        "or active (its dates or type, or the other party's help, changed), or "
+        "whose help was cancelled.",
+    )
     referral_count = fields.Integer(string="Referrals", compute="_compute_figures")
     referral_accepted_count = fields.Integer(
         string="Referrals Accepted or Completed", compute="_compute_figures"
@@ -148,20 +155,30 @@ class FamilyMonitoringDashboard(models.TransientModel):
             ("date_closed", "<=", self.date_to),
         ]
 
-    def _domain_interventions(self):
+    def _domain_interventions(self, states=COUNTED_STATES):
         """Interventions of the Comune and of the protocol's associations
-        started in the period (not cancelled)."""
+        started in the period (not cancelled, unless ``states`` says so)."""
         providers = self._family_partners() | self.protocol_id.company_id.partner_id
         return [
             *self._family_company(),
             ("provider_id", "in", providers.ids),
-            ("state", "in", COUNTED_STATES),
+            ("state", "in", states),
             ("date_start", ">=", self.date_from),
             ("date_start", "<=", self.date_to),
         ]
 
     def _domain_overlaps(self):
-        return [*self._domain_interventions(), ("has_overlap", "=", True)]
+        """Overlaps detected in the period's help, those cancelled since
+        included (cancelling one is a way to resolve it)."""
+        return [
+            *self._domain_interventions((*COUNTED_STATES, "cancelled")),
+            ("overlap_detected", "=", True),
+        ]
+
+    def _domain_overlaps_resolved(self):
+        """Detected, and no longer overlapping before the help was done (its
+        dates or type changed, or it was cancelled)."""
+        return [*self._domain_overlaps(), ("overlap_resolved", "=", True)]
 
     def _domain_goals(self):
         """The goals of the current plans of the Comune's cases."""
@@ -222,6 +239,9 @@ class FamilyMonitoringDashboard(models.TransientModel):
         self.goal_met_count = count(Goal, self._domain_goals_met())
         self.review_overdue_count = count(Case, self._domain_overdue())
         self.overlap_count = count(Intervention, self._domain_overlaps())
+        self.overlap_resolved_count = count(
+            Intervention, self._domain_overlaps_resolved()
+        )
         by_state = dict(
             Referral._read_group(self._domain_referrals(), ["state"], ["__count"])
         )
@@ -399,6 +419,13 @@ class FamilyMonitoringDashboard(models.TransientModel):
             "family.intervention",
             self.env._("Overlaps Detected"),
             self._domain_overlaps(),
+        )
+
+    def action_open_overlaps_resolved(self):
+        return self._family_open(
+            "family.intervention",
+            self.env._("Overlaps Resolved"),
+            self._domain_overlaps_resolved(),
         )
 
     def action_open_referrals(self):

@@ -162,6 +162,7 @@ class TestMonitoringDashboard(MonitoringCommon):
                     "intervention_count": 4,
                     "intervention_amount": 220.0,
                     "overlap_count": 2,
+                    "overlap_resolved_count": 0,
                     "goal_met_count": 1,
                     "referral_count": 2,
                     "referral_accepted_count": 1,
@@ -183,6 +184,51 @@ class TestMonitoringDashboard(MonitoringCommon):
         self.assertEqual(rows[self.assoc_a]["goals_met"], 1)
         self.assertIn("Associazione Alfa", dashboard.party_table)
 
+    def test_overlaps_detected_and_resolved(self):
+        """An overlap found stays counted; moving one help out of the other's
+        period resolves both, and they stay resolved once done; help done
+        while overlapping was not resolved."""
+        interventions = self.env["family.intervention"].search(
+            [("case_id", "=", self.case_y.id)]
+        )
+        b_help = interventions.filtered(lambda i: i.provider_id == self.assoc_b)
+        a_help = interventions - b_help
+        dashboard = self._dashboard()
+        self.assertEqual(
+            (dashboard.overlap_count, dashboard.overlap_resolved_count), (2, 0)
+        )
+        b_help.write({"date_start": date(Y, 6, 1), "date_end": date(Y, 6, 10)})
+        self.assertFalse(a_help.has_overlap or b_help.has_overlap)
+        a_help.state = "done"
+        self.env.flush_all()
+        self.env.invalidate_all()
+        dashboard = self._dashboard()
+        self.assertEqual(
+            (dashboard.overlap_count, dashboard.overlap_resolved_count), (2, 2)
+        )
+        action = dashboard.action_open_overlaps_resolved()
+        self.assertEqual(
+            self.env["family.intervention"].search(action["domain"]),
+            a_help | b_help,
+        )
+        # done while overlapping: detected, never resolved
+        c_help = self.env["family.intervention"].create(
+            {
+                "case_id": self.case_x.id,
+                "provider_id": self.assoc_b.id,
+                "type_id": self.type_parcel.id,
+                "date_start": date(Y, 2, 10),
+                "date_end": date(Y, 2, 20),
+                "quantity": 1,
+                "unit_value": 5,
+            }
+        )
+        self.assertTrue(c_help.has_overlap)
+        c_help.state = "done"
+        self.env.flush_all()
+        self.assertTrue(c_help.overlap_detected)
+        self.assertFalse(c_help.overlap_resolved)
+
     def test_each_figure_opens_its_records(self):
         dashboard = self._dashboard()
         for method, figure in (
@@ -191,6 +237,7 @@ class TestMonitoringDashboard(MonitoringCommon):
             ("action_open_closed_cases", "closed_case_count"),
             ("action_open_interventions", "intervention_count"),
             ("action_open_overlaps", "overlap_count"),
+            ("action_open_overlaps_resolved", "overlap_resolved_count"),
             ("action_open_goals_met", "goal_met_count"),
             ("action_open_referrals", "referral_count"),
             ("action_open_overdue", "review_overdue_count"),
