@@ -130,6 +130,26 @@ class ResPartner(models.Model):
             self.env["family.protocol.party"].sudo().search_count(domain, limit=1)
         )
 
+    def _family_yearly_budget(self, year):
+        """The yearly budget of the association's terms in the protocols
+        running in ``year``: a figure of its own, which the portal's
+        monitoring page shows its coordinator (the terms themselves, with
+        their accounts and rates, stay the Comune's)."""
+        self.ensure_one()
+        parties = (
+            self.env["family.protocol.party"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id", "=", self.commercial_partner_id.id),
+                    ("protocol_id.confirmed", "=", True),
+                    ("protocol_id.date_start", "<=", f"{year}-12-31"),
+                    ("protocol_id.date_end", ">=", f"{year}-01-01"),
+                ]
+            )
+        )
+        return sum(parties.mapped("budget"))
+
     def _family_reimburses_documented_costs(self, company=None):
         """True when the association's active terms (a convenzione) reimburse
         documented costs: the portal then asks for the receipts."""

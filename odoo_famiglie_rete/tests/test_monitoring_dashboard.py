@@ -290,10 +290,16 @@ class TestPortalMonitoring(MonitoringCommon):
         self.assertNotIn("70.00", html)  # B's
         self.assertNotIn("220.00", html)  # the protocol's
         self.assertNotIn("100.00", html)  # the Comune's
+        # its own yearly budget, and how much of it the year's help used
+        self.assertIn("1,000.00", html)
+        self.assertIn("(5% used)", html)
+        self.assertNotIn("5,000.00", html)  # B's budget
         self._login(self.coord_b)
         html = self.url_open(f"/my/monitoraggio?year={Y}").text
         self.assertIn("70.00", html)
         self.assertNotIn("50.00", html)
+        self.assertIn("5,000.00", html)
+        self.assertIn("(1% used)", html)
 
     def test_volunteers_and_staff_get_404(self):
         for user in (self.vol_a, self.worker):

@@ -106,6 +106,8 @@ class FamilyPortalMonitoring(FamilyPortalCommon):
                     ("date", "<=", date_to),
                 ]
             ),
+            "budget": (budget := association._family_yearly_budget(year)),
+            "budget_use": budget and round(100 * (total_amount or 0.0) / budget),
             "fmt_amount": lambda value: format_amount(env, value or 0.0, currency),
             "fmt_number": lambda value: formatLang(env, value or 0.0),
         }
