@@ -5,7 +5,7 @@ from datetime import date
 from lxml import etree
 
 from odoo.exceptions import UserError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
 from .common import (
@@ -378,24 +378,7 @@ class TestSiussSinbaAccess(OpenApiMixin, JsonRpcMixin, SinbaCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.company.family_siuss_waas_token = TOKEN
-        cls.finance = new_test_user(
-            cls.env,
-            login="sinba_finance",
-            password=PASSWORD,
-            groups="odoo_famiglie_rete.group_family_finance",
-        )
-        cls.sw = new_test_user(
-            cls.env,
-            login="sinba_worker",
-            password=PASSWORD,
-            groups="odoo_famiglie_rete.group_family_social_worker",
-        )
-        cls.portal = new_test_user(
-            cls.env, login="sinba_portal", password=PASSWORD, groups="base.group_portal"
-        )
-        cls.portal.partner_id.parent_id = cls.assoc_a
-        cls.portal.family_portal_role = "coordinator"
+        cls._waas_and_outsiders("sinba")
         # the family shared with the association, every category open: the
         # association reads the minor's identity, never the SINBA data
         new_share(

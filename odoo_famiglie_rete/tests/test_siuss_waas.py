@@ -62,6 +62,25 @@ def openapi_service(base_url):
 class OpenApiMixin:
     """Mixed into an ``HttpCase``: check answers against INPS's document."""
 
+    @classmethod
+    def _waas_and_outsiders(cls, prefix):
+        """The Comune's e-service token, and the roles a flow never reaches:
+        ``finance``, ``sw`` (a social worker: flows are the manager's) and
+        ``portal`` (a coordinator of association A); logins ``<prefix>_finance``,
+        ``<prefix>_worker``, ``<prefix>_portal``."""
+        cls.env.company.family_siuss_waas_token = TOKEN
+        for attr, login, groups in (
+            ("finance", "finance", "odoo_famiglie_rete.group_family_finance"),
+            ("sw", "worker", "odoo_famiglie_rete.group_family_social_worker"),
+            ("portal", "portal", "base.group_portal"),
+        ):
+            user = new_test_user(
+                cls.env, login=f"{prefix}_{login}", password=PASSWORD, groups=groups
+            )
+            setattr(cls, attr, user)
+        cls.portal.partner_id.parent_id = cls.assoc_a
+        cls.portal.family_portal_role = "coordinator"
+
     def setUp(self):
         super().setUp()
         self.openapi = openapi_service(self.base_url())
@@ -80,24 +99,7 @@ class TestSiussWaas(OpenApiMixin, JsonRpcMixin, SiussCommon, HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env.company.family_siuss_waas_token = TOKEN
-        cls.finance = new_test_user(
-            cls.env,
-            login="siuss_finance",
-            password=PASSWORD,
-            groups="odoo_famiglie_rete.group_family_finance",
-        )
-        cls.sw = new_test_user(
-            cls.env,
-            login="siuss_worker",
-            password=PASSWORD,
-            groups="odoo_famiglie_rete.group_family_social_worker",
-        )
-        cls.portal = new_test_user(
-            cls.env, login="siuss_portal", password=PASSWORD, groups="base.group_portal"
-        )
-        cls.portal.partner_id.parent_id = cls.assoc_a
-        cls.portal.family_portal_role = "coordinator"
+        cls._waas_and_outsiders("siuss")
 
     def _get(self, path, token=TOKEN):
         headers = {"Authorization": f"Bearer {token}"} if token else {}

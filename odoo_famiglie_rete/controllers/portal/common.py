@@ -442,6 +442,18 @@ class FamilyPortalCommon(CustomerPortal):
         vals["name"] = (post.get("name") or "").strip()[:200] or False
         return vals
 
+    def _family_download(self, case, attachment):
+        """The file of ``case``'s page, found as the user, served as a
+        download and logged; 404 when there is none."""
+        if not attachment:
+            raise request.not_found()
+        self._family_log(case, model="ir.attachment")
+        return (
+            request.env["ir.binary"]
+            ._get_stream_from(attachment)
+            .get_response(as_attachment=True)
+        )
+
     def _family_read_upload(self, upload, required=False):
         """(content, file name, error) of an uploaded file: a PDF or an image,
         not too large (``family.document.file.mixin``); nothing is written."""

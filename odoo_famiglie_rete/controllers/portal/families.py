@@ -388,14 +388,7 @@ class FamilyPortalFamilies(FamilyPortalCommon):
         if not flags["share_documents"]:
             raise request.not_found()
         attachment = self._family_documents(case, attachment_id=attachment_id)
-        if not attachment:
-            raise request.not_found()
-        self._family_log(case, model="ir.attachment")
-        return (
-            request.env["ir.binary"]
-            ._get_stream_from(attachment)
-            .get_response(as_attachment=True)
-        )
+        return self._family_download(case, attachment)
 
     @http.route(
         "/my/famiglie/<int:case_id>/messaggi/allegati/<int:attachment_id>",
@@ -412,14 +405,7 @@ class FamilyPortalFamilies(FamilyPortalCommon):
         attachment = self._family_message_attachments(case).filtered(
             lambda a: a.id == attachment_id
         )
-        if not attachment:
-            raise request.not_found()
-        self._family_log(case, model="ir.attachment")
-        return (
-            request.env["ir.binary"]
-            ._get_stream_from(attachment)
-            .get_response(as_attachment=True)
-        )
+        return self._family_download(case, attachment)
 
     # ------------------------------------------------------------------
     # Volunteers (coordinator)

@@ -382,14 +382,7 @@ class FamilyPortalInterventions(FamilyPortalCommon):
         attachment = self._family_intervention_files(intervention).filtered(
             lambda f: f.id == attachment_id
         )
-        if not attachment:
-            raise request.not_found()
-        self._family_log(case, model="ir.attachment")
-        return (
-            request.env["ir.binary"]
-            ._get_stream_from(attachment)
-            .get_response(as_attachment=True)
-        )
+        return self._family_download(case, attachment)
 
     @http.route(
         "/my/famiglie/<int:case_id>/interventi/nuovo",
