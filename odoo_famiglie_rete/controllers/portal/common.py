@@ -255,6 +255,12 @@ class FamilyPortalCommon(CustomerPortal):
         )
         return {flag: any(shares.mapped(flag)) for flag in SHARE_CATEGORIES}, shares
 
+    def _family_require_documents(self, case):
+        """404 unless the user's active share of ``case`` opens its documents."""
+        flags, _shares = self._family_share_flags(case)
+        if not flags["share_documents"]:
+            raise request.not_found()
+
     def _family_log(self, case, model="family.case"):
         request.env[LOG]._log(case, "portal", model=model)
 

@@ -317,9 +317,7 @@ class FamilyPortalFamilies(FamilyPortalCommon):
         if not error and post.get("file"):
             # a file goes with the message only where the share opens the
             # documents (other associations read it where theirs does)
-            flags, _shares = self._family_share_flags(case)
-            if not flags["share_documents"]:
-                raise request.not_found()
+            self._family_require_documents(case)
             raw, name, error = self._family_read_upload(post.get("file"))
         if error:
             return self._family_page_with_errors(
@@ -358,9 +356,7 @@ class FamilyPortalFamilies(FamilyPortalCommon):
         where their share opens the documents. The file is checked (a PDF or
         an image, not too large) before anything is written."""
         case = self._family_get_case(case_id)
-        flags, _shares = self._family_share_flags(case)
-        if not flags["share_documents"]:
-            raise request.not_found()
+        self._family_require_documents(case)
         self._family_log(case, model="ir.attachment")
         description = (post.get("description") or "").strip()[:200]
         raw, name, error = self._family_read_upload(post.get("file"), required=True)
@@ -384,9 +380,7 @@ class FamilyPortalFamilies(FamilyPortalCommon):
     )
     def portal_family_document(self, case_id, attachment_id, **kw):
         case = self._family_get_case(case_id)
-        flags, _shares = self._family_share_flags(case)
-        if not flags["share_documents"]:
-            raise request.not_found()
+        self._family_require_documents(case)
         attachment = self._family_documents(case, attachment_id=attachment_id)
         return self._family_download(case, attachment)
 

@@ -340,9 +340,7 @@ class FamilyPortalInterventions(FamilyPortalCommon):
         the social service reads it with the intervention."""
         case = self._family_get_case(case_id)
         intervention = self._family_get_own_intervention(case, intervention_id)
-        flags, _shares = self._family_share_flags(case)
-        if not flags["share_documents"]:
-            raise request.not_found()
+        self._family_require_documents(case)
         self._family_log(case, model="ir.attachment")
         description = (post.get("description") or "").strip()[:200]
         raw, name, error = self._family_read_upload(post.get("file"), required=True)
@@ -376,9 +374,7 @@ class FamilyPortalInterventions(FamilyPortalCommon):
     ):
         case = self._family_get_case(case_id)
         intervention = self._family_get_own_intervention(case, intervention_id)
-        flags, _shares = self._family_share_flags(case)
-        if not flags["share_documents"]:
-            raise request.not_found()
+        self._family_require_documents(case)
         attachment = self._family_intervention_files(intervention).filtered(
             lambda f: f.id == attachment_id
         )
