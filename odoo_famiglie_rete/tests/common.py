@@ -496,6 +496,18 @@ class CompensationCommon(PlanCommon, AccountTestInvoicingCommon):
         )
 
     @classmethod
+    def _under_convenzione(cls, party):
+        """``party``'s terms become a convenzione (art. 56 CTS): only its
+        documented costs are reimbursed."""
+        party.write(
+            {
+                "instrument": "convenzione",
+                "compensation_mode": "reimbursement",
+                "instrument_reference": "Delibera G.C. n. 187",
+            }
+        )
+
+    @classmethod
     def _done(cls, provider, start, type_=None, **vals):
         """A done intervention: what a statement pays."""
         return cls._intervention(provider, start, type_=type_, state="done", **vals)

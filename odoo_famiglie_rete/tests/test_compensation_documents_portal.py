@@ -20,15 +20,7 @@ class TestCompensationDocumentsPortal(PortalCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["family.protocol.party"].search(
-            [("partner_id", "=", cls.assoc_a.id)]
-        ).write(
-            {
-                "instrument": "convenzione",
-                "compensation_mode": "reimbursement",
-                "instrument_reference": "Delibera G.C. n. 187",
-            }
-        )
+        cls._under_convenzione(cls.party_a)
         cls.int_a.write({"state": "done", "quantity": 1, "unit_value": 12.5})
         cls.finance = new_test_user(
             cls.env, login="fin_docs", password="fin_docs", groups=FINANCE
@@ -230,15 +222,7 @@ class TestVolunteerExpensesPortal(PortalCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.env["family.protocol.party"].search(
-            [("partner_id", "=", cls.assoc_a.id)]
-        ).write(
-            {
-                "instrument": "convenzione",
-                "compensation_mode": "reimbursement",
-                "instrument_reference": "Delibera G.C. n. 187",
-            }
-        )
+        cls._under_convenzione(cls.party_a)
 
     def _post(self, content, amount="23,40", number="C-77", filename="benzina.pdf"):
         token = CSRF.search(self.url_open("/my/spese").text).group(1)

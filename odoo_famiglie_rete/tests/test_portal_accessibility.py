@@ -84,9 +84,7 @@ class TestPortalAccessibility(PortalCommon):
         # a convenzione: the intervention asks for its receipts, and the
         # coordinator passes on the volunteers' expenses (/my/spese), one
         # already uploaded
-        cls.party_a.write(
-            {"instrument": "convenzione", "compensation_mode": "reimbursement"}
-        )
+        cls._under_convenzione(cls.party_a)
         cls.env["family.compensation.document"].create(
             {
                 "partner_id": cls.assoc_a.id,
