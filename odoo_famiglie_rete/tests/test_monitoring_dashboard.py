@@ -8,6 +8,7 @@ from openpyxl import load_workbook
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import mute_logger
 from odoo.tools.pdf import PdfFileReader
 
 from ..models.family_monitoring_report import suppress_rows
@@ -431,6 +432,35 @@ class TestMonitoringReport(MonitoringCommon):
         for user in (self.worker, self.finance):
             with self.assertRaisesRegex(AccessError, "family.monitoring.report"):
                 report.with_user(user).read(["data"])
+
+    @mute_logger("odoo.http", "odoo.addons.base.models.ir_rule")
+    def test_no_other_role_downloads_it_over_http(self):
+        """The workbook through /web/content, the PDF through /report: the
+        manager's only, whatever the channel."""
+        report = self._report(1)
+        attachment = self.env["ir.attachment"].search(
+            [
+                ("res_model", "=", "family.monitoring.report"),
+                ("res_id", "=", report.id),
+                ("res_field", "=", "xlsx_file"),
+            ]
+        )
+        self.assertTrue(attachment)
+        urls = (
+            f"/web/content/family.monitoring.report/{report.id}/xlsx_file",
+            f"/web/content/{attachment.id}",
+            f"/report/pdf/odoo_famiglie_rete.report_family_monitoring/{report.id}",
+            f"/report/html/odoo_famiglie_rete.report_family_monitoring/{report.id}",
+        )
+        self.authenticate("manager", "manager")
+        self.assertEqual(self.url_open(urls[0]).status_code, 200)
+        for login in ("worker", "finance", "coord_alfa"):
+            self.authenticate(login, login)
+            for url in urls:
+                with self.subTest(login=login, url=url):
+                    response = self.url_open(url)
+                    self.assertNotEqual(response.status_code, 200)
+                    self.assertNotIn(b"PK\x03\x04", response.content[:4])
 
     def test_another_comune_reads_no_report(self):
         report = self._report(1)
