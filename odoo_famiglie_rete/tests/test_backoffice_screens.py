@@ -150,6 +150,21 @@ class TestBackofficeScreens(PortalCommon):
                     limit=80,
                     context=context,
                 )
+                # the kanban's progress bars: their counts by the bar's field
+                progressbar = arch.find("progressbar")
+                if progressbar is not None:
+                    self.rpc(
+                        model,
+                        "read_progress_bar",
+                        domain=domain,
+                        group_by=group_by,
+                        progress_bar={
+                            "field": progressbar.get("field"),
+                            "colors": json.loads(progressbar.get("colors") or "{}"),
+                            "help": progressbar.get("help") or "",
+                        },
+                        context=context,
+                    )
             result = self.rpc(
                 model,
                 "web_search_read",
