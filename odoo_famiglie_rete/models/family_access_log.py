@@ -12,7 +12,7 @@ from odoo.tools import SQL
 FORM_METHODS = ("web_read", "web_save")
 RPC_READ_METHODS = ("read", "search_read")
 LIST_METHODS = ("web_search_read",)
-GROUP_METHODS = ("read_group", "web_read_group")
+GROUP_METHODS = ("read_group", "web_read_group", "read_progress_bar")
 SEARCH_METHODS = ("name_search",)
 
 # The channel of each method the web client calls (/web/dataset/call_kw).
@@ -218,9 +218,10 @@ class FamilyAccessLog(models.Model):
 
     @api.model
     def _is_logged_user(self, user):
+        # from the groups (cached), not the user's row
         if user._is_public():
             return False
-        if user.share:
+        if not user._is_internal():
             return True
         return user.has_group(
             "odoo_famiglie_rete.group_family_finance"

@@ -111,6 +111,20 @@ class TestAccessLogChannels(PortalCommon):
         self.assertEqual(sum(group["state_count"] for group in result), 1)
         self.assertEntries(self.finance, "group", self.case_b, "family.intervention")
 
+    def test_kanban_progress_bar(self):
+        """The kanban's progress bars are counts by group: logged as a grouped
+        view, as read_group is."""
+        self._login(self.finance)
+        result = self.rpc(
+            "family.intervention",
+            "read_progress_bar",
+            domain=[("case_id", "=", self.case_b.id)],
+            group_by="state",
+            progress_bar={"field": "compensable", "colors": {}},
+        )
+        self.assertTrue(result)
+        self.assertEntries(self.finance, "group", self.case_b, "family.intervention")
+
     def test_name_search(self):
         self.authenticate("coord_alfa", "coord_alfa")
         results = self.rpc("family.case", "name_search", name="")
