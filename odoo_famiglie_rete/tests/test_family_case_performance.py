@@ -183,6 +183,8 @@ class TestFamilyCasePerformance(NetworkCommon):
     def test_indexes(self):
         """The lists sort and filter on indexed columns."""
         self.assertTrue(index_exists(self.cr, "family_case_list_order_index"))
+        # the kanban's counts by stage and risk level, from the index alone
+        self.assertTrue(index_exists(self.cr, "family_case_kanban_count_index"))
         for model, fname in (
             ("family.case", "stage_id"),
             ("family.case", "user_id"),
