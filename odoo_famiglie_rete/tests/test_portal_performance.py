@@ -1,0 +1,53 @@
+from datetime import timedelta
+
+from odoo.tests import tagged
+
+from .common import PortalCommon, new_share
+
+
+@tagged("post_install", "-at_install")
+class TestPortalPerformance(PortalCommon):
+    """The portal's pages cost the same number of queries however many
+    families the association follows and however many interventions the
+    family has: the pages stay flat as the Comune grows (``make bench``
+    times them at 10,000 to 300,000 cases)."""
+
+    def _queries(self, url):
+        """The queries of one request of ``url`` by the logged-in user, warm."""
+        self.assertEqual(self.url_open(url).status_code, 200, url)
+        before = self.cr.sql_log_count
+        self.assertEqual(self.url_open(url).status_code, 200, url)
+        return self.cr.sql_log_count - before
+
+    def _grow(self, families, interventions):
+        """``families`` more families shared with association A, each with
+        ``interventions`` of A's and of the Comune's; as many more in the
+        family the page opens."""
+        cases = self.Case.create(
+            [
+                {"name": f"Famiglia Crescita {n}", "user_id": self.worker.id}
+                for n in range(families)
+            ]
+        )
+        for case in cases:
+            new_share(self.env, case, self.assoc_a, volunteer_user_ids=self.vol_a.ids)
+        for case in cases | self.case_a:
+            for n in range(interventions):
+                provider = (self.assoc_a, self.comune)[n % 2]
+                self._intervention(
+                    provider, self.today - timedelta(days=n), case=case
+                )
+
+    def test_pages_do_not_grow(self):
+        pages = [
+            f"/my/famiglie/{self.case_a.id}",
+            "/my/famiglie",
+            "/my",
+        ]
+        for login in ("coord_alfa", "vol_alfa"):
+            self.authenticate(login, login)
+            before = {url: self._queries(url) for url in pages}
+            with self.subTest(login=login):
+                self._grow(families=6, interventions=8)
+                after = {url: self._queries(url) for url in pages}
+                self.assertEqual(after, before)
