@@ -524,9 +524,7 @@ def build_ops(db, info, clients, url):  # noqa: C901 - one block per page
         group_by = views.attr("kanban", "default_group_by")
         progress = views.progressbar("kanban")
 
-        def case_kanban(
-            u, c=client, s=kanban_spec, o=korder, g=group_by, p=progress
-        ):
+        def case_kanban(u, c=client, s=kanban_spec, o=korder, g=group_by, p=progress):
             if not g:
                 c.call(
                     u,

@@ -34,9 +34,7 @@ class TestPortalPerformance(PortalCommon):
         for case in cases | self.case_a:
             for n in range(interventions):
                 provider = (self.assoc_a, self.comune)[n % 2]
-                self._intervention(
-                    provider, self.today - timedelta(days=n), case=case
-                )
+                self._intervention(provider, self.today - timedelta(days=n), case=case)
 
     def test_pages_do_not_grow(self):
         pages = [
