@@ -1,6 +1,6 @@
 from odoo import api, models, tools
 from odoo.osv import expression
-from odoo.tools import config
+from odoo.tools import SQL, config
 
 
 class IrRule(models.Model):
@@ -89,8 +89,15 @@ class IrRule(models.Model):
         method = FAMILY_DOMAINS.get(model_name)
         if not method:
             return domain
+        if model_name == "res.partner" and self.env.context.get(PARTNER_SQL):
+            # _apply_ir_rules of res.partner and res.users add it as SQL
+            # (_family_partner_sql)
+            return domain
         extra = getattr(self, method)()
         return expression.AND([domain, extra]) if domain else extra
+
+    def _compute_domain_keys(self):
+        return [*super()._compute_domain_keys(), PARTNER_SQL]
 
     def _family_follow_domain(self, model_name):
         """The read domain of an addon model for the user, or None.
@@ -112,6 +119,40 @@ class IrRule(models.Model):
             return not_family
         return expression.OR([not_family, [("family_member_ids", "any", members)]])
 
+    def _family_partner_sql(self, partner_id, is_family_person):
+        """``_family_domain_res_partner`` as an SQL condition on the contact
+        whose id and ``is_family_person`` are the SQL expressions given, for
+        ``_apply_ir_rules`` of ``res.partner`` and of ``res.users`` (which
+        inherits the contact's rules).
+
+        The domain's ``family_member_ids any [...]`` sits in an OR, where
+        PostgreSQL cannot join the members: it runs the members' sub-query as
+        a sub-plan, hashed while the Comune's members fit in ``work_mem`` and
+        else scanned again for every contact (at 300,000 cases the contacts
+        list did not answer in minutes). Here the same members, with the same
+        domain, are looked up for the row itself (a correlated ``EXISTS`` on
+        the members' ``partner_id`` index). The domain stays what
+        ``check_access`` evaluates record by record.
+        """
+        not_family = SQL("%s IS NOT TRUE", is_family_person)
+        if not self.env.user._is_internal():
+            return not_family
+        members = self._family_follow_domain("family.case.member")
+        if members is None:
+            return not_family
+        # parsed as the rule domains are (in sudo mode: the members' rules
+        # are in ``members``), active members only, as ``any`` does
+        Member = self.env["family.case.member"].sudo()
+        query = Member._where_calc(members)
+        query.add_where(
+            SQL(
+                "%s = %s",
+                SQL.identifier(query.table, "partner_id"),
+                partner_id,
+            )
+        )
+        return SQL("(%s OR EXISTS(%s))", not_family, query.select(SQL("1")))
+
     def _family_domain_calendar_event(self):
         no_review = [("family_review_id", "=", False)]
         reviews = self._family_follow_domain("family.review")
@@ -123,6 +164,10 @@ class IrRule(models.Model):
         events = self._family_domain_calendar_event()
         return [("event_id", "any", events)]
 
+
+# context key: the rules of res.partner without the addon's domain, which
+# res.partner._apply_ir_rules adds as SQL (IrRule._family_partner_sql)
+PARTNER_SQL = "family_partner_rule_sql"
 
 # model -> method of ir.rule giving the domain the addon adds to its rules
 FAMILY_DOMAINS = {

@@ -1,4 +1,7 @@
 from odoo import api, fields, models
+from odoo.tools import SQL
+
+from .ir_rule import PARTNER_SQL
 
 
 class ResPartner(models.Model):
@@ -45,6 +48,23 @@ class ResPartner(models.Model):
         groups="odoo_famiglie_rete.group_family_social_worker,"
         "odoo_famiglie_rete.group_family_finance",
     )
+
+    @api.model
+    def _apply_ir_rules(self, query, mode="read"):
+        """Odoo's rules and the addon's domain on family persons, the latter
+        as a correlated ``EXISTS`` (see ``ir.rule._family_partner_sql``)."""
+        if self.env.su:
+            return
+        Rule = self.env["ir.rule"]
+        super(ResPartner, self.with_context(**{PARTNER_SQL: True}))._apply_ir_rules(
+            query, mode
+        )
+        query.add_where(
+            Rule._family_partner_sql(
+                SQL.identifier(self._table, "id"),
+                SQL.identifier(self._table, "is_family_person"),
+            )
+        )
 
     def _compute_family_protocol_count(self):
         partner_ids = [pid for pid in self._origin.ids if pid]

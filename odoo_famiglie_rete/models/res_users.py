@@ -2,7 +2,10 @@ from collections import defaultdict
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
 from odoo.tools.translate import LazyTranslate
+
+from .ir_rule import PARTNER_SQL
 
 _lt = LazyTranslate(__name__)
 
@@ -99,6 +102,29 @@ class ResUsers(models.Model):
                 home[action_id] |= user
         for action_id, users in home.items():
             users.sudo().write({"action_id": action_id})
+
+    @api.model
+    def _apply_ir_rules(self, query, mode="read"):
+        """The rules of the user's contact (inherited) with the addon's domain
+        on family persons as a correlated ``EXISTS`` (see
+        ``ir.rule._family_partner_sql``): as a sub-query in an OR, a social
+        worker's search of users took minutes at 300,000 cases."""
+        if self.env.su:
+            return
+        Rule = self.env["ir.rule"]
+        super(ResUsers, self.with_context(**{PARTNER_SQL: True}))._apply_ir_rules(
+            query, mode
+        )
+        partner_id = SQL.identifier(self._table, "partner_id")
+        query.add_where(
+            Rule._family_partner_sql(
+                partner_id,
+                SQL(
+                    "(SELECT p.is_family_person FROM res_partner p WHERE p.id = %s)",
+                    partner_id,
+                ),
+            )
+        )
 
     def _check_can_set_family_role(self):
         """The manager sets any role; a coordinator only in their association."""
