@@ -382,7 +382,13 @@ def replica_stats(port=None):
         "FROM pg_stat_database WHERE datname = %s",
         (DB,),
     )
-    return dict(zip(("xact_commit", "xact_rollback", "tup_returned", "tup_fetched"), rows[0], strict=True))
+    return dict(
+        zip(
+            ("xact_commit", "xact_rollback", "tup_returned", "tup_fetched"),
+            rows[0],
+            strict=True,
+        )
+    )
 
 
 def stats_line(before, after):
@@ -395,13 +401,22 @@ def stats_line(before, after):
 
 
 def loadtest_run():
+    """tools/loadtest/run.py when its users pass the second factor (their
+    login posts the TOTP code of ``totp_secret``), else None: the own load."""
     path = LOADTEST_REPO / "tools" / "loadtest" / "run.py"
-    return path if path.exists() else None
+    locustfile = path.parent / "locustfile.py"
+    if path.exists() and "totp_secret" in locustfile.read_text():
+        return path
+    return None
+
+
+def primary_dsn():
+    return f"postgresql://{DB_USER}:{DB_PASSWORD}@{HOST}:{PORTS['pg_primary']}/postgres"
 
 
 def prepare_database(conf):
     """The database: the load test's prepare when there is one, else ours."""
-    dsn = f"postgresql://{DB_USER}:{DB_PASSWORD}@{HOST}:{PORTS['pg_primary']}/postgres"
+    dsn = primary_dsn()
     users = ETC / "users.json"
     runner = loadtest_run()
     if runner and not os.environ.get("FAMIGLIE_DISTRICT_OWN_DATA"):
@@ -491,7 +506,7 @@ def up_nginx():
             "NODE2_HTTP": PORTS["node2_http"],
             "NODE1_GEVENT": PORTS["node1_gevent"],
             "NODE2_GEVENT": PORTS["node2_gevent"],
-            # room for the load test's logins from one address (production: 30r/m, burst 10)
+            # room for the load's logins from one address (production: 30r/m, 10)
             "LOGIN_RATE": os.environ.get("FAMIGLIE_DISTRICT_LOGIN_RATE") or "300r/m",
             "LOGIN_BURST": os.environ.get("FAMIGLIE_DISTRICT_LOGIN_BURST") or "150",
             "HTTP_LISTEN": f"{HOST}:{PORTS['nginx_http']}",
@@ -533,7 +548,17 @@ http {{
 
 
 def start_node(name, conf, http_port):
-    spawn(name, [sys.executable, "-c", "import sys, odoo.cli; sys.exit(odoo.cli.main())", "-c", conf], LOG / f"{name}-stdout.log")
+    spawn(
+        name,
+        [
+            sys.executable,
+            "-c",
+            "import sys, odoo.cli; sys.exit(odoo.cli.main())",
+            "-c",
+            conf,
+        ],
+        LOG / f"{name}-stdout.log",
+    )
     wait_port(http_port, f"Odoo {name}")
 
 
@@ -575,7 +600,10 @@ def cmd_up(_args):
     make_certificate()
     for name in NODES:
         start_node(name, confs[name], PORTS[f"{name}_http"])
-        say(f"Odoo {name}: http {HOST}:{PORTS[f'{name}_http']}, websocket {PORTS[f'{name}_gevent']}")
+        say(
+            f"Odoo {name}: http {HOST}:{PORTS[f'{name}_http']}, "
+            f"websocket {PORTS[f'{name}_gevent']}"
+        )
     up_nginx()
     rows = replication_status()
     say(f"pg_stat_replication on the primary: {rows}")
@@ -630,7 +658,11 @@ def login(client, user, second_factor=True):
     first = post(
         client,
         "/web/login",
-        data={"login": user["login"], "password": user["password"], "csrf_token": token},
+        data={
+            "login": user["login"],
+            "password": user["password"],
+            "csrf_token": token,
+        },
         allow_redirects=False,
     )
     if not second_factor or "/web/login/totp" not in first.headers.get("Location", ""):
@@ -651,7 +683,12 @@ def call_kw(client, model, method, *args, **kwargs):
         "jsonrpc": "2.0",
         "method": "call",
         "id": 1,
-        "params": {"model": model, "method": method, "args": list(args), "kwargs": kwargs},
+        "params": {
+            "model": model,
+            "method": method,
+            "args": list(args),
+            "kwargs": kwargs,
+        },
     }
     answer = post(client, f"/web/dataset/call_kw/{model}/{method}", json=payload)
     answer.raise_for_status()
@@ -730,7 +767,9 @@ def finance_worker(user, until, reads, rng):
             reads.count("finance list", "error")
             continue
         reads.count("finance list", "ok")
-        cases = {row["case_id"] for row in answer["result"]["records"] if row["case_id"]}
+        cases = {
+            row["case_id"] for row in answer["result"]["records"] if row["case_id"]
+        }
         reads.add(user["login"], cases, "list")
         time.sleep(rng.uniform(0.2, 1.0))
 
@@ -744,11 +783,20 @@ def own_load(duration, portal_users, finance_users):
     threads = []
     rng = random.Random(14)
     for index, user in enumerate(users["portal"][:portal_users]):
-        threads.append(threading.Thread(target=portal_worker, args=(user, until, reads, random.Random(index))))
+        threads.append(
+            threading.Thread(
+                target=portal_worker, args=(user, until, reads, random.Random(index))
+            )
+        )
     finance = [u for u in users["backoffice"] if u.get("role") == "finance"]
     for index in range(finance_users):
         user = finance[index % len(finance)]
-        threads.append(threading.Thread(target=finance_worker, args=(user, until, reads, random.Random(100 + index))))
+        threads.append(
+            threading.Thread(
+                target=finance_worker,
+                args=(user, until, reads, random.Random(100 + index)),
+            )
+        )
     rng.shuffle(threads)
     for thread in threads:
         thread.start()
@@ -770,7 +818,9 @@ def logged_entries(since):
         (since,),
         dbname=DB,
     )
-    return Counter({(login, case_id, channel): n for login, case_id, channel, n in rows})
+    return Counter(
+        {(login, case_id, channel): n for login, case_id, channel, n in rows}
+    )
 
 
 def check_log_complete(reads, since):
@@ -796,7 +846,9 @@ def upstream_counts():
 
 
 def db_now():
-    return pg_query(PORTS["pg_primary"], "SELECT now() AT TIME ZONE 'UTC'", dbname=DB)[0][0]
+    return pg_query(PORTS["pg_primary"], "SELECT now() AT TIME ZONE 'UTC'", dbname=DB)[
+        0
+    ][0]
 
 
 def cmd_load(args):
@@ -806,9 +858,12 @@ def cmd_load(args):
     since = db_now()
     runner = loadtest_run() if not args.own else None
     if runner:
-        say(f"Load through the proxy with the load test ({runner}), {args.duration}s ...")
-        env = {**os.environ, "REQUESTS_CA_BUNDLE": str(CA), "FAMIGLIE_LOADTEST_USERS": str(USERS)}
-        dsn = f"postgresql://{DB_USER}:{DB_PASSWORD}@{HOST}:{PORTS['pg_primary']}/postgres"
+        say(
+            f"Load through the proxy with the load test ({runner}), "
+            f"{args.duration}s ..."
+        )
+        env = {**os.environ, "REQUESTS_CA_BUNDLE": str(CA)}
+        dsn = primary_dsn()
         result = run(
             [
                 sys.executable,
@@ -823,6 +878,8 @@ def cmd_load(args):
                 DB,
                 "--duration",
                 args.duration,
+                "--users",
+                USERS,
             ],
             env=env,
             check=False,
@@ -845,15 +902,24 @@ def cmd_load(args):
     say(f"replica in use during the load: {stats_line(before, after)}")
     say(f"pg_stat_replication on the primary: {replication_status()}")
     say(f"requests served by each node: {dict(upstream_counts())}")
-    say(f"requests Odoo served again on the primary (read-only then a write): {retries_in_logs() - retries}")
+    say(
+        "requests Odoo served again on the primary (read-only then a write): "
+        f"{retries_in_logs() - retries}"
+    )
     if after["xact_commit"] <= before["xact_commit"]:
         say("FAILED: the replica served no transaction")
         failed = True
     if reads is not None:
         total, logged, missing = check_log_complete(reads, since)
-        say(f"access log: {total} family reads by association and finance users, {logged} entries written")
+        say(
+            f"access log: {total} family reads by association and finance users, "
+            f"{logged} entries written"
+        )
         if missing:
-            say(f"FAILED: {len(missing)} reads without their entry, e.g. {list(missing.items())[:5]}")
+            say(
+                f"FAILED: {len(missing)} reads without their entry, "
+                f"e.g. {list(missing.items())[:5]}"
+            )
             failed = True
         else:
             say("ok: every family read of the load is in the access log")
@@ -870,7 +936,10 @@ class Checks:
         self.failed = []
 
     def __call__(self, name, condition, detail=""):
-        say(f"{'ok' if condition else 'FAILED'}: {name}" + (f" ({detail})" if detail else ""))
+        say(
+            f"{'ok' if condition else 'FAILED'}: {name}"
+            + (f" ({detail})" if detail else "")
+        )
         if not condition:
             self.failed.append(name)
         return condition
@@ -880,11 +949,14 @@ def check_https(check):
     import requests
 
     plain = requests.get(
-        f"http://{HOST}:{PORTS['nginx_http']}/web/login", allow_redirects=False, timeout=10
+        f"http://{HOST}:{PORTS['nginx_http']}/web/login",
+        allow_redirects=False,
+        timeout=10,
     )
     check(
         "HTTP redirects to HTTPS",
-        plain.status_code == 301 and plain.headers.get("Location", "").startswith("https://"),
+        plain.status_code == 301
+        and plain.headers.get("Location", "").startswith("https://"),
         f"{plain.status_code} {plain.headers.get('Location')}",
     )
     client = session()
@@ -900,10 +972,12 @@ def check_https(check):
         f"{node}/web/database/list", json={"jsonrpc": "2.0", "params": {}}, timeout=10
     ).json()
     check(
-        "the database manager is closed (404 at the proxy; list_db = False at the node)",
+        "the database manager is closed (404 at the proxy; list_db = False "
+        "at the node)",
         manager.status_code == 404
         and "disabled by the administrator" in direct.text
-        and listing.get("error", {}).get("data", {}).get("name") == "odoo.exceptions.AccessDenied",
+        and listing.get("error", {}).get("data", {}).get("name")
+        == "odoo.exceptions.AccessDenied",
         f"proxy {manager.status_code}",
     )
     gz = get(client, "/web/login", headers={"Accept-Encoding": "gzip"})
@@ -914,17 +988,30 @@ def check_totp(check, user):
     client = session()
     first, second = login(client, user, second_factor=False)
     asked = "/web/login/totp" in first.headers.get("Location", "")
-    check("a coordinator's password alone is not enough: asked for the second factor", asked, first.headers.get("Location"))
+    check(
+        "a coordinator's password alone is not enough: asked for the second factor",
+        asked,
+        first.headers.get("Location"),
+    )
     page = get(client, "/my/famiglie", allow_redirects=False)
     check(
         "without the second factor the portal is closed",
-        page.status_code in (302, 303) and "/web/login" in page.headers.get("Location", ""),
+        page.status_code in (302, 303)
+        and "/web/login" in page.headers.get("Location", ""),
         f"{page.status_code} {page.headers.get('Location')}",
     )
     wrong_page = get(client, "/web/login/totp")
     token = CSRF.search(wrong_page.text).group(1)
-    bad = post(client, "/web/login/totp", data={"totp_token": "000000", "csrf_token": token}, allow_redirects=False)
-    check("a wrong code is refused", bad.status_code == 200 and "/web/login/totp" in bad.url)
+    bad = post(
+        client,
+        "/web/login/totp",
+        data={"totp_token": "000000", "csrf_token": token},
+        allow_redirects=False,
+    )
+    check(
+        "a wrong code is refused",
+        bad.status_code == 200 and "/web/login/totp" in bad.url,
+    )
     client = session()
     _first, second = login(client, user)
     page = get(client, "/my/famiglie")
@@ -937,7 +1024,11 @@ def check_totp(check, user):
         "SELECT value FROM ir_config_parameter WHERE key = 'auth_totp.policy'",
         dbname=DB,
     )
-    check("the policy asks every user (internal and portal) for a second factor", internal == [("all_required",)], str(internal))
+    check(
+        "the policy asks every user (internal and portal) for a second factor",
+        internal == [("all_required",)],
+        str(internal),
+    )
 
 
 def check_sessions(check, user):
@@ -957,7 +1048,10 @@ def check_sessions(check, user):
     client = session()
     login(client, user)
     before = upstream_counts()
-    answers = [get(client, "/my/famiglie", allow_redirects=False).status_code for _ in range(10)]
+    answers = [
+        get(client, "/my/famiglie", allow_redirects=False).status_code
+        for _ in range(10)
+    ]
     served = upstream_counts() - before
     check(
         "through the proxy one session is served by both nodes, no stickiness",
@@ -983,7 +1077,8 @@ def check_access_log_on_replica(check, users):
     total, logged, missing = check_log_complete(reads, since)
     check(
         "reads by a coordinator and a finance clerk ran on the replica",
-        after["xact_commit"] > before["xact_commit"] and after["tup_returned"] > before["tup_returned"],
+        after["xact_commit"] > before["xact_commit"]
+        and after["tup_returned"] > before["tup_returned"],
         stats_line(before, after),
     )
     check(
@@ -1031,7 +1126,8 @@ def check_brute_force(check, user):
             outcomes[f"http {answer.status_code}"] += 1
     check(
         "brute force on the login is refused (Odoo's cooldown per address)",
-        outcomes["refused by Odoo's cooldown"] > 0 and outcomes["wrong password"] <= 5 * 2 * 2,  # 5 per worker, 2 workers, 2 nodes
+        outcomes["refused by Odoo's cooldown"] > 0
+        and outcomes["wrong password"] <= 5 * 2 * 2,  # 5 per worker, 2 workers, 2 nodes
         dict(outcomes),
     )
     # the right password from the same address, during the cooldown
@@ -1049,7 +1145,10 @@ def check_brute_force(check, user):
 
     def attempt(_n):
         return post(
-            session(), "/web/login", data={"login": user["login"], "password": "x"}, allow_redirects=False
+            session(),
+            "/web/login",
+            data={"login": user["login"], "password": "x"},
+            allow_redirects=False,
         ).status_code
 
     with concurrent.futures.ThreadPoolExecutor(8) as pool:
@@ -1076,7 +1175,9 @@ def main_tables():
 
 def count_rows(dbname):
     return {
-        table: pg_query(PORTS["pg_primary"], f"SELECT count(*) FROM {table}", dbname=dbname)[0][0]  # noqa: S608
+        table: pg_query(
+            PORTS["pg_primary"], f"SELECT count(*) FROM {table}", dbname=dbname
+        )[0][0]  # noqa: S608
         for table in main_tables()
     }
 
@@ -1108,34 +1209,61 @@ def check_backup_restore(check, user):
         time.sleep(1.1)
     say(f"  {outputs[-1]}")
     kept = sorted(BACKUPS.glob(f"{DB}-*.sha256"))
-    check("backup.sh keeps the newest FAMIGLIE_BACKUP_KEEP backups", len(kept) == 2, f"{len(kept)} kept")
+    check(
+        "backup.sh keeps the newest FAMIGLIE_BACKUP_KEEP backups",
+        len(kept) == 2,
+        f"{len(kept)} kept",
+    )
     source = count_rows(DB)
     base = str(kept[-1])[: -len(".sha256")]
-    if pg_query(PORTS["pg_primary"], "SELECT 1 FROM pg_database WHERE datname = %s", (RESTORED_DB,)):
+    if pg_query(
+        PORTS["pg_primary"],
+        "SELECT 1 FROM pg_database WHERE datname = %s",
+        (RESTORED_DB,),
+    ):
         raise UserError(f"{RESTORED_DB} exists already")
-    result = run([HERE / "restore.sh", base, RESTORED_DB], env=env, capture_output=True, text=True)
+    result = run(
+        [HERE / "restore.sh", base, RESTORED_DB],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     say(f"  {result.stdout.strip()}")
     restored = count_rows(RESTORED_DB)
     # the load is over and the checks before only added access-log entries
     # (logged before the backup): the main tables are equal
-    check("restored row counts equal the database's", restored == source, f"{restored} vs {source}")
+    check(
+        "restored row counts equal the database's",
+        restored == source,
+        f"{restored} vs {source}",
+    )
     rows = pg_query(
         PORTS["pg_primary"],
-        "SELECT store_fname, checksum, name FROM ir_attachment WHERE store_fname IS NOT NULL AND res_model = 'family.case'",
+        "SELECT store_fname, checksum, name FROM ir_attachment "
+        "WHERE store_fname IS NOT NULL AND res_model = 'family.case'",
         dbname=RESTORED_DB,
     )
     good = 0
     for store_fname, checksum, _name in rows:
         path = DATA / "filestore" / RESTORED_DB / store_fname
-        if path.exists() and hashlib.sha1(path.read_bytes()).hexdigest() == checksum:  # noqa: S324 - Odoo's checksum
+        # Odoo's checksum of a stored file is its SHA-1
+        if path.exists() and hashlib.sha1(path.read_bytes()).hexdigest() == checksum:
             good += 1
     check(
-        "a family's documents are readable in the restored filestore (content checksums)",
+        "a family's documents are readable in the restored filestore "
+        "(content checksums)",
         rows and good == len(rows),
         f"{good}/{len(rows)}",
     )
     # a login on the restored database, through its own Odoo
-    conf = node_conf("restored", PORTS["restored_http"], PORTS["restored_http"] + 1, 0, db=RESTORED_DB, replica=False)
+    conf = node_conf(
+        "restored",
+        PORTS["restored_http"],
+        PORTS["restored_http"] + 1,
+        0,
+        db=RESTORED_DB,
+        replica=False,
+    )
     try:
         start_node("restored", conf, PORTS["restored_http"])
         client = session(f"http://{HOST}:{PORTS['restored_http']}")
@@ -1143,7 +1271,9 @@ def check_backup_restore(check, user):
         page = get(client, "/my/famiglie")
         check(
             "a coordinator logs in (with the second factor) on the restored database",
-            second is not None and page.status_code == 200 and FAMILY_LINK.search(page.text),
+            second is not None
+            and page.status_code == 200
+            and FAMILY_LINK.search(page.text),
             f"{page.status_code}",
         )
     finally:
@@ -1207,9 +1337,15 @@ def cmd_status(_args):
     for name in ("nginx", *NODES):
         pidfile = RUN / f"{name}.pid"
         pid = int(pidfile.read_text().strip()) if pidfile.exists() else 0
-        say(f"{name}: {'running, pid ' + str(pid) if pid and pid_alive(pid) else 'stopped'}")
+        say(
+            f"{name}: "
+            + (f"running, pid {pid}" if pid and pid_alive(pid) else "stopped")
+        )
     for name in ("primary", "replica"):
-        say(f"PostgreSQL {name}: {'running' if (PG_DIR / name / 'postmaster.pid').exists() else 'stopped'}")
+        say(
+            f"PostgreSQL {name}: "
+            + ("running" if (PG_DIR / name / "postmaster.pid").exists() else "stopped")
+        )
     with contextlib.suppress(Exception):
         say(f"pg_stat_replication: {replication_status()}")
         say(f"replica pg_stat_database: {replica_stats()}")
@@ -1237,10 +1373,22 @@ def main():
         sub.add_parser(name)
     for name in ("load", "all"):
         cmd = sub.add_parser(name)
-        cmd.add_argument("--duration", type=int, default=int(os.environ.get("FAMIGLIE_DISTRICT_DURATION") or 60))
-        cmd.add_argument("--portal", type=int, default=20, help="portal users of the own load")
-        cmd.add_argument("--finance", type=int, default=4, help="finance users of the own load")
-        cmd.add_argument("--own", action="store_true", help="the own load even when tools/loadtest exists")
+        cmd.add_argument(
+            "--duration",
+            type=int,
+            default=int(os.environ.get("FAMIGLIE_DISTRICT_DURATION") or 60),
+        )
+        cmd.add_argument(
+            "--portal", type=int, default=20, help="portal users of the own load"
+        )
+        cmd.add_argument(
+            "--finance", type=int, default=4, help="finance users of the own load"
+        )
+        cmd.add_argument(
+            "--own",
+            action="store_true",
+            help="the own load even when tools/loadtest exists",
+        )
     down = sub.add_parser("down")
     down.add_argument("--keep", action="store_true", help="keep the folder (logs)")
     args = parser.parse_args()
@@ -1262,7 +1410,10 @@ def main():
         print(f"ERROR: {exc}", file=sys.stderr, flush=True)
         return 2
     except subprocess.CalledProcessError as exc:
-        print(f"ERROR: command failed ({exc.returncode}): {' '.join(map(str, exc.cmd))}", file=sys.stderr)
+        print(
+            f"ERROR: command failed ({exc.returncode}): {' '.join(map(str, exc.cmd))}",
+            file=sys.stderr,
+        )
         return 2
 
 

@@ -33,7 +33,11 @@ env.cr.commit()
 
 Users = env["res.users"].sudo()
 portal = Users.browse(
-    [uid for (_assoc, role), uid in sorted(conf["portal"].items()) if role == "coordinator"]
+    [
+        uid
+        for (_assoc, role), uid in sorted(conf["portal"].items())
+        if role == "coordinator"
+    ]
 )
 finance = conf["logins"]["finance"]
 for user in portal | finance:
@@ -52,7 +56,9 @@ users = {
     "portal": [
         {"login": u.login, "password": u.login, "role": "coordinator"} for u in portal
     ],
-    "backoffice": [{"login": finance.login, "password": finance.login, "role": "finance"}],
+    "backoffice": [
+        {"login": finance.login, "password": finance.login, "role": "finance"}
+    ],
 }
 with open(os.environ["FAMIGLIE_USERS_OUT"], "w", encoding="utf-8") as file:
     json.dump(users, file, indent=1)

@@ -39,4 +39,6 @@ for group in users.values():
 env.cr.commit()  # noqa: F821
 with open(os.environ["FAMIGLIE_USERS_OUT"], "w", encoding="utf-8") as file:
     json.dump(users, file, indent=1)
-print(f"enrol_totp: {count} users enrolled, secrets in {os.environ['FAMIGLIE_USERS_OUT']}")
+print(
+    f"enrol_totp: {count} users enrolled, secrets in {os.environ['FAMIGLIE_USERS_OUT']}"
+)

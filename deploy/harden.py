@@ -29,13 +29,9 @@ SETTINGS = {
 }
 MODULES = ("auth_totp", "auth_totp_portal", "auth_totp_mail_enforce")
 
-missing = [
-    name
-    for name in MODULES
-    if env["ir.module.module"].search([("name", "=", name), ("state", "=", "installed")])  # noqa: F821
-    .mapped("name")
-    != [name]
-]
+Module = env["ir.module.module"]  # noqa: F821
+installed = Module.search([("name", "in", MODULES), ("state", "=", "installed")])
+missing = sorted(set(MODULES) - set(installed.mapped("name")))
 if missing:
     print(f"harden: install {', '.join(missing)} first", file=sys.stderr)
     sys.exit(2)
