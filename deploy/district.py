@@ -961,9 +961,14 @@ def check_https(check):
     )
     client = session()
     page = get(client, "/web/login")
+    cookie = page.headers.get("Set-Cookie", "")
     check(
-        "HTTPS with the proxy's certificate, HSTS",
-        page.status_code == 200 and "Strict-Transport-Security" in page.headers,
+        "HTTPS with the proxy's certificate, HSTS, the session cookie Secure",
+        page.status_code == 200
+        and "Strict-Transport-Security" in page.headers
+        and "session_id=" in cookie
+        and "; Secure" in cookie,
+        cookie.split(";")[0][:20] + "...",
     )
     manager = get(client, "/web/database/manager")
     node = f"http://{HOST}:{PORTS['node1_http']}"
