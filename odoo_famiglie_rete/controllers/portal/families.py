@@ -171,9 +171,8 @@ class FamilyPortalFamilies(FamilyPortalCommon):
         auth="user",
         website=True,
         methods=["GET"],
-        # served on the replica (db_replica_host); the access log is written
-        # on the primary (family.access.log._family_write_log); marking the
-        # messages read makes Odoo serve the page again on the primary
+        # served on the replica (db_replica_host); the access log and the
+        # messages marked read are written on the primary (primary_cursor)
         readonly=True,
     )
     def portal_my_family(self, case_id, **kw):
