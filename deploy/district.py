@@ -1285,6 +1285,58 @@ def check_backup_restore(check, user):
         stop_pid("restored")
 
 
+def entries_of(login_name, case_id):
+    return pg_query(
+        PORTS["pg_primary"],
+        "SELECT count(*) FROM family_access_log l JOIN res_users u ON u.id = l.user_id"
+        " WHERE u.login = %s AND l.case_id = %s",
+        (login_name, int(case_id)),
+        dbname=DB,
+    )[0][0]
+
+
+def check_primary_down(check, user):
+    """The primary stops while the replica still answers: a family page
+    (read on the replica) must fail, since its access-log entry cannot be
+    written; once the primary is back, the same page is served and logged."""
+    client = session()
+    login(client, user)
+    case_id = FAMILY_LINK.findall(get(client, "/my/famiglie").text)[0]
+    reference = pg_query(
+        PORTS["pg_primary"],
+        "SELECT reference FROM family_case WHERE id = %s",
+        (int(case_id),),
+        dbname=DB,
+    )[0][0]
+    before = entries_of(user["login"], case_id)
+    pg_ctl("primary", "stop")
+    try:
+        down = get(client, f"/my/famiglie/{case_id}")
+        replica_up = pg_query(PORTS["pg_replica"], "SELECT pg_is_in_recovery()")
+    finally:
+        pg_ctl("primary", "start")
+    check(
+        "with the primary down (the replica up), a family page is refused, "
+        "not served unlogged",
+        replica_up == [(True,)]
+        and down.status_code >= 500
+        and reference not in down.text
+        and entries_of(user["login"], case_id) == before,
+        f"HTTP {down.status_code}",
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline and not replication_status():
+        time.sleep(1)
+    again = get(client, f"/my/famiglie/{case_id}")
+    check(
+        "the primary back, the page is served and logged",
+        again.status_code == 200
+        and reference in again.text
+        and entries_of(user["login"], case_id) == before + 1,
+        f"HTTP {again.status_code}",
+    )
+
+
 def cmd_check(_args):
     users = load_users()
     coordinator = users["portal"][0]
@@ -1294,6 +1346,7 @@ def cmd_check(_args):
     check_sessions(check, coordinator)
     check_access_log_on_replica(check, users)
     check_backup_restore(check, users["portal"][2])
+    check_primary_down(check, users["portal"][6])
     # last: it puts the test's address on cooldown for a minute
     check_brute_force(check, users["portal"][3])
     if check.failed:
