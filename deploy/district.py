@@ -1135,15 +1135,9 @@ def check_brute_force(check, user):
         and outcomes["wrong password"] <= 5 * 2 * 2,  # 5 per worker, 2 workers, 2 nodes
         dict(outcomes),
     )
-    # the right password from the same address, during the cooldown
-    client = session()
-    first, _second = login(client, user, second_factor=False)
-    check(
-        "during the cooldown even the right password is refused",
-        "/web/login/totp" not in first.headers.get("Location", "")
-        and any(text in first.text for text in COOLDOWN_TEXTS),
-        f"{first.status_code}",
-    )
+    # Odoo counts the failures in each worker process: a worker that saw
+    # fewer than base.login_cooldown_after of them still accepts the right
+    # password, so only nginx's limit below holds for the whole set
     # nginx in front: beyond the burst, POSTs to the login get 429 before
     # reaching Odoo
     import concurrent.futures
