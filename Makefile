@@ -1,7 +1,7 @@
 # Rete Famiglie: the README's commands.
 PYTHON ?= python3
 
-.PHONY: run test test-odoo lint setup pot bench help
+.PHONY: run test test-odoo lint setup pot bench district help
 
 # make bench SIZE=small|medium|design|large (or a number of cases, or several
 # comma-separated for the scaling table); BENCH_ARGS="--fresh --reps 30"
@@ -15,6 +15,7 @@ help:
 	@echo "make lint  - run pre-commit (ruff, pylint-odoo, oca-checks-odoo-module, XML/CSV checks)"
 	@echo "make setup - only find or install Odoo 18.0 and the Python requirements"
 	@echo "make bench - grow famiglie_bench_<SIZE> (small|medium|design|large) and time the pages"
+	@echo "make district - bring up the district deployment (deploy/), load it through the proxy, check it, take it down"
 	@echo "make pot   - regenerate odoo_famiglie_rete/i18n/odoo_famiglie_rete.pot with Odoo's exporter"
 
 run:
@@ -34,6 +35,9 @@ bench:
 
 pot:
 	@$(PYTHON) tools/famiglie.py pot
+
+district:
+	@$(PYTHON) deploy/district.py all
 
 lint:
 	@$(PYTHON) tools/lint.py

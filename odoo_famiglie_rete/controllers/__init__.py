@@ -1,5 +1,4 @@
 from . import portal
-from . import main
 from . import calendar_meeting
 from . import siuss_waas
 from . import transparency

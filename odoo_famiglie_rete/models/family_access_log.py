@@ -1,3 +1,4 @@
+import contextlib
 import threading
 from urllib.parse import urlsplit
 
@@ -23,14 +24,30 @@ WEB_CHANNELS.update(dict.fromkeys(GROUP_METHODS, "group"))
 WEB_CHANNELS.update(dict.fromkeys(SEARCH_METHODS, "search"))
 
 
-def logs_access(method):
-    """Serve the web client's call with a read/write cursor.
+@contextlib.contextmanager
+def primary_cursor(env):
+    """A read/write cursor on the primary database, committed when it closes.
 
-    The method is read-only in Odoo, which may then serve it from a read-only
-    (replica) cursor; here it writes the access log.
+    Used to write the access log while the request reads on a read-only
+    cursor (the replica of ``db_replica_host``): the entry is committed on the
+    primary before the data read leaves the server. When the primary cannot
+    be reached the cursor fails, and so does the read: a family's data is
+    never served unlogged.
+
+    In test mode Odoo simulates a read-only cursor with a savepoint of the one
+    test transaction and ``SET TRANSACTION READ ONLY``, and refuses to open a
+    read/write test cursor above it while it holds that savepoint. The
+    read-only cursor has written nothing, so its savepoint is rolled back
+    first: its next query opens a new one, read-only again, that sees the
+    entries committed here, as a new transaction on the replica would.
     """
-    method._readonly = False
-    return method
+    registry = env.registry
+    savepoint = getattr(env.cr, "_savepoint", None)
+    if registry.in_test_mode() and savepoint:
+        savepoint.close(rollback=True)
+        env.cr._savepoint = None
+    with registry.cursor(readonly=False) as cr:
+        yield cr
 
 
 CHANNELS = [
@@ -146,8 +163,37 @@ class FamilyAccessLog(models.Model):
             model or "family.case",
             case_filter,
         )
-        self.env.flush_query(query)
-        self.env.cr.execute(query)
+        self._family_write_log(query, (user.id, channel, model, case_filter))
+
+    @api.model
+    def _family_write_log(self, query, key):
+        """Run the ``INSERT`` of the log on the primary database.
+
+        On a read/write cursor it runs in the request's own transaction. On a
+        read-only cursor (Odoo 18 serves the read-only calls and routes, the
+        web client's reads and the portal's pages among them, on the replica
+        when ``db_replica_host`` is set) it runs in a transaction of its own
+        on the primary, committed before the read goes on (``primary_cursor``).
+
+        When a read-only request then writes something else, Odoo rolls it back
+        and serves it again on the primary: the entries already committed by
+        the first attempt (``key``: user, channel, model, cases) are not
+        written twice.
+        """
+        key = repr(key)
+        committed = getattr(request, "_family_access_logged", None) if request else None
+        if not self.env.cr.readonly:
+            if committed and key in committed:
+                return
+            self.env.flush_query(query)
+            self.env.cr.execute(query)
+            return
+        with primary_cursor(self.env) as cr:
+            cr.execute(query)
+        if request:
+            if committed is None:
+                committed = request._family_access_logged = set()
+            committed.add(key)
 
     @api.model
     def _call_channel(self, model, methods, server=None, external="rpc"):

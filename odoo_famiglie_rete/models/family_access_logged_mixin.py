@@ -1,7 +1,7 @@
 from odoo import api, models
 from odoo.tools import SQL
 
-from .family_access_log import GROUP_METHODS, SEARCH_METHODS, logs_access
+from .family_access_log import GROUP_METHODS, SEARCH_METHODS
 
 
 class FamilyAccessLoggedMixin(models.AbstractModel):
@@ -44,7 +44,6 @@ class FamilyAccessLoggedMixin(models.AbstractModel):
         """An SQL query of the ids of the cases of the records of ``query``."""
         return query.select(SQL.identifier(self._table, self._family_case_field))
 
-    @logs_access
     def web_read(self, specification):
         if not self.env.context.get("family_access_listing"):
             self.env["family.access.log"]._log_form(
@@ -53,7 +52,6 @@ class FamilyAccessLoggedMixin(models.AbstractModel):
         return super().web_read(specification)
 
     @api.model
-    @logs_access
     def web_search_read(
         self, domain, specification, offset=0, limit=None, order=None, count_limit=None
     ):
@@ -68,12 +66,10 @@ class FamilyAccessLoggedMixin(models.AbstractModel):
             count_limit=count_limit,
         )
 
-    @logs_access
     def read(self, fields=None, load="_classic_read"):
         return super().read(fields, load=load)
 
     @api.model
-    @logs_access
     def search_read(
         self, domain=None, fields=None, offset=0, limit=None, order=None, **kw
     ):
@@ -84,7 +80,6 @@ class FamilyAccessLoggedMixin(models.AbstractModel):
         return super()._read_format(fnames, load=load)
 
     @api.model
-    @logs_access
     def web_read_group(
         self, domain, fields, groupby, limit=None, offset=0, orderby=False, lazy=True
     ):
@@ -99,7 +94,6 @@ class FamilyAccessLoggedMixin(models.AbstractModel):
         )
 
     @api.model
-    @logs_access
     def read_group(
         self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True
     ):
@@ -148,7 +142,6 @@ class FamilyAccessLoggedMixin(models.AbstractModel):
         return self._family_cases_sql(self._search(domain or []))
 
     @api.model
-    @logs_access
     def name_search(self, name="", args=None, operator="ilike", limit=100):
         results = super().name_search(
             name=name, args=args, operator=operator, limit=limit

@@ -27,6 +27,8 @@ from . import test_privacy_case
 from . import test_privacy_household
 from . import test_privacy_attachments
 from . import test_access_log_channels
+from . import test_access_log_replica
+from . import test_backup_restore
 from . import test_privacy_writes
 from . import test_closed_case
 from . import test_privacy_partner

@@ -9,6 +9,7 @@ from odoo.osv import expression
 
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
+from ...models.family_access_log import primary_cursor
 from ...models.family_document_file_mixin import DOCUMENT_MAX_BYTES, DOCUMENT_MIMETYPES
 from ...models.family_plan_goal import GOAL_STATES, format_number, parse_number
 from .common import FamilyPortalCommon
@@ -47,6 +48,7 @@ class FamilyPortalFamilies(FamilyPortalCommon):
         auth="user",
         website=True,
         methods=["GET"],
+        readonly=True,
     )
     def portal_my_families(self, page=1, search=None, filterby=None, **kw):
         if not request.env.user.share:
@@ -169,6 +171,9 @@ class FamilyPortalFamilies(FamilyPortalCommon):
         auth="user",
         website=True,
         methods=["GET"],
+        # served on the replica (db_replica_host); the access log and the
+        # messages marked read are written on the primary (primary_cursor)
+        readonly=True,
     )
     def portal_my_family(self, case_id, **kw):
         case = self._family_get_case(case_id)
@@ -184,7 +189,12 @@ class FamilyPortalFamilies(FamilyPortalCommon):
             ]
         )
         values["unread_message_ids"] = unread.ids
-        unread.set_message_done()
+        if unread and request.env.cr.readonly:
+            # served on the replica: marked read on the primary
+            with primary_cursor(request.env) as cr:
+                unread.with_env(unread.env(cr=cr)).set_message_done()
+        else:
+            unread.set_message_done()
         if kw.get("saved"):
             values["saved"] = True
         return request.render("odoo_famiglie_rete.portal_my_family", values)
