@@ -118,12 +118,6 @@ class FamilyAccessLoggedMixin(models.AbstractModel):
         return groups
 
     @api.model
-    @logs_access
-    def read_progress_bar(self, domain, group_by, progress_bar):
-        # the kanban's progress bars: counts by group (read_group logs them)
-        return super().read_progress_bar(domain, group_by, progress_bar)
-
-    @api.model
     def _family_group_cases(self, domain, groupby, groups, lazy):
         """The cases to log for the ``groups`` of a read_group (see above)."""
         groupby = [groupby] if isinstance(groupby, str) else list(groupby or [])
