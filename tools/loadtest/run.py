@@ -543,13 +543,14 @@ class Job:
         """(pid, query) of the job's backend once its transaction has written."""
         with conn.cursor() as cr:
             cr.execute(
-                """SELECT pid, left(query, 80) FROM pg_stat_activity
+                """SELECT pid, left(regexp_replace(query, '\s+', ' ', 'g'), 60)
+                     FROM pg_stat_activity
                     WHERE application_name = %s AND backend_xid IS NOT NULL""",
                 (self.app,),
             )
             return cr.fetchone()
 
-    def kill_halfway(self, conn, db, after_commits=0, timeout=300):
+    def kill_halfway(self, conn, after_commits=0, timeout=300):
         """SIGKILL the job once its open transaction has written rows (and,
         for the retention job, after ``after_commits`` committed batches):
         work done, nothing committed of the current transaction."""
@@ -715,24 +716,21 @@ class Faults:
 
     def __call__(self, t0):
         d = self.duration
-        conn = connect(self.db)
-        try:
-            self.wait_until(t0, 0.25 * d)
-            self.kill_worker()
-            self.wait_until(t0, 0.35 * d)
-            self.statement_halfway(conn)
-            self.wait_until(t0, 0.45 * d)
-            self.retention_halfway(conn)
-        finally:
-            conn.close()
-        self.wait_until(t0, 0.55 * d)
-        self.restart_postgres()
-        time.sleep(10)
-        conn = connect(self.db)
-        try:
-            self.complete_jobs(conn)
-        finally:
-            conn.close()
+        for offset, fault in (
+            (0.25, self.kill_worker),
+            (0.35, self.statement_halfway),
+            (0.45, self.retention_halfway),
+            (0.55, self.restart_postgres),
+            (0.55, self.complete_jobs),
+        ):
+            self.wait_until(t0, offset * d)
+            try:
+                fault()
+            except Exception as exc:  # noqa: BLE001 - reported as a failed check
+                log(f"fault {fault.__name__} failed: {exc!r}")
+                self.facts.setdefault("fault_errors", []).append(
+                    f"{fault.__name__}: {exc!r}"
+                )
         return self.timeline
 
     def kill_worker(self):
@@ -757,7 +755,11 @@ class Faults:
         self.facts["worker"] = {"pid": pid, "replaced_after_s": replaced}
         self.mark("worker killed", t, t + 1.0, pid=pid, replaced_after_s=replaced)
 
-    def statement_halfway(self, conn):
+    def statement_halfway(self):
+        with contextlib.closing(connect(self.db)) as conn:
+            self._statement_halfway(conn)
+
+    def _statement_halfway(self, conn):
         sid = self.users["statement_id"]
         finance = next(u["login"] for u in self.users["backoffice"] if u["role"] == "finance")
         job = Job("statement", self.db, self.data_dir,
@@ -776,7 +778,11 @@ class Faults:
         self.facts["statement_kill"] = result
         self.mark("statement builder killed", t, time.time(), **result)
 
-    def retention_halfway(self, conn):
+    def retention_halfway(self):
+        with contextlib.closing(connect(self.db)) as conn:
+            self._retention_halfway(conn)
+
+    def _retention_halfway(self, conn):
         with conn.cursor() as cr:
             due = due_cases(cr)
             cr.execute(
@@ -803,7 +809,9 @@ class Faults:
         self.facts["postgres"] = {"stop_s": stopped - t, "down_s": end - stopped}
         self.mark("postgres restarted", t, end, down_s=round(end - stopped, 1))
 
-    def complete_jobs(self, conn):
+    def complete_jobs(self):
+        # PostgreSQL is back: let the load run a little before the re-runs
+        time.sleep(10)
         sid = self.users["statement_id"]
         finance = next(u["login"] for u in self.users["backoffice"] if u["role"] == "finance")
         t = time.time()
@@ -1100,6 +1108,13 @@ def build_report(args, events, ledger, windows, facts, started, ended, db, users
             "a killed worker is replaced",
             w.get("replaced_after_s") is not None,
             f"worker {w.get('pid')} killed, replaced after {w.get('replaced_after_s')}s",
+        )
+    if facts.get("fault_errors") is not None or windows:
+        check(
+            "every fault was injected",
+            not facts.get("fault_errors"),
+            "; ".join(facts.get("fault_errors") or [])
+            or ", ".join(w["name"] for w in windows),
         )
     seen = outage_pages(events, pg_window)
     if pg_window:
