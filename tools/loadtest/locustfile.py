@@ -11,7 +11,8 @@ passes everything through environment variables:
   ``timeout``, ``session_lost``, ``rpc_error``, ``unexpected``);
 - ``LOADTEST_LEDGER``: one JSON line per write (its unique marker, and
   whether the server acknowledged it);
-- ``LOADTEST_PORTAL``, ``LOADTEST_BACKOFFICE``: how many users of each.
+- ``LOADTEST_PORTAL``, ``LOADTEST_BACKOFFICE``: how many users of each;
+- ``LOADTEST_THINK``: each person's pause between two pages, "min,max" seconds.
 """
 
 import itertools
@@ -31,6 +32,7 @@ LEDGER = open(os.environ["LOADTEST_LEDGER"], "a", encoding="utf-8")  # noqa: SIM
 OUTAGE_MARK = os.environ.get("LOADTEST_OUTAGE_MARK", 'id="famiglie-service-unavailable"')
 MARKER = os.environ.get("LOADTEST_MARKER", "LT-")
 TIMEOUT = 30
+THINK = tuple(float(x) for x in os.environ.get("LOADTEST_THINK", "5,15").split(","))
 
 CSRF = re.compile(r'name="csrf_token"\s+value="([^"]+)"|csrf_token: "([^"]+)"')
 FAMILY_LINK = re.compile(r'href="/my/famiglie/(\d+)[?"#]')
@@ -44,14 +46,11 @@ _office_fin = itertools.cycle([u for u in USERS["backoffice"] if u["role"] == "f
 
 def classify(response, exception, channel):
     """The kind of an answer (``ok`` or the kind of error)."""
-    if exception is not None and response is None:
-        return "connection"
     name = type(exception).__name__ if exception is not None else ""
-    if "Timeout" in name:
-        return "timeout"
     status = getattr(response, "status_code", 0) or 0
-    if status == 0:
-        return "timeout" if "Timeout" in str(exception) else "connection"
+    if status == 0 and exception is not None:
+        text = f"{name} {exception}"
+        return "timeout" if "Timeout" in text or "timed out" in text else "connection"
     try:
         text = response.text or ""
     except Exception:  # noqa: BLE001 - a broken body
@@ -80,7 +79,7 @@ def classify(response, exception, channel):
     ):
         return "session_lost"
     if exception is not None:
-        return "unexpected"
+        return f"http_{status}" if status != 200 else "unexpected"
     return "ok"
 
 
@@ -155,7 +154,8 @@ class FamiliesUser(HttpUser):
     """Common: the session, and logging in again when it was lost."""
 
     abstract = True
-    wait_time = between(2, 6)
+    # the pause between two pages of one person (LOADTEST_THINK="5,15")
+    wait_time = between(*THINK)
     channel = ""
     logged = False
 
@@ -190,9 +190,10 @@ class PortalUser(FamiliesUser):
         self.ensure_login()
 
     def get(self, path, name, expect=(200,)):
+        # as a browser does, redirects followed (a lost session ends on the
+        # login page: ``session_lost``)
         with self.client.get(
             path, name=name, context=self.ctx(), catch_response=True, timeout=TIMEOUT,
-            allow_redirects=False,
         ) as resp:
             return resp if self.check(resp, expect) else None
 
