@@ -972,15 +972,17 @@ def window_of(event, windows):
     return None
 
 
-def analyse(events, windows, started, ended):
-    """Per action: throughput, p50/p95, errors by kind, in and out of windows."""
+def analyse(events, windows, started, ended, ramp_end):
+    """Per action: throughput, p50/p95, errors by kind, in and out of the
+    fault windows. The ramp-up (every user logging in) is no fault: its
+    errors count, its times are given apart from the steady load's."""
     actions = {}
     for ev in events:
         ev["window"] = window_of(ev, windows)
         a = actions.setdefault(
             ev["name"],
-            {"channel": ev.get("channel"), "n": 0, "ok_ms": [], "errors": {},
-             "errors_in_windows": {}, "n_in_windows": 0},
+            {"channel": ev.get("channel"), "n": 0, "ok_ms": [], "ramp_ms": [],
+             "errors": {}, "errors_in_windows": {}, "n_in_windows": 0},
         )
         a["n"] += 1
         if ev["window"]:
@@ -988,10 +990,12 @@ def analyse(events, windows, started, ended):
             if ev["kind"] not in ERROR_KINDS_OK:
                 key = f"{ev['kind']} ({ev['window']})"
                 a["errors_in_windows"][key] = a["errors_in_windows"].get(key, 0) + 1
-        elif ev["kind"] in ERROR_KINDS_OK:
-            a["ok_ms"].append(ev["ms"])
-        else:
+        elif ev["kind"] not in ERROR_KINDS_OK:
             a["errors"][ev["kind"]] = a["errors"].get(ev["kind"], 0) + 1
+        elif ev["t"] < ramp_end:
+            a["ramp_ms"].append(ev["ms"])
+        else:
+            a["ok_ms"].append(ev["ms"])
     seconds = max(ended - started, 1)
     table = []
     for name, a in sorted(actions.items(), key=lambda kv: (kv[1]["channel"] or "", kv[0])):
@@ -1003,6 +1007,7 @@ def analyse(events, windows, started, ended):
                 "per_s": round(a["n"] / seconds, 2),
                 "p50_ms": round(pct(a["ok_ms"], 50) or 0),
                 "p95_ms": round(pct(a["ok_ms"], 95) or 0),
+                "ramp_up_p95_ms": round(pct(a["ramp_ms"], 95) or 0),
                 "errors_outside": a["errors"],
                 "in_fault_windows": a["n_in_windows"],
                 "errors_in_fault_windows": a["errors_in_windows"],
@@ -1046,7 +1051,8 @@ def outage_pages(events, pg_window):
 
 
 def build_report(args, events, ledger, windows, facts, started, ended, db, users):
-    table = analyse(events, windows, started, ended)
+    ramp_end = started + (args.portal + args.backoffice) / RAMP_PER_S + 10
+    table = analyse(events, windows, started, ended, ramp_end)
     pg_window = next((w for w in windows if w["name"] == "postgres restarted"), None)
     checks = []
 
@@ -1157,7 +1163,13 @@ def build_report(args, events, ledger, windows, facts, started, ended, db, users
     check(
         "target: p95 of portal pages under 500 ms",
         bool(worst) and worst["p95_ms"] < TARGET_PORTAL_P95 * 1000,
-        f"worst {worst['action']} p95 {worst['p95_ms']} ms" if worst else "no portal page",
+        (
+            f"worst {worst['action']} p95 {worst['p95_ms']} ms after the ramp-up "
+            f"(the first {ramp_end - started:.0f}s, every user logging in: "
+            f"{max(r['ramp_up_p95_ms'] for r in portal_pages)} ms)"
+        )
+        if worst
+        else "no portal page",
     )
     return {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
@@ -1209,11 +1221,12 @@ def print_report(rep):
         f"{rep['backoffice_users']} back-office users for {rep['duration_s']}s, "
         f"{rep['requests']} requests, {rep['cases']} cases; machine {rep['machine']}"
     )
-    head = ("action", "channel", "req", "req/s", "p50 ms", "p95 ms", "errors outside", "errors in fault windows")
+    head = ("action", "channel", "req", "req/s", "p50 ms", "p95 ms", "ramp-up p95",
+            "errors outside", "errors in fault windows")
     rows = [
         (
             r["action"], r["channel"] or "", str(r["requests"]), f"{r['per_s']:.2f}",
-            str(r["p50_ms"]), str(r["p95_ms"]),
+            str(r["p50_ms"]), str(r["p95_ms"]), str(r["ramp_up_p95_ms"]),
             ", ".join(f"{k}: {v}" for k, v in r["errors_outside"].items()) or "0",
             ", ".join(f"{k}: {v}" for k, v in r["errors_in_fault_windows"].items()) or "0",
         )
@@ -1323,6 +1336,7 @@ def cmd_all(args):
         # Odoo's memory after the load, for the sizing table
         facts = dict(faults.facts)
         facts["odoo_rss_mb"] = odoo_rss(server)
+        facts["postgres"] = dict(facts.get("postgres", {}), **pg_figures(db))
         return finish(args, out, started, ended, windows, facts, db, users)
     except KeyboardInterrupt:
         log("Interrupted: tearing down")
@@ -1339,6 +1353,17 @@ def cmd_all(args):
         else:
             shutil.rmtree(root, ignore_errors=True)
             log(f"Removed {root} (cluster, filestore)")
+
+
+def pg_figures(db):
+    """The database's size and PostgreSQL's connections at the end."""
+    with contextlib.closing(connect(db)) as conn, conn.cursor() as cr:
+        cr.execute(
+            "SELECT pg_database_size(current_database()) / 1048576,"
+            " (SELECT count(*) FROM pg_stat_activity WHERE datname = current_database())"
+        )
+        size, conns = cr.fetchone()
+    return {"database_mb": int(size), "connections_at_end": conns}
 
 
 def warm_up(url, users):
