@@ -734,7 +734,7 @@ def cmd_bench(args):
 
 
 def cmd_loadtest(args):
-    """``make loadtest``: tools/loadtest/run.py, inside the environment that has Odoo."""
+    """``make loadtest``: tools/loadtest/run.py, in the environment that has Odoo."""
     sys.path.insert(0, str(Path(__file__).resolve().parent / "loadtest"))
     import run as loadtest
 
@@ -765,7 +765,11 @@ def cmd_check_requirements(args):
         except metadata.PackageNotFoundError:
             return 1
         # a version outside the pins is installed again
-        if req and req.specifier and not req.specifier.contains(version, prereleases=True):
+        if (
+            req
+            and req.specifier
+            and not req.specifier.contains(version, prereleases=True)
+        ):
             return 1
     return 0
 
@@ -797,7 +801,8 @@ def main():
     )
     sub.add_parser(
         "loadtest",
-        help="Odoo in production mode under load, with faults (see tools/loadtest/run.py)",
+        help="Odoo in production mode under load, with faults "
+        "(see tools/loadtest/run.py)",
         add_help=False,
     )
     req = sub.add_parser("check-requirements")

@@ -50,7 +50,9 @@ class TestHttpOutage(HttpCase):
         )
         self.assertTrue(http_outage.database_down(_error("x", "08006")))
         self.assertTrue(
-            http_outage.database_down(psycopg2.InterfaceError("connection already closed"))
+            http_outage.database_down(
+                psycopg2.InterfaceError("connection already closed")
+            )
         )
         # a lock or a cancelled statement is an error of the query
         self.assertFalse(http_outage.database_down(_error("lock", "55P03")))
@@ -61,7 +63,10 @@ class TestHttpOutage(HttpCase):
     def test_portal_page_while_database_down(self):
         self.authenticate("outage_portal", "outage_portal")
         down, calls = self._down(
-            _error('could not connect to server: Connection refused\n\tIs the server running on host "127.0.0.1"')
+            _error(
+                "could not connect to server: Connection refused\n"
+                '\tIs the server running on host "127.0.0.1"'
+            )
         )
         with down:
             response = self.url_open("/my/famiglie", allow_redirects=False)
@@ -127,7 +132,9 @@ class TestHttpOutage(HttpCase):
             )
         self.assertEqual(response.status_code, 503)
         error = response.json()["error"]
-        self.assertEqual(error["data"]["name"], "odoo_famiglie_rete.service_unavailable")
+        self.assertEqual(
+            error["data"]["name"], "odoo_famiglie_rete.service_unavailable"
+        )
         self.assertEqual(error["message"], ITALIAN_TITLE)
 
     @mute_logger("odoo.http")

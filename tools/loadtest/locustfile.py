@@ -29,7 +29,9 @@ from locust import HttpUser, between, events, task
 USERS = json.loads(open(os.environ["LOADTEST_USERS"], encoding="utf-8").read())
 EVENTS = open(os.environ["LOADTEST_EVENTS"], "a", encoding="utf-8")  # noqa: SIM115
 LEDGER = open(os.environ["LOADTEST_LEDGER"], "a", encoding="utf-8")  # noqa: SIM115
-OUTAGE_MARK = os.environ.get("LOADTEST_OUTAGE_MARK", 'id="famiglie-service-unavailable"')
+OUTAGE_MARK = os.environ.get(
+    "LOADTEST_OUTAGE_MARK", 'id="famiglie-service-unavailable"'
+)
 MARKER = os.environ.get("LOADTEST_MARKER", "LT-")
 TIMEOUT = 30
 THINK = tuple(float(x) for x in os.environ.get("LOADTEST_THINK", "5,15").split(","))
@@ -40,8 +42,12 @@ TYPE_SELECT = re.compile(r'<select[^>]*name="type_id".*?</select>', re.S)
 OPTION = re.compile(r'<option[^>]*value="(\d+)"')
 
 _portal = itertools.cycle(USERS["portal"])
-_office_sw = itertools.cycle([u for u in USERS["backoffice"] if u["role"] == "social_worker"])
-_office_fin = itertools.cycle([u for u in USERS["backoffice"] if u["role"] == "finance"])
+_office_sw = itertools.cycle(
+    [u for u in USERS["backoffice"] if u["role"] == "social_worker"]
+)
+_office_fin = itertools.cycle(
+    [u for u in USERS["backoffice"] if u["role"] == "finance"]
+)
 
 
 def classify(response, exception, channel):
@@ -61,7 +67,9 @@ def classify(response, exception, channel):
         except ValueError:
             return "unexpected"
         if "error" in body:
-            name = ((body["error"].get("data") or {}).get("name") or "").rsplit(".", 1)[-1]
+            name = ((body["error"].get("data") or {}).get("name") or "").rsplit(".", 1)[
+                -1
+            ]
             return f"rpc_error {name}".strip()
         return "ok"
     if "Traceback (most recent call last)" in text:
@@ -106,7 +114,15 @@ def on_request(request_type, name, response_time, response, exception, context, 
 
 def ledger(marker, kind, ack, status):
     LEDGER.write(
-        json.dumps({"marker": marker, "kind": kind, "ack": ack, "status": status, "t": time.time()})
+        json.dumps(
+            {
+                "marker": marker,
+                "kind": kind,
+                "ack": ack,
+                "status": status,
+                "t": time.time(),
+            }
+        )
         + "\n"
     )
     LEDGER.flush()
@@ -125,7 +141,10 @@ def login(client, user, channel):
     """Log ``user`` in with Odoo's login form (the one place to extend, e.g.
     for TOTP). True when the server opened a session."""
     with client.get(
-        "/web/login", name=f"login ({channel})", context={"channel": channel}, catch_response=True,
+        "/web/login",
+        name=f"login ({channel})",
+        context={"channel": channel},
+        catch_response=True,
         timeout=TIMEOUT,
     ) as page:
         token = csrf_of(page.text if page.status_code == 200 else "")
@@ -134,8 +153,12 @@ def login(client, user, channel):
             return False
     with client.post(
         "/web/login",
-        data={"login": user["login"], "password": user["password"],
-              "csrf_token": token, "redirect": ""},
+        data={
+            "login": user["login"],
+            "password": user["password"],
+            "csrf_token": token,
+            "redirect": "",
+        },
         name=f"login ({channel})",
         context={"channel": channel},
         allow_redirects=False,
@@ -193,7 +216,11 @@ class PortalUser(FamiliesUser):
         # as a browser does, redirects followed (a lost session ends on the
         # login page: ``session_lost``)
         with self.client.get(
-            path, name=name, context=self.ctx(), catch_response=True, timeout=TIMEOUT,
+            path,
+            name=name,
+            context=self.ctx(),
+            catch_response=True,
+            timeout=TIMEOUT,
         ) as resp:
             return resp if self.check(resp, expect) else None
 
@@ -208,7 +235,9 @@ class PortalUser(FamiliesUser):
             return
         resp = self.get("/my/famiglie", "portal: family list")
         if resp is not None:
-            self.families = sorted(set(map(int, FAMILY_LINK.findall(resp.text)))) or self.families
+            self.families = (
+                sorted(set(map(int, FAMILY_LINK.findall(resp.text)))) or self.families
+            )
 
     @task(4)
     def family_page(self):
@@ -225,7 +254,9 @@ class PortalUser(FamiliesUser):
         case = self.family()
         if not case:
             return
-        form = self.get(f"/my/famiglie/{case}/interventi/nuovo", "portal: intervention form")
+        form = self.get(
+            f"/my/famiglie/{case}/interventi/nuovo", "portal: intervention form"
+        )
         if form is None:
             return
         token = csrf_of(form.text)
@@ -250,9 +281,8 @@ class PortalUser(FamiliesUser):
             catch_response=True,
             timeout=TIMEOUT,
         ) as resp:
-            ack = (
-                self.check(resp, (303, 302))
-                and "saved=1" in resp.headers.get("Location", "")
+            ack = self.check(resp, (303, 302)) and "saved=1" in resp.headers.get(
+                "Location", ""
             )
             ledger(marker, "portal intervention", ack, resp.status_code)
 
@@ -321,7 +351,13 @@ STATEMENT_LIST_SPEC = {
 STATEMENT_FORM_SPEC = {
     **STATEMENT_LIST_SPEC,
     "line_ids": {
-        "fields": {"name": {}, "date": {}, "case_reference": {}, "quantity": {}, "amount": {}},
+        "fields": {
+            "name": {},
+            "date": {},
+            "case_reference": {},
+            "quantity": {},
+            "amount": {},
+        },
         "limit": 40,
     },
 }
@@ -343,8 +379,12 @@ class BackofficeUser(FamiliesUser):
             "jsonrpc": "2.0",
             "method": "call",
             "id": random.randint(1, 10**9),
-            "params": {"model": model, "method": method, "args": args,
-                       "kwargs": dict(kwargs, context={"lang": "it_IT"})},
+            "params": {
+                "model": model,
+                "method": method,
+                "args": args,
+                "kwargs": dict(kwargs, context={"lang": "it_IT"}),
+            },
         }
         with self.client.post(
             f"/web/dataset/call_kw/{model}/{method}",
@@ -375,9 +415,15 @@ class SocialWorker(BackofficeUser):
         if not self.ensure_login():
             return
         self.rpc(
-            "family.case", "web_search_read", [],
-            {"domain": [], "specification": CASE_LIST_SPEC, "limit": 80,
-             "count_limit": 10001},
+            "family.case",
+            "web_search_read",
+            [],
+            {
+                "domain": [],
+                "specification": CASE_LIST_SPEC,
+                "limit": 80,
+                "count_limit": 10001,
+            },
             "back office: case list",
         )
 
@@ -386,8 +432,13 @@ class SocialWorker(BackofficeUser):
         if not self.ensure_login():
             return
         case = random.choice(USERS["open_cases"])
-        self.rpc("family.case", "web_read", [[case]],
-                 {"specification": CASE_FORM_SPEC}, "back office: case form")
+        self.rpc(
+            "family.case",
+            "web_read",
+            [[case]],
+            {"specification": CASE_FORM_SPEC},
+            "back office: case form",
+        )
 
     @task(2)
     def intervention_entry(self):
@@ -395,13 +446,18 @@ class SocialWorker(BackofficeUser):
             return
         marker = new_marker()
         result = self.rpc(
-            "family.intervention", "web_save", [[], {
-                "case_id": random.choice(USERS["open_cases"]),
-                "type_id": random.choice(USERS["types"]),
-                "name": marker,
-                "date_start": date.today().isoformat(),
-                "quantity": 1,
-            }],
+            "family.intervention",
+            "web_save",
+            [
+                [],
+                {
+                    "case_id": random.choice(USERS["open_cases"]),
+                    "type_id": random.choice(USERS["types"]),
+                    "name": marker,
+                    "date_start": date.today().isoformat(),
+                    "quantity": 1,
+                },
+            ],
             {"specification": {"display_name": {}}},
             "back office: intervention entry",
         )
@@ -423,13 +479,18 @@ class FinanceClerk(BackofficeUser):
         if not self.ensure_login():
             return
         rows = self.rpc(
-            "family.compensation", "web_search_read", [],
+            "family.compensation",
+            "web_search_read",
+            [],
             {"domain": [], "specification": STATEMENT_LIST_SPEC, "limit": 80},
             "back office: statement list",
         )
         records = (rows or {}).get("records") or []
         if records:
             self.rpc(
-                "family.compensation", "web_read", [[random.choice(records)["id"]]],
-                {"specification": STATEMENT_FORM_SPEC}, "back office: statement",
+                "family.compensation",
+                "web_read",
+                [[random.choice(records)["id"]]],
+                {"specification": STATEMENT_FORM_SPEC},
+                "back office: statement",
             )

@@ -8,7 +8,8 @@ them):
     create the database on the PostgreSQL server of ``DSN``, install the addon
     without demo data, grow the data with tools/bench_data.py and give the
     load's users known passwords; the users go to ``var/loadtest/users-NAME.json``.
-``load --url URL --dsn DSN --db NAME --duration SECONDS [--portal 50] [--backoffice 20]``
+``load --url URL --dsn DSN --db NAME --duration SECONDS``
+    ``[--portal 50] [--backoffice 20]``
     only the load (Locust, headless) against any server, then the checks on
     the written data and the report.
 ``all`` (the default, what ``make loadtest`` runs)
@@ -30,8 +31,6 @@ import random
 import re
 import shutil
 import signal
-import socket
-import statistics
 import subprocess
 import sys
 import tempfile
@@ -111,7 +110,9 @@ def pg_bindir():
         return Path(shutil.which("initdb")).parent
     candidates = sorted(
         Path("/usr/lib/postgresql").glob("*/bin/initdb"),
-        key=lambda p: int(p.parent.parent.name) if p.parent.parent.name.isdigit() else 0,
+        key=lambda p: int(p.parent.parent.name)
+        if p.parent.parent.name.isdigit()
+        else 0,
     )
     if not candidates:
         raise UserError(
@@ -205,7 +206,9 @@ class Cluster:
         return f"host=127.0.0.1 port={self.port} user={self.user}"
 
     def start(self):
-        self._run("pg_ctl", "-D", self.data, "-l", self.logfile, "-w", "-t", "60", "start")
+        self._run(
+            "pg_ctl", "-D", self.data, "-l", self.logfile, "-w", "-t", "60", "start"
+        )
 
     def stop(self, mode="fast"):
         self._run("pg_ctl", "-D", self.data, "-m", mode, "-w", "-t", "60", "stop")
@@ -222,6 +225,7 @@ class Cluster:
 # ---------------------------------------------------------------------------
 # prepare: the database, its data and the load's users
 # ---------------------------------------------------------------------------
+
 
 def users_file(db):
     return OUT_DIR / f"users-{db}.json"
@@ -247,14 +251,20 @@ def prepare(db, cases, data_dir, portal_count=50, backoffice_count=20, fresh=Fal
     # the Comune works in Italian: the pages are rendered with the translations
     res = subprocess.run(
         famiglie.odoo_cmd(
-            "-d", db, "--load-language=it_IT", "--stop-after-init",
-            "--max-cron-threads=0", "--log-level=warn",
+            "-d",
+            db,
+            "--load-language=it_IT",
+            "--stop-after-init",
+            "--max-cron-threads=0",
+            "--log-level=warn",
             f"--logfile={famiglie.LOG_DIR / 'loadtest-install.log'}",
         ),
         check=False,
     )
     if res.returncode != 0:
-        raise UserError("Loading the Italian language failed: see var/log/loadtest-install.log")
+        raise UserError(
+            "Loading the Italian language failed: see var/log/loadtest-install.log"
+        )
     t_install = time.time() - started
     sz = bench_data.sizes_for(cases)
     log(
@@ -304,6 +314,9 @@ def prepare(db, cases, data_dir, portal_count=50, backoffice_count=20, fresh=Fal
     return users
 
 
+ROLE_NAMES = {"sw": "Assistente sociale", "fin": "Ufficio amministrativo"}
+
+
 def load_users(env, conf, portal_count, backoffice_count):
     """50 portal users (the associations' coordinators, then volunteers) and
     20 back-office users (social workers, and finance clerks for the
@@ -315,7 +328,10 @@ def load_users(env, conf, portal_count, backoffice_count):
     fin_g = env.ref("odoo_famiglie_rete.group_family_finance").id
     portal_ids = sorted(
         conf["portal"].values(),
-        key=lambda uid: (env["res.users"].browse(uid).family_portal_role != "coordinator", uid),
+        key=lambda uid: (
+            env["res.users"].browse(uid).family_portal_role != "coordinator",
+            uid,
+        ),
     )
     portal = env["res.users"].browse(portal_ids[:portal_count])
     n_finance = max(1, backoffice_count // 5)
@@ -325,7 +341,7 @@ def load_users(env, conf, portal_count, backoffice_count):
         for n in range(1, count + 1):
             office |= Users.create(
                 {
-                    "name": f"Carico {'Assistente sociale' if role == 'sw' else 'Ufficio amministrativo'} {n:02d}",
+                    "name": f"Carico {ROLE_NAMES[role]} {n:02d}",
                     "login": f"load.{role}.{n:02d}",
                     "company_id": company.id,
                     "company_ids": [(6, 0, company.ids)],
@@ -474,7 +490,9 @@ def job_main(args):
             finance = env["res.users"].search([("login", "=", args.as_login)], limit=1)
             statement.with_user(finance or env.user).action_compute_lines()
             env.cr.commit()
-            print(json.dumps({"done": True, "lines": len(statement.line_ids)}), flush=True)
+            print(
+                json.dumps({"done": True, "lines": len(statement.line_ids)}), flush=True
+            )
         else:
             batches = 0
             due = due_cases(env.cr)
@@ -484,8 +502,10 @@ def job_main(args):
                 env.cr.commit()
                 batches += 1
                 remaining = due_cases(env.cr)
-                print(json.dumps({"committed": batches, "remaining": len(remaining)}),
-                      flush=True)
+                print(
+                    json.dumps({"committed": batches, "remaining": len(remaining)}),
+                    flush=True,
+                )
                 if len(remaining) >= len(due):
                     raise UserError("The retention job anonymised nothing in a batch.")
                 due = remaining
@@ -563,8 +583,11 @@ class Job:
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.proc.poll() is not None:
-                return {"killed": False, "why": "finished before it could be killed",
-                        "output": self.lines}
+                return {
+                    "killed": False,
+                    "why": "finished before it could be killed",
+                    "output": self.lines,
+                }
             commits = sum(1 for line in self.lines if "committed" in line)
             found = self.writing_backend(conn)
             if found and commits >= after_commits:
@@ -575,7 +598,8 @@ class Job:
                 for _ in range(600):
                     with conn.cursor() as cr:
                         cr.execute(
-                            "SELECT count(*) FROM pg_stat_activity WHERE application_name = %s",
+                            "SELECT count(*) FROM pg_stat_activity"
+                            " WHERE application_name = %s",
                             (self.app,),
                         )
                         if not cr.fetchone()[0]:
@@ -615,13 +639,23 @@ def locust_python():
     famiglie.LOG_DIR.mkdir(parents=True, exist_ok=True)
     with open(famiglie.LOG_DIR / "loadtest-venv.log", "w", encoding="utf-8") as pip_log:
         res = subprocess.run(
-            [str(python), "-m", "pip", "install", "--disable-pip-version-check",
-             "-r", str(req)],
-            stdout=pip_log, stderr=subprocess.STDOUT, check=False,
+            [
+                str(python),
+                "-m",
+                "pip",
+                "install",
+                "--disable-pip-version-check",
+                "-r",
+                str(req),
+            ],
+            stdout=pip_log,
+            stderr=subprocess.STDOUT,
+            check=False,
         )
     if res.returncode != 0:
         raise UserError(
-            f"Installing Locust into {LOCUST_VENV} failed: see var/log/loadtest-venv.log"
+            f"Installing Locust into {LOCUST_VENV} failed: "
+            "see var/log/loadtest-venv.log"
         )
     stamp.write_text(req.read_text())
     return python
@@ -671,7 +705,10 @@ def run_locust(url, users, out, duration, portal, backoffice, think, faults=None
         "--exit-code-on-error",
         "0",
     ]
-    log(f"Load: {portal} portal users and {backoffice} back-office users for {duration}s on {url}")
+    log(
+        f"Load: {portal} portal users and {backoffice} back-office users "
+        f"for {duration}s on {url}"
+    )
     started = time.time()
     with open(out / "locust.log", "w", encoding="utf-8") as logf:
         proc = subprocess.Popen(cmd, env=env, stdout=logf, stderr=subprocess.STDOUT)
@@ -712,7 +749,9 @@ class Faults:
         self.facts = {}
 
     def mark(self, name, start, end=None, **info):
-        self.timeline.append({"name": name, "start": start, "end": end or start, **info})
+        self.timeline.append(
+            {"name": name, "start": start, "end": end or start, **info}
+        )
         log(f"fault {name}: {info or ''}")
 
     def wait_until(self, t0, offset):
@@ -755,7 +794,9 @@ class Faults:
             time.sleep(0.1)
             live = self.server.http_workers()
             children = {c.pid for c in psutil.Process(self.server.proc.pid).children()}
-            if pid not in children and len([p for p in live if p != pid]) >= len(workers):
+            if pid not in children and len([p for p in live if p != pid]) >= len(
+                workers
+            ):
                 replaced = time.time() - t
                 break
         self.facts["worker"] = {"pid": pid, "replaced_after_s": replaced}
@@ -767,9 +808,15 @@ class Faults:
 
     def _statement_halfway(self, conn):
         sid = self.users["statement_id"]
-        finance = next(u["login"] for u in self.users["backoffice"] if u["role"] == "finance")
-        job = Job("statement", self.db, self.data_dir,
-                  ["--statement-id", sid, "--as-login", finance])
+        finance = next(
+            u["login"] for u in self.users["backoffice"] if u["role"] == "finance"
+        )
+        job = Job(
+            "statement",
+            self.db,
+            self.data_dir,
+            ["--statement-id", sid, "--as-login", finance],
+        )
         t = time.time()
         result = job.kill_halfway(conn)
         with conn.cursor() as cr:
@@ -798,7 +845,11 @@ class Faults:
             )
             members = dict(cr.fetchall())
         batch = max(1, len(due) // 5)
-        self.facts["retention_due"] = {"cases": len(due), "batch": batch, "members": members}
+        self.facts["retention_due"] = {
+            "cases": len(due),
+            "batch": batch,
+            "members": members,
+        }
         job = Job("retention", self.db, self.data_dir, ["--batch", batch])
         t = time.time()
         result = job.kill_halfway(conn, after_commits=1)
@@ -819,10 +870,16 @@ class Faults:
         # PostgreSQL is back: let the load run a little before the re-runs
         time.sleep(10)
         sid = self.users["statement_id"]
-        finance = next(u["login"] for u in self.users["backoffice"] if u["role"] == "finance")
+        finance = next(
+            u["login"] for u in self.users["backoffice"] if u["role"] == "finance"
+        )
         t = time.time()
-        rc, out = Job("statement", self.db, self.data_dir,
-                      ["--statement-id", sid, "--as-login", finance]).run()
+        rc, out = Job(
+            "statement",
+            self.db,
+            self.data_dir,
+            ["--statement-id", sid, "--as-login", finance],
+        ).run()
         self.facts["statement_rerun"] = {"rc": rc, "output": out, "s": time.time() - t}
         self.mark("statement builder re-run", t, time.time(), rc=rc)
         t = time.time()
@@ -859,11 +916,14 @@ def check_writes(db, ledger):
         for (name,) in cr.fetchall():
             found[name] = found.get(name, 0) + 1
         cr.execute(
-            "SELECT body FROM mail_message WHERE model = 'family.case' AND body LIKE %s",
+            "SELECT body FROM mail_message"
+            " WHERE model = 'family.case' AND body LIKE %s",
             ("%" + MARKER_PREFIX + "%",),
         )
         for (body,) in cr.fetchall():
-            for marker in set(re.findall(re.escape(MARKER_PREFIX) + r"[0-9a-f-]{36}", body)):
+            for marker in set(
+                re.findall(re.escape(MARKER_PREFIX) + r"[0-9a-f-]{36}", body)
+            ):
                 found[marker] = found.get(marker, 0) + 1
     conn.close()
     acked = [w for w in ledger if w.get("ack")]
@@ -981,8 +1041,15 @@ def analyse(events, windows, started, ended, ramp_end):
         ev["window"] = window_of(ev, windows)
         a = actions.setdefault(
             ev["name"],
-            {"channel": ev.get("channel"), "n": 0, "ok_ms": [], "ramp_ms": [],
-             "errors": {}, "errors_in_windows": {}, "n_in_windows": 0},
+            {
+                "channel": ev.get("channel"),
+                "n": 0,
+                "ok_ms": [],
+                "ramp_ms": [],
+                "errors": {},
+                "errors_in_windows": {},
+                "n_in_windows": 0,
+            },
         )
         a["n"] += 1
         if ev["window"]:
@@ -998,7 +1065,9 @@ def analyse(events, windows, started, ended, ramp_end):
             a["ok_ms"].append(ev["ms"])
     seconds = max(ended - started, 1)
     table = []
-    for name, a in sorted(actions.items(), key=lambda kv: (kv[1]["channel"] or "", kv[0])):
+    for name, a in sorted(
+        actions.items(), key=lambda kv: (kv[1]["channel"] or "", kv[0])
+    ):
         table.append(
             {
                 "action": name,
@@ -1021,7 +1090,9 @@ def recovery(events, pg_window):
     moment every action succeeds again."""
     if not pg_window:
         return None
-    after = sorted((e for e in events if e["t"] >= pg_window["end"]), key=lambda e: e["t"])
+    after = sorted(
+        (e for e in events if e["t"] >= pg_window["end"]), key=lambda e: e["t"]
+    )
     first = next((e for e in after if e["kind"] == "ok"), None)
     last_error = None
     for e in after:
@@ -1057,7 +1128,9 @@ def build_report(args, events, ledger, windows, facts, started, ended, db, users
     checks = []
 
     def check(name, ok, detail):
-        checks.append({"check": name, "result": "PASS" if ok else "FAIL", "detail": detail})
+        checks.append(
+            {"check": name, "result": "PASS" if ok else "FAIL", "detail": detail}
+        )
 
     writes = check_writes(db, ledger)
     check(
@@ -1080,15 +1153,19 @@ def build_report(args, events, ledger, windows, facts, started, ended, db, users
         rerun = facts.get("statement_rerun", {})
         check(
             "statement builder killed halfway leaves nothing",
-            kill.get("killed") and kill.get("lines_after_kill") == 0
+            kill.get("killed")
+            and kill.get("lines_after_kill") == 0
             and kill.get("total_after_kill") == 0,
             f"killed while running {kill.get('query_running')!r}: "
-            f"{kill.get('lines_after_kill')} lines, total {kill.get('total_after_kill')}"
-            if kill.get("killed") else f"not killed: {kill.get('why')}",
+            f"{kill.get('lines_after_kill')} lines, "
+            f"total {kill.get('total_after_kill')}"
+            if kill.get("killed")
+            else f"not killed: {kill.get('why')}",
         )
         check(
             "statement complete after its re-run",
-            rerun.get("rc") == 0 and st["lines"] > 0
+            rerun.get("rc") == 0
+            and st["lines"] > 0
             and abs(st["amount_total"] - st["sum_of_lines"]) < 0.005
             and not st["lines_whose_intervention_points_elsewhere"]
             and not st["interventions_pointing_to_no_line"],
@@ -1107,10 +1184,15 @@ def build_report(args, events, ledger, windows, facts, started, ended, db, users
         rerun = facts.get("retention_rerun", {})
         check(
             "retention job killed halfway, then completes on its next run",
-            kill.get("killed") and rerun.get("rc") == 0 and ret["due_after"] == 0
+            kill.get("killed")
+            and rerun.get("rc") == 0
+            and ret["due_after"] == 0
             and not ret["half_anonymised"],
-            (f"killed after {kill.get('commits_before')} committed batches"
-             if kill.get("killed") else f"not killed: {kill.get('why')}")
+            (
+                f"killed after {kill.get('commits_before')} committed batches"
+                if kill.get("killed")
+                else f"not killed: {kill.get('why')}"
+            )
             + f"; re-run rc {rerun.get('rc')}: {ret['due_after']} cases still due, "
             f"{len(ret['half_anonymised'])} half anonymised of {ret['checked']}",
         )
@@ -1119,7 +1201,8 @@ def build_report(args, events, ledger, windows, facts, started, ended, db, users
         check(
             "a killed worker is replaced",
             w.get("replaced_after_s") is not None,
-            f"worker {w.get('pid')} killed, replaced after {w.get('replaced_after_s')}s",
+            f"worker {w.get('pid')} killed, "
+            f"replaced after {w.get('replaced_after_s')}s",
         )
     if facts.get("fault_errors") is not None or windows:
         check(
@@ -1157,7 +1240,9 @@ def build_report(args, events, ledger, windows, facts, started, ended, db, users
         ),
     )
     portal_pages = [
-        r for r in table if r["channel"] == "portal" and not r["action"].startswith("login")
+        r
+        for r in table
+        if r["channel"] == "portal" and not r["action"].startswith("login")
     ]
     worst = max(portal_pages, key=lambda r: r["p95_ms"]) if portal_pages else None
     check(
@@ -1186,7 +1271,9 @@ def build_report(args, events, ledger, windows, facts, started, ended, db, users
         "actions": table,
         "windows": windows,
         "faults": {k: v for k, v in facts.items() if k != "retention_due"},
-        "writes": {k: v if not isinstance(v, list) else len(v) for k, v in writes.items()},
+        "writes": {
+            k: v if not isinstance(v, list) else len(v) for k, v in writes.items()
+        },
         "recovery": rec,
         "checks": checks,
     }
@@ -1217,18 +1304,34 @@ def machine():
 def print_report(rep):
     print()
     print(
-        f"Load test {rep['date']} commit {rep['commit']}: {rep['portal_users']} portal + "
+        f"Load test {rep['date']} commit {rep['commit']}: "
+        f"{rep['portal_users']} portal + "
         f"{rep['backoffice_users']} back-office users for {rep['duration_s']}s, "
         f"{rep['requests']} requests, {rep['cases']} cases; machine {rep['machine']}"
     )
-    head = ("action", "channel", "req", "req/s", "p50 ms", "p95 ms", "ramp-up p95",
-            "errors outside", "errors in fault windows")
+    head = (
+        "action",
+        "channel",
+        "req",
+        "req/s",
+        "p50 ms",
+        "p95 ms",
+        "ramp-up p95",
+        "errors outside",
+        "errors in fault windows",
+    )
     rows = [
         (
-            r["action"], r["channel"] or "", str(r["requests"]), f"{r['per_s']:.2f}",
-            str(r["p50_ms"]), str(r["p95_ms"]), str(r["ramp_up_p95_ms"]),
+            r["action"],
+            r["channel"] or "",
+            str(r["requests"]),
+            f"{r['per_s']:.2f}",
+            str(r["p50_ms"]),
+            str(r["p95_ms"]),
+            str(r["ramp_up_p95_ms"]),
             ", ".join(f"{k}: {v}" for k, v in r["errors_outside"].items()) or "0",
-            ", ".join(f"{k}: {v}" for k, v in r["errors_in_fault_windows"].items()) or "0",
+            ", ".join(f"{k}: {v}" for k, v in r["errors_in_fault_windows"].items())
+            or "0",
         )
         for r in rep["actions"]
     ]
@@ -1239,7 +1342,11 @@ def print_report(rep):
         print("\nFaults:")
         t0 = min(w["start"] for w in rep["windows"])
         for w in rep["windows"]:
-            extra = {k: v for k, v in w.items() if k not in ("name", "start", "end", "output")}
+            extra = {
+                k: v
+                for k, v in w.items()
+                if k not in ("name", "start", "end", "output")
+            }
             print(f"  {w['name']}: {w['end'] - w['start']:.1f}s {extra}")
         del t0
     print("\nWrites:", rep["writes"])
@@ -1273,7 +1380,9 @@ def finish(args, out, started, ended, windows, facts, db, users):
 
 def cmd_prepare(args):
     use_dsn(args.dsn)
-    prepare(args.db, args.cases, args.data_dir, args.portal, args.backoffice, args.fresh)
+    prepare(
+        args.db, args.cases, args.data_dir, args.portal, args.backoffice, args.fresh
+    )
     return 0
 
 
@@ -1316,19 +1425,33 @@ def cmd_all(args):
             gevent_port = free_port(http_port + 1, 18079)
         famiglie.LOG_DIR.mkdir(parents=True, exist_ok=True)
         server = OdooServer(
-            db, data_dir, http_port, gevent_port, args.workers,
+            db,
+            data_dir,
+            http_port,
+            gevent_port,
+            args.workers,
             famiglie.LOG_DIR / "loadtest-odoo.log",
         )
-        log(f"Odoo: {args.workers} HTTP workers, a cron worker and the gevent worker "
-            f"on {server.url} (gevent {gevent_port}); log {server.logfile}")
+        log(
+            f"Odoo: {args.workers} HTTP workers, a cron worker and the gevent worker "
+            f"on {server.url} (gevent {gevent_port}); log {server.logfile}"
+        )
         server.start()
         warm_up(server.url, users)
         args.url = server.url
-        faults = Faults(cluster, server, db, data_dir, users, args.outage, args.duration)
+        faults = Faults(
+            cluster, server, db, data_dir, users, args.outage, args.duration
+        )
         out = OUT_DIR / f"run-{time.strftime('%Y%m%d-%H%M%S')}"
         started, ended, windows = run_locust(
-            server.url, users, out, args.duration, args.portal, args.backoffice,
-            args.think, faults=None if args.no_faults else faults,
+            server.url,
+            users,
+            out,
+            args.duration,
+            args.portal,
+            args.backoffice,
+            args.think,
+            faults=None if args.no_faults else faults,
         )
         for w in windows:
             if w["name"] == "postgres restarted":
@@ -1360,7 +1483,8 @@ def pg_figures(db):
     with contextlib.closing(connect(db)) as conn, conn.cursor() as cr:
         cr.execute(
             "SELECT pg_database_size(current_database()) / 1048576,"
-            " (SELECT count(*) FROM pg_stat_activity WHERE datname = current_database())"
+            " (SELECT count(*) FROM pg_stat_activity"
+            "   WHERE datname = current_database())"
         )
         size, conns = cr.fetchone()
     return {"database_mb": int(size), "connections_at_end": conns}
@@ -1407,17 +1531,24 @@ def odoo_rss(server):
 
 
 def parser():
-    p = argparse.ArgumentParser(prog="famiglie.py loadtest", description=__doc__.splitlines()[0])
+    p = argparse.ArgumentParser(
+        prog="famiglie.py loadtest", description=__doc__.splitlines()[0]
+    )
     sub = p.add_subparsers(dest="cmd")
 
     def common(sp, with_dsn=True):
         if with_dsn:
-            sp.add_argument("--dsn", default="", help="libpq DSN of the PostgreSQL server")
+            sp.add_argument(
+                "--dsn", default="", help="libpq DSN of the PostgreSQL server"
+            )
         sp.add_argument("--db", default="famiglie_loadtest")
         sp.add_argument("--portal", type=int, default=50)
         sp.add_argument("--backoffice", type=int, default=20)
-        sp.add_argument("--think", default="5,15",
-                        help="each person's pause between two pages, min,max seconds")
+        sp.add_argument(
+            "--think",
+            default="5,15",
+            help="each person's pause between two pages, min,max seconds",
+        )
 
     prep = sub.add_parser("prepare")
     common(prep)
@@ -1429,14 +1560,18 @@ def parser():
     load.add_argument("--url", required=True)
     load.add_argument("--duration", type=int, default=180)
     load.add_argument("--users", help="the users' JSON (default: prepare's)")
-    load.add_argument("--outage-file", help="JSON list of fault windows "
-                      '[{"name", "start", "end"}] (epoch seconds) made by the caller')
+    load.add_argument(
+        "--outage-file",
+        help="JSON list of fault windows "
+        '[{"name", "start", "end"}] (epoch seconds) made by the caller',
+    )
     allp = sub.add_parser("all")
     common(allp, with_dsn=False)
     allp.add_argument("--cases", type=int, default=DEFAULT_CASES)
     allp.add_argument("--duration", type=int, default=300)
-    allp.add_argument("--outage", type=float, default=10.0,
-                      help="seconds PostgreSQL stays down")
+    allp.add_argument(
+        "--outage", type=float, default=10.0, help="seconds PostgreSQL stays down"
+    )
     allp.add_argument("--workers", type=int, default=4)
     allp.add_argument("--pg-port", type=int)
     allp.add_argument("--http-port", type=int)
