@@ -734,6 +734,71 @@ def run_locust(url, users, out, duration, portal, backoffice, think, faults=None
 # ---------------------------------------------------------------------------
 
 
+class CpuMeter:
+    """CPU seconds used by Odoo's processes and PostgreSQL's during the load.
+
+    Sampled every two seconds per process: a killed worker keeps what it had
+    used when last seen; a process born during the load counts from zero.
+    """
+
+    def __init__(self, odoo_pid, pg_data):
+        self.odoo_pid = odoo_pid
+        self.pg_data = Path(pg_data)
+        self.seen = {"odoo": {}, "postgres": {}}
+        self.first = {"odoo": {}, "postgres": {}}
+        self.initial = {"odoo": set(), "postgres": set()}
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._loop, daemon=True)
+
+    def _procs(self):
+        import psutil
+
+        out = {"odoo": [], "postgres": []}
+        with contextlib.suppress(psutil.Error):
+            master = psutil.Process(self.odoo_pid)
+            out["odoo"] = [master, *master.children(recursive=True)]
+        with contextlib.suppress(psutil.Error, OSError, ValueError, IndexError):
+            pid = int((self.pg_data / "postmaster.pid").read_text().split()[0])
+            post = psutil.Process(pid)
+            out["postgres"] = [post, *post.children(recursive=True)]
+        return out
+
+    def sample(self):
+        import psutil
+
+        for side, procs in self._procs().items():
+            for proc in procs:
+                with contextlib.suppress(psutil.Error):
+                    times = proc.cpu_times()
+                    key = (proc.pid, proc.create_time())
+                    used = times.user + times.system
+                    self.first[side].setdefault(key, used)
+                    self.seen[side][key] = used
+
+    def _loop(self):
+        while not self.stop.wait(2):
+            self.sample()
+
+    def start(self):
+        self.sample()
+        self.initial = {side: set(keys) for side, keys in self.seen.items()}
+        self.thread.start()
+
+    def result(self):
+        self.stop.set()
+        self.sample()
+        return {
+            side: round(
+                sum(
+                    used - (self.first[side][key] if key in self.initial[side] else 0)
+                    for key, used in self.seen[side].items()
+                ),
+                1,
+            )
+            for side in self.seen
+        }
+
+
 class Faults:
     """Each fault at its time, in the order of the issue."""
 
@@ -1349,6 +1414,16 @@ def print_report(rep):
             }
             print(f"  {w['name']}: {w['end'] - w['start']:.1f}s {extra}")
         del t0
+    res = rep["faults"]
+    if res.get("cpu_seconds"):
+        cpu = res["cpu_seconds"]
+        per = (cpu["odoo"] + cpu["postgres"]) / max(rep["requests"], 1) * 1000
+        print(
+            f"\nResources: CPU {cpu['odoo']}s Odoo + {cpu['postgres']}s PostgreSQL "
+            f"over {rep['duration_s']}s ({per:.0f} ms of CPU per request); "
+            f"Odoo memory {res.get('odoo_rss_mb')} MB; "
+            f"PostgreSQL {res.get('postgres')}"
+        )
     print("\nWrites:", rep["writes"])
     print("\nChecks:")
     for c in rep["checks"]:
@@ -1443,6 +1518,8 @@ def cmd_all(args):
             cluster, server, db, data_dir, users, args.outage, args.duration
         )
         out = OUT_DIR / f"run-{time.strftime('%Y%m%d-%H%M%S')}"
+        meter = CpuMeter(server.proc.pid, cluster.data)
+        meter.start()
         started, ended, windows = run_locust(
             server.url,
             users,
@@ -1453,12 +1530,14 @@ def cmd_all(args):
             args.think,
             faults=None if args.no_faults else faults,
         )
+        cpu = meter.result()
         for w in windows:
             if w["name"] == "postgres restarted":
                 w["grace"] = 2.0
         # Odoo's memory after the load, for the sizing table
         facts = dict(faults.facts)
         facts["odoo_rss_mb"] = odoo_rss(server)
+        facts["cpu_seconds"] = cpu
         facts["postgres"] = dict(facts.get("postgres", {}), **pg_figures(db))
         return finish(args, out, started, ended, windows, facts, db, users)
     except KeyboardInterrupt:
