@@ -147,6 +147,8 @@ def login(client, user, channel):
         catch_response=True,
         timeout=TIMEOUT,
     ) as page:
+        if not page.status_code:
+            return False  # the request's own error is reported
         token = csrf_of(page.text if page.status_code == 200 else "")
         if not token:
             page.failure(f"no login form ({page.status_code})")

@@ -58,8 +58,15 @@ OUTAGE_MARK = 'id="famiglie-service-unavailable"'
 # Targets of issue 14
 TARGET_PORTAL_P95 = 0.500
 RECOVERY_LIMIT = 60.0
-# users started per second (70 users: 35 s), as people arrive at work
-RAMP_PER_S = 2
+# users started per second (70 users: 70 s), as people arrive at work; a
+# login costs Odoo about half a second of CPU (its password hash)
+RAMP_PER_S = 1
+# the faults need this long after the ramp-up (see Faults.__call__)
+FAULTS_SECONDS = 150
+
+
+def ramp_seconds(users):
+    return users / RAMP_PER_S
 
 
 def log(msg):
@@ -810,6 +817,7 @@ class Faults:
         self.users = users
         self.outage = outage
         self.duration = duration
+        self.ramp = ramp_seconds(len(users["portal"]) + len(users["backoffice"]))
         self.timeline = []
         self.facts = {}
 
@@ -825,15 +833,17 @@ class Faults:
             time.sleep(delay)
 
     def __call__(self, t0):
-        d = self.duration
+        # after the ramp-up, 30 s apart; the jobs' re-runs once PostgreSQL
+        # is back
+        start = self.ramp + 15
         for offset, fault in (
-            (0.25, self.kill_worker),
-            (0.35, self.statement_halfway),
-            (0.45, self.retention_halfway),
-            (0.55, self.restart_postgres),
-            (0.55, self.complete_jobs),
+            (start, self.kill_worker),
+            (start + 30, self.statement_halfway),
+            (start + 60, self.retention_halfway),
+            (start + 90, self.restart_postgres),
+            (start + 90, self.complete_jobs),
         ):
-            self.wait_until(t0, offset * d)
+            self.wait_until(t0, offset)
             try:
                 fault()
             except Exception as exc:  # noqa: BLE001 - reported as a failed check
@@ -1187,7 +1197,7 @@ def outage_pages(events, pg_window):
 
 
 def build_report(args, events, ledger, windows, facts, started, ended, db, users):
-    ramp_end = started + (args.portal + args.backoffice) / RAMP_PER_S + 10
+    ramp_end = started + ramp_seconds(args.portal + args.backoffice) + 10
     table = analyse(events, windows, started, ended, ramp_end)
     pg_window = next((w for w in windows if w["name"] == "postgres restarted"), None)
     checks = []
@@ -1517,6 +1527,11 @@ def cmd_all(args):
         faults = Faults(
             cluster, server, db, data_dir, users, args.outage, args.duration
         )
+        if not args.no_faults and args.duration < faults.ramp + FAULTS_SECONDS:
+            raise UserError(
+                f"--duration {args.duration} is too short for the faults: at least "
+                f"{faults.ramp + FAULTS_SECONDS:.0f}s with these users."
+            )
         out = OUT_DIR / f"run-{time.strftime('%Y%m%d-%H%M%S')}"
         meter = CpuMeter(server.proc.pid, cluster.data)
         meter.start()
