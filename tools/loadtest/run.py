@@ -786,15 +786,29 @@ class CpuMeter:
         while not self.stop.wait(2):
             self.sample()
 
+    @staticmethod
+    def _machine():
+        """Busy CPU seconds of the whole machine, and of this process's
+        finished children (the load tool, the jobs)."""
+        import resource
+
+        import psutil
+
+        t = psutil.cpu_times()
+        busy = sum(t) - t.idle - getattr(t, "iowait", 0)
+        kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return busy, kids.ru_utime + kids.ru_stime
+
     def start(self):
         self.sample()
         self.initial = {side: set(keys) for side, keys in self.seen.items()}
+        self.machine0 = self._machine()
         self.thread.start()
 
     def result(self):
         self.stop.set()
         self.sample()
-        return {
+        out = {
             side: round(
                 sum(
                     used - (self.first[side][key] if key in self.initial[side] else 0)
@@ -804,6 +818,21 @@ class CpuMeter:
             )
             for side in self.seen
         }
+        busy, kids = self._machine()
+        out["load_tool_and_jobs"] = round(kids - self.machine0[1], 1)
+        out["machine_busy"] = round(busy - self.machine0[0], 1)
+        # what other programs of the machine took meanwhile
+        out["other_programs"] = round(
+            max(
+                0.0,
+                out["machine_busy"]
+                - out["odoo"]
+                - out["postgres"]
+                - out["load_tool_and_jobs"],
+            ),
+            1,
+        )
+        return out
 
 
 class Faults:
@@ -1327,6 +1356,13 @@ def build_report(args, events, ledger, windows, facts, started, ended, db, users
             f"worst {worst['action']} p95 {worst['p95_ms']} ms after the ramp-up "
             f"(the first {ramp_end - started:.0f}s, every user logging in: "
             f"{max(r['ramp_up_p95_ms'] for r in portal_pages)} ms)"
+            + (
+                f"; other programs of the machine took "
+                f"{facts['cpu_seconds']['other_programs']}s of its "
+                f"{facts['cpu_seconds']['machine_busy']}s of busy CPU"
+                if facts.get("cpu_seconds")
+                else ""
+            )
         )
         if worst
         else "no portal page",
@@ -1431,6 +1467,9 @@ def print_report(rep):
         print(
             f"\nResources: CPU {cpu['odoo']}s Odoo + {cpu['postgres']}s PostgreSQL "
             f"over {rep['duration_s']}s ({per:.0f} ms of CPU per request); "
+            f"the load tool and jobs {cpu.get('load_tool_and_jobs')}s; other programs "
+            f"of the machine {cpu.get('other_programs')}s of "
+            f"{cpu.get('machine_busy')}s busy; "
             f"Odoo memory {res.get('odoo_rss_mb')} MB; "
             f"PostgreSQL {res.get('postgres')}"
         )
