@@ -922,16 +922,17 @@ class Faults:
             ["--statement-id", sid, "--as-login", finance],
         )
         t = time.time()
+        before = check_statement(self.db, sid)
         result = job.kill_halfway(conn)
-        with conn.cursor() as cr:
-            cr.execute(
-                """SELECT (SELECT count(*) FROM family_compensation_line
-                            WHERE compensation_id = s.id), s.amount_total
-                     FROM family_compensation s WHERE s.id = %s""",
-                (sid,),
-            )
-            lines, total = cr.fetchone()
-        result.update(lines_after_kill=lines, total_after_kill=float(total or 0))
+        after = check_statement(self.db, sid)
+        result.update(
+            lines_before=before["lines"],
+            lines_after_kill=after["lines"],
+            total_after_kill=after["amount_total"],
+            consistent_after_kill=statement_consistent(after),
+            unchanged=(before["lines"], before["amount_total"])
+            == (after["lines"], after["amount_total"]),
+        )
         self.facts["statement_kill"] = result
         self.mark("statement builder killed", t, time.time(), **result)
 
@@ -1087,6 +1088,16 @@ def check_statement(db, sid):
         "interventions_pointing_to_no_line": dangling,
         "interventions_in_two_live_statements": twice,
     }
+
+
+def statement_consistent(st):
+    """A statement is whole: its total is the sum of its lines, and its lines
+    and its interventions point to each other."""
+    return (
+        abs(st["amount_total"] - st["sum_of_lines"]) < 0.005
+        and not st["lines_whose_intervention_points_elsewhere"]
+        and not st["interventions_pointing_to_no_line"]
+    )
 
 
 def check_retention(db, due_before):
@@ -1258,11 +1269,13 @@ def build_report(args, events, ledger, windows, facts, started, ended, db, users
         check(
             "statement builder killed halfway leaves nothing",
             kill.get("killed")
-            and kill.get("lines_after_kill") == 0
-            and kill.get("total_after_kill") == 0,
+            and kill.get("unchanged")
+            and kill.get("consistent_after_kill"),
             f"killed while running {kill.get('query_running')!r}: "
-            f"{kill.get('lines_after_kill')} lines, "
-            f"total {kill.get('total_after_kill')}"
+            f"{kill.get('lines_before')} lines before, "
+            f"{kill.get('lines_after_kill')} after, "
+            f"total {kill.get('total_after_kill')}, "
+            f"{'consistent' if kill.get('consistent_after_kill') else 'INCONSISTENT'}"
             if kill.get("killed")
             else f"not killed: {kill.get('why')}",
         )
