@@ -147,7 +147,13 @@ def _pool_had_dead_connection(error):
     """The connection the request used died (the server restarted since it
     was opened), as opposed to a server that refuses new connections."""
     text = str(error)
-    return "could not connect" not in text and "Connection refused" not in text
+    refused = (
+        "could not connect" in text
+        or "Connection refused" in text
+        # libpq 14+: 'connection to server at "host", port 5432 failed: ...'
+        or ("connection to server" in text and "failed" in text)
+    )
+    return not refused
 
 
 def patch():

@@ -110,6 +110,21 @@ class TestHttpOutage(HttpCase):
         self.assertEqual(response.status_code, 200)
 
     @mute_logger("odoo.addons.odoo_famiglie_rete.http_outage")
+    def test_server_shutting_down_not_tried_again(self):
+        """A server that refuses new connections is not asked twice."""
+        self.authenticate("outage_portal", "outage_portal")
+        down, calls = self._down(
+            _error(
+                'connection to server at "127.0.0.1", port 5432 failed: '
+                "FATAL:  the database system is shutting down"
+            )
+        )
+        with down:
+            response = self.url_open("/my", allow_redirects=False)
+        self.assertEqual(len(calls), 1)
+        self.assertEqual(response.status_code, 503)
+
+    @mute_logger("odoo.addons.odoo_famiglie_rete.http_outage")
     def test_json_rpc_answers_503(self):
         self.authenticate("admin", "admin")
         down, _calls = self._down(_error("could not connect to server"))
