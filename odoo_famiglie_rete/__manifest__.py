@@ -10,6 +10,7 @@
     "license": "LGPL-3",
     "application": True,
     "installable": True,
+    "post_load": "_family_post_load",
     "depends": ["contacts", "mail", "calendar", "account", "portal"],
     "external_dependencies": {"python": ["python-stdnum", "lxml"]},
     "data": [

@@ -733,6 +733,14 @@ def cmd_bench(args):
     return bench.main(args.bench_args)
 
 
+def cmd_loadtest(args):
+    """``make loadtest``: tools/loadtest/run.py, in the environment that has Odoo."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "loadtest"))
+    import run as loadtest
+
+    return loadtest.main(args.loadtest_args)
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -750,12 +758,18 @@ def cmd_check_requirements(args):
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue
-        name = (
-            Requirement(line).name if Requirement else re.split(r"[<>=!~;\[ ]", line)[0]
-        )
+        req = Requirement(line) if Requirement else None
+        name = req.name if req else re.split(r"[<>=!~;\[ ]", line)[0]
         try:
-            metadata.version(name)
+            version = metadata.version(name)
         except metadata.PackageNotFoundError:
+            return 1
+        # a version outside the pins is installed again
+        if (
+            req
+            and req.specifier
+            and not req.specifier.contains(version, prereleases=True)
+        ):
             return 1
     return 0
 
@@ -785,14 +799,22 @@ def main():
         help="grow a benchmark database and time the pages (see tools/bench.py)",
         add_help=False,
     )
+    sub.add_parser(
+        "loadtest",
+        help="Odoo in production mode under load, with faults "
+        "(see tools/loadtest/run.py)",
+        add_help=False,
+    )
     req = sub.add_parser("check-requirements")
     req.add_argument("file")
-    # ``bench`` passes its own options on to tools/bench.py
+    # ``bench`` and ``loadtest`` pass their own options on to their tool
     args, rest = parser.parse_known_args()
-    if rest and args.command != "bench":
+    if rest and args.command not in ("bench", "loadtest"):
         parser.error(f"unrecognized arguments: {' '.join(rest)}")
     if args.command == "bench":
         args.bench_args = rest
+    if args.command == "loadtest":
+        args.loadtest_args = rest
     try:
         if args.command == "check-requirements":
             return cmd_check_requirements(args)
@@ -810,6 +832,7 @@ def main():
             "test-odoo": cmd_test_odoo,
             "pot": cmd_pot,
             "bench": cmd_bench,
+            "loadtest": cmd_loadtest,
         }[args.command](args)
     except UserError as exc:
         print(f"ERROR: {exc}", file=sys.stderr, flush=True)

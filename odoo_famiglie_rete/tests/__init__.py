@@ -57,3 +57,4 @@ from . import test_portal_documents_upload
 from . import test_review_pack
 from . import test_monitoring_dashboard
 from . import test_portal_performance
+from . import test_http_outage
