@@ -885,7 +885,17 @@ def cmd_load(args):
             check=False,
         )
         failed = result.returncode != 0
-        reads = None
+        # then the own load, which keeps every family read it made, for the
+        # access log's check below
+        say(
+            f"Load through the proxy ({args.portal} coordinators on the portal, "
+            f"{args.finance} finance clerks in the back office), 30s, every read "
+            "kept for the access log's check ..."
+        )
+        reads = own_load(30, args.portal, args.finance)
+        for (kind, outcome), n in sorted(reads.requests.items()):
+            say(f"  {kind}: {outcome} {n}")
+        failed = failed or any(outcome != "ok" for (_kind, outcome) in reads.requests)
     else:
         say(
             f"Load through the proxy ({args.portal} coordinators on the portal, "

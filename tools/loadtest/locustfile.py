@@ -15,11 +15,14 @@ passes everything through environment variables:
 - ``LOADTEST_THINK``: each person's pause between two pages, "min,max" seconds.
 """
 
+import base64
+import hmac
 import itertools
 import json
 import os
 import random
 import re
+import struct
 import time
 import uuid
 from datetime import date
@@ -167,11 +170,54 @@ def login(client, user, channel):
         catch_response=True,
         timeout=TIMEOUT,
     ) as resp:
+        location = resp.headers.get("Location", "")
+        if "/web/login/totp" in location and user.get("totp_secret"):
+            # the second factor (Odoo's TOTP, enforced in production)
+            return login_totp(client, user, channel)
+        ok = resp.status_code in (302, 303) and "/web/login" not in location
+        if not ok:
+            resp.failure(f"login refused ({resp.status_code})")
+        return ok
+
+
+def totp_code(secret, at=None):
+    """The RFC 6238 code of ``secret`` (base32): 6 digits, 30 s, SHA-1, as
+    Odoo's auth_totp checks it."""
+    key = base64.b32decode(secret)
+    counter = int((at or time.time()) // 30)
+    mac = hmac.new(key, struct.pack(">Q", counter), "sha1").digest()
+    offset = mac[-1] & 0xF
+    code = struct.unpack_from(">I", mac, offset)[0] & 0x7FFFFFFF
+    return f"{code % 1_000_000:06d}"
+
+
+def login_totp(client, user, channel):
+    """The login's second step: the code of the user's ``totp_secret``."""
+    with client.get(
+        "/web/login/totp",
+        name=f"login ({channel})",
+        context={"channel": channel},
+        catch_response=True,
+        timeout=TIMEOUT,
+    ) as page:
+        token = csrf_of(page.text if page.status_code == 200 else "")
+        if not token:
+            page.failure(f"no second-factor form ({page.status_code})")
+            return False
+    with client.post(
+        "/web/login/totp",
+        data={"totp_token": totp_code(user["totp_secret"]), "csrf_token": token},
+        name=f"login ({channel})",
+        context={"channel": channel},
+        allow_redirects=False,
+        catch_response=True,
+        timeout=TIMEOUT,
+    ) as resp:
         ok = resp.status_code in (302, 303) and "/web/login" not in resp.headers.get(
             "Location", ""
         )
         if not ok:
-            resp.failure(f"login refused ({resp.status_code})")
+            resp.failure(f"second factor refused ({resp.status_code})")
         return ok
 
 
