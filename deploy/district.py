@@ -401,11 +401,16 @@ def stats_line(before, after):
 
 
 def loadtest_run():
-    """tools/loadtest/run.py when its users pass the second factor (their
-    login posts the TOTP code of ``totp_secret``), else None: the own load."""
+    """tools/loadtest/run.py when asked for (FAMIGLIE_DISTRICT_LOADTEST=1),
+    else None: the deployment's own data and load.
+
+    Not the default yet: on the load test's data (Italian as the default
+    language, its users in English) the portal answers the checks below with
+    Odoo's language redirect (303 to /en/...), which they take for a failure,
+    and that data has no family document for the restore's check.
+    """
     path = LOADTEST_REPO / "tools" / "loadtest" / "run.py"
-    locustfile = path.parent / "locustfile.py"
-    if path.exists() and "totp_secret" in locustfile.read_text():
+    if os.environ.get("FAMIGLIE_DISTRICT_LOADTEST") and path.exists():
         return path
     return None
 
@@ -862,7 +867,7 @@ def cmd_load(args):
             f"Load through the proxy with the load test ({runner}), "
             f"{args.duration}s ..."
         )
-        env = {**os.environ, "REQUESTS_CA_BUNDLE": str(CA)}
+        env = {**os.environ, "REQUESTS_CA_BUNDLE": str(CA), "LOADTEST_CA": str(CA)}
         dsn = primary_dsn()
         result = run(
             [

@@ -12,7 +12,11 @@ passes everything through environment variables:
 - ``LOADTEST_LEDGER``: one JSON line per write (its unique marker, and
   whether the server acknowledged it);
 - ``LOADTEST_PORTAL``, ``LOADTEST_BACKOFFICE``: how many users of each;
-- ``LOADTEST_THINK``: each person's pause between two pages, "min,max" seconds.
+- ``LOADTEST_THINK``: each person's pause between two pages, "min,max" seconds;
+- ``LOADTEST_CA``: the certificate of an HTTPS proxy with its own authority
+  (the district deployment's).
+
+A user with a ``totp_secret`` answers Odoo's second factor with its code.
 """
 
 import base64
@@ -37,6 +41,8 @@ OUTAGE_MARK = os.environ.get(
 )
 MARKER = os.environ.get("LOADTEST_MARKER", "LT-")
 TIMEOUT = 30
+# the certificate of an HTTPS proxy with its own authority (LOADTEST_CA)
+CA_FILE = os.environ.get("LOADTEST_CA")
 THINK = tuple(float(x) for x in os.environ.get("LOADTEST_THINK", "5,15").split(","))
 
 CSRF = re.compile(r'name="csrf_token"\s+value="([^"]+)"|csrf_token: "([^"]+)"')
@@ -229,6 +235,14 @@ class FamiliesUser(HttpUser):
     wait_time = between(*THINK)
     channel = ""
     logged = False
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if CA_FILE:
+            # a proxy's own certificate (the district deployment's HTTPS): the
+            # environment's REQUESTS_CA_BUNDLE would win over the session's
+            self.client.trust_env = False
+            self.client.verify = CA_FILE
 
     def ensure_login(self):
         if not self.logged:
