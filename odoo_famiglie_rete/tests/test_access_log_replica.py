@@ -1,4 +1,5 @@
 import contextlib
+import json
 import threading
 from unittest.mock import patch
 
@@ -137,19 +138,33 @@ class TestAccessLogReplica(PortalCommon):
             raise psycopg2.OperationalError("the primary cannot be reached")
 
         self._login(self.coord_a)
+        payload = {
+            "id": 0,
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {
+                "model": "family.intervention",
+                "method": "web_search_read",
+                "args": [],
+                "kwargs": {"domain": [], "specification": {"name": {}}},
+            },
+        }
         with (
             patch(PRIMARY_CURSOR, primary_down),
-            self.assertLogs("odoo.http", "ERROR"),
+            self.assertLogs("odoo", "WARNING"),
         ):
-            answer = self._call_kw(
-                "family.intervention",
-                "web_search_read",
-                domain=[],
-                specification={"name": {}},
+            rpc = self.url_open(
+                "/web/dataset/call_kw/family.intervention/web_search_read",
+                data=json.dumps(payload).encode(),
+                headers={"Content-Type": "application/json"},
             )
             response = self.url_open(f"/my/famiglie/{self.case_a.id}")
-        self.assertIn("error", answer)
-        self.assertNotIn("Pacco di benvenuto", str(answer))
-        self.assertEqual(response.status_code, 500)
+        # the primary unreachable is PostgreSQL down: the outage's answer
+        # (http_outage.py), 503, never the data
+        self.assertEqual(rpc.status_code, 503)
+        self.assertIn("error", rpc.json())
+        self.assertNotIn("Pacco di benvenuto", rpc.text)
+        self.assertEqual(response.status_code, 503)
+        self.assertIn("Servizio momentaneamente non disponibile", response.text)
         self.assertNotIn(self.case_a.name, response.text)
         self.assertFalse(self._logs(self.coord_a))
