@@ -25,9 +25,7 @@ command exits non-zero when one failed.
 """
 
 import argparse
-import base64
 import contextlib
-import hmac
 import json
 import os
 import re
@@ -35,7 +33,6 @@ import secrets
 import shutil
 import signal
 import socket
-import struct
 import subprocess
 import sys
 import threading
@@ -49,6 +46,7 @@ sys.path.insert(0, str(REPO / "tools"))
 
 import famiglie  # noqa: E402
 from famiglie import UserError  # noqa: E402
+from loadtest.totp import totp_code  # noqa: E402
 
 DIR = Path(os.environ.get("FAMIGLIE_DISTRICT_DIR") or "/tmp/famiglie-district")
 DB = os.environ.get("FAMIGLIE_DISTRICT_DB") or "famiglie_district"
@@ -624,17 +622,6 @@ CSRF = re.compile(r'name="csrf_token"\s+value="([^"]+)"')
 FAMILY_LINK = re.compile(r'href="/my/famiglie/(\d+)[?"#]')
 
 
-def totp_code(secret, at=None):
-    """The RFC 6238 code of ``secret`` (base32) now: 6 digits, 30 s, SHA-1,
-    as Odoo's auth_totp checks it."""
-    key = base64.b32decode(secret)
-    counter = int((at or time.time()) // 30)
-    mac = hmac.new(key, struct.pack(">Q", counter), "sha1").digest()
-    offset = mac[-1] & 0xF
-    code = struct.unpack_from(">I", mac, offset)[0] & 0x7FFFFFFF
-    return f"{code % 1_000_000:06d}"
-
-
 def session(base=URL):
     import requests
 
@@ -727,13 +714,21 @@ class Reads:
             self.requests[kind, outcome] += 1
 
 
-def portal_worker(user, until, reads, rng):
+def logged_in(user, reads):
+    """A client of ``user`` past both factors, or None (counted either way)."""
     client = session()
     _first, second = login(client, user)
     if second is None or second.status_code not in (302, 303):
         reads.count("login", "refused")
-        return
+        return None
     reads.count("login", "ok")
+    return client
+
+
+def portal_worker(user, until, reads, rng):
+    client = logged_in(user, reads)
+    if client is None:
+        return
     while time.time() < until:
         page = get(client, "/my/famiglie")
         ok = page.status_code == 200 and "/web/login" not in page.url
@@ -752,12 +747,9 @@ def portal_worker(user, until, reads, rng):
 
 
 def finance_worker(user, until, reads, rng):
-    client = session()
-    _first, second = login(client, user)
-    if second is None or second.status_code not in (302, 303):
-        reads.count("login", "refused")
+    client = logged_in(user, reads)
+    if client is None:
         return
-    reads.count("login", "ok")
     while time.time() < until:
         answer = call_kw(
             client,

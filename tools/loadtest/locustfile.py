@@ -19,19 +19,20 @@ passes everything through environment variables:
 A user with a ``totp_secret`` answers Odoo's second factor with its code.
 """
 
-import base64
-import hmac
 import itertools
 import json
 import os
 import random
 import re
-import struct
+import sys
 import time
 import uuid
 from datetime import date
 
 from locust import HttpUser, between, events, task
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from totp import totp_code  # noqa: E402 - beside this file
 
 USERS = json.loads(open(os.environ["LOADTEST_USERS"], encoding="utf-8").read())
 EVENTS = open(os.environ["LOADTEST_EVENTS"], "a", encoding="utf-8")  # noqa: SIM115
@@ -184,17 +185,6 @@ def login(client, user, channel):
         if not ok:
             resp.failure(f"login refused ({resp.status_code})")
         return ok
-
-
-def totp_code(secret, at=None):
-    """The RFC 6238 code of ``secret`` (base32): 6 digits, 30 s, SHA-1, as
-    Odoo's auth_totp checks it."""
-    key = base64.b32decode(secret)
-    counter = int((at or time.time()) // 30)
-    mac = hmac.new(key, struct.pack(">Q", counter), "sha1").digest()
-    offset = mac[-1] & 0xF
-    code = struct.unpack_from(">I", mac, offset)[0] & 0x7FFFFFFF
-    return f"{code % 1_000_000:06d}"
 
 
 def login_totp(client, user, channel):
