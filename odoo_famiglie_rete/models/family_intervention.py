@@ -3,7 +3,7 @@ from datetime import date
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL, create_index, format_date
 from odoo.tools.translate import LazyTranslate
 
 _lt = LazyTranslate(__name__)
@@ -252,6 +252,17 @@ class FamilyIntervention(models.Model):
     siuss_monthly_hours = fields.Float(
         string="Monthly Hours of Service", groups=SOCIAL_WORKER, aggregator=None
     )
+
+    def init(self):
+        # An association's interventions ending in the coming days (the to-do
+        # of ``/my`` and of the family list): one index range, not the
+        # provider's every intervention crossed with every date.
+        create_index(
+            self.env.cr,
+            "family_intervention_provider_date_end_index",
+            self._table,
+            ["provider_id", "date_end"],
+        )
 
     @api.depends("case_id")
     def _compute_siuss_taken_in_charge(self):

@@ -224,6 +224,14 @@ class TestPortalRoutes(PortalCommon):
         )
         self.assertEqual(response.status_code, 303)
         self.assertEqual(self.share_a2.volunteer_user_ids, self.vol_a2)
+        # the family page shows the volunteer the share names, and only them
+        page = self.url_open(f"/my/famiglie/{self.case_a2.id}").text
+        checked = {
+            re.search(r'value="(\d+)"', tag).group(1)
+            for tag in re.findall(r'<input[^>]*name="volunteer_ids"[^>]*>', page)
+            if "checked" in tag
+        }
+        self.assertEqual(checked, {str(self.vol_a2.id)})
         self.assertIn(
             "family.case.share",
             self._logs(self.coord_a, "portal", self.case_a2).mapped("model"),

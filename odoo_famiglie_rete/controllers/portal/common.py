@@ -499,11 +499,10 @@ class FamilyPortalCommon(CustomerPortal):
             )
         )
 
-    def _family_message_attachments(self, case):
-        """The files of the shared discussion's messages the user may be
-        served: the messages read as the user, their files kept only where
-        the data layer opens them (the share opens the documents)."""
-        messages = self._family_messages(case)
+    def _family_message_attachments(self, messages):
+        """The files of the shared discussion's ``messages`` (read as the user,
+        ``_family_messages``) the user may be served: kept only where the
+        data layer opens them (the share opens the documents)."""
         # associations have no access to attachments: the messages' files,
         # read in sudo mode, then filtered by the data layer as the user
         attachments = messages.sudo().attachment_ids

@@ -107,15 +107,21 @@ class FamilyPortalFamilies(FamilyPortalCommon):
                 ("partner_ids", "in", request.env.user.partner_id.ids),
             ]
         )
-        volunteers = request.env["res.users"]
+        volunteers = assigned = request.env["res.users"]
         if self._family_is_coordinator():
             volunteers = self._family_volunteers()
+            # which of them the share names: the share is read as the user,
+            # its volunteers' ids are matched against the users read above
+            # (not read a second time, rules and all)
+            named = set(shares.sudo().volunteer_user_ids.ids)
+            assigned = volunteers.filtered(lambda user: user.id in named)
         goals = (
             self._family_goals(case)
             if flags["share_goals"]
             else request.env["family.plan.goal"]
         )
         upcoming, past = reviews._family_split_upcoming()
+        messages = self._family_messages(case)
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -149,11 +155,11 @@ class FamilyPortalFamilies(FamilyPortalCommon):
                 "documents": self._family_documents(case)
                 if flags["share_documents"]
                 else [],
-                "messages": self._family_messages(case),
-                "message_attachments": self._family_message_attachments(case),
+                "messages": messages,
+                "message_attachments": self._family_message_attachments(messages),
                 "is_coordinator": self._family_is_coordinator(),
                 "volunteers": volunteers,
-                "assigned_volunteers": shares.volunteer_user_ids,
+                "assigned_volunteers": assigned,
                 "page_name": "family_case",
                 "unread_message_ids": [],
                 "document_max_mb": DOCUMENT_MAX_BYTES // 1024 // 1024,
@@ -406,9 +412,9 @@ class FamilyPortalFamilies(FamilyPortalCommon):
         opens the documents (the data layer decides,
         ``ir.attachment._family_portal_readable``)."""
         case = self._family_get_case(case_id)
-        attachment = self._family_message_attachments(case).filtered(
-            lambda a: a.id == attachment_id
-        )
+        attachment = self._family_message_attachments(
+            self._family_messages(case)
+        ).filtered(lambda a: a.id == attachment_id)
         return self._family_download(case, attachment)
 
     # ------------------------------------------------------------------
