@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 _logger = logging.getLogger("famiglie.bench")
 
 # Bump when the generated data changes: a kept database is then regenerated.
-GENERATOR_VERSION = 5
+GENERATOR_VERSION = 6
 
 SURNAMES = (
     (
@@ -138,6 +138,10 @@ def _set_password(env, user, password):
     user.sudo().write({"password": password})
 
 
+# the users' time zone (the Comune's)
+TZ = "Europe/Rome"
+
+
 def setup_config(env, rng, sz):
     """Companies, users, associations, protocols: a few hundred records."""
     Users = env["res.users"].with_context(no_reset_password=True)
@@ -151,7 +155,9 @@ def setup_config(env, rng, sz):
         {"is_family_network_member": True}
     )
     admin = env.ref("base.user_admin")
-    admin.write({"company_ids": [(4, company_b.id)]})
+    # every user in Europe/Rome, as in the Comune: the web client then sends
+    # the time zone in the context, as it does in production
+    admin.write({"company_ids": [(4, company_b.id)], "tz": TZ})
     group = env.ref
     internal = group("base.group_user").id
     manager_g = group("odoo_famiglie_rete.group_family_manager").id
@@ -164,6 +170,7 @@ def setup_config(env, rng, sz):
             {
                 "name": name,
                 "login": login,
+                "tz": TZ,
                 "company_id": company.id,
                 "company_ids": [(6, 0, company.ids)],
                 "groups_id": [(6, 0, groups)],
@@ -238,6 +245,7 @@ def setup_config(env, rng, sz):
                 {
                     "name": f"{role.title()} {assoc.name}",
                     "login": login,
+                    "tz": TZ,
                     "parent_id": assoc.id,
                     "company_id": company.id,
                     "company_ids": [(6, 0, company.ids)],
