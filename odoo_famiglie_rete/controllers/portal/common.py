@@ -288,17 +288,24 @@ class FamilyPortalCommon(CustomerPortal):
         opens the family's identity (the record rules decide)."""
         return request.env["family.case.member"].search([("case_id", "=", case.id)])
 
-    def _family_household(self, case):
+    def _family_household(self, case, flags):
         """The household's rows, one per member, joined by id.
 
         Each row is ``(member, composition)``: the member (name, contacts)
         where the share opens the identity, the composition (relation, age
         band, sex, minor) where it opens the household; either may be empty.
-        Both are read as the user, and the record rules decide.
+        Both are read as the user, and the record rules decide; what the
+        user's shares (``flags``) do not open is not asked for.
         """
-        members = self._family_members(case)
-        composition = request.env["family.case.household"].search(
-            [("case_id", "=", case.id)]
+        members = (
+            self._family_members(case)
+            if flags["share_identity"]
+            else request.env["family.case.member"]
+        )
+        composition = (
+            request.env["family.case.household"].search([("case_id", "=", case.id)])
+            if flags["share_household"]
+            else request.env["family.case.household"]
         )
         by_id = {row.id: row for row in composition}
         rows = [(member, by_id.pop(member.id, None)) for member in members]

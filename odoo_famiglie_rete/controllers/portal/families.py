@@ -128,13 +128,15 @@ class FamilyPortalFamilies(FamilyPortalCommon):
                 "case": case,
                 "flags": flags,
                 "shares": shares,
-                "household": self._family_household(case),
+                "household": self._family_household(case, flags),
                 "family_name": self._family_names(case).get(case.id),
                 # read as the user: the record rules open the needs only where
-                # the share does
+                # the share does (and where it does not, they are not asked for)
                 "need_areas": request.env["family.case.needs"]
                 .search([("id", "=", case.id)])
-                .need_area_ids,
+                .need_area_ids
+                if flags["share_needs"]
+                else request.env["family.need.area"],
                 "goals": goals,
                 "goals_to_approve": self._family_goals_to_approve(goals)
                 if self._family_is_coordinator()
@@ -142,7 +144,9 @@ class FamilyPortalFamilies(FamilyPortalCommon):
                 "goal_states": GOAL_STATES,
                 "family_number": lambda value: format_number(request.env, value),
                 "interventions": interventions,
-                "other_interventions": self._family_other_interventions(case),
+                "other_interventions": self._family_other_interventions(case)
+                if flags["share_other_interventions"]
+                else [],
                 "overlap_warnings": interventions._portal_overlap_warnings(
                     flags["share_other_interventions"]
                 ),
