@@ -7,7 +7,7 @@ from odoo.tools.translate import LazyTranslate
 _lt = LazyTranslate(__name__)
 
 # "the active shares of my association": see FamilyCaseShare.init
-SHARE_INDEX = "family_case_share_partner_state_case_restricted_index"
+SHARE_INDEX = "family_case_share_partner_state_case_include_index"
 
 # The categories of data a share can open to an association.
 SHARE_CATEGORIES = (
@@ -111,9 +111,10 @@ class FamilyCaseShare(models.Model):
     def init(self):
         # Every association rule asks for "the active shares of my
         # association, of a case that is not restricted" and wants their
-        # cases: served from this index alone (an index-only scan, the
-        # restricted flag carried in the index), for the portal's family
-        # list, its pager and the ``/my`` counters at 100,000 cases.
+        # cases (and, for a volunteer, the shares naming them): served from
+        # this index alone (an index-only scan, the restricted flag and the
+        # share's id carried in it), for the portal's family list, its pager
+        # and the ``/my`` counters at 100,000 cases.
         drop_index(
             self.env.cr, "family_case_share_partner_state_case_index", self._table
         )
@@ -121,7 +122,7 @@ class FamilyCaseShare(models.Model):
             self.env.cr.execute(
                 SQL(
                     "CREATE INDEX %s ON %s (partner_id, state, case_id) "
-                    "INCLUDE (case_restricted)",
+                    "INCLUDE (case_restricted, id)",
                     SQL.identifier(SHARE_INDEX),
                     SQL.identifier(self._table),
                 )
