@@ -18,13 +18,13 @@ ports (nothing else on the machine is touched):
   rate limit.
 
 Subcommands: ``up``, ``load`` (the load test of tools/loadtest, Locust,
-through the proxy: its report, the replica's statistics before and after,
-and every family read it made found in the access log), ``check`` (sessions across nodes, TOTP, brute
-force, the database manager closed, the access log of reads served by the
-replica, backup and restore), ``down`` (stops everything and removes the
-folder; safe to run twice), ``status``, and ``all`` (up, load, check, down:
-what ``make district`` runs). Each check prints ``ok`` or ``FAILED``; the
-command exits non-zero when one failed.
+through the proxy: its report, the replica's statistics before and after, and
+every family read it made found in the access log), ``check`` (sessions across
+nodes, TOTP, brute force, the database manager closed, the access log of reads
+served by the replica, backup and restore), ``down`` (stops everything and
+removes the folder; safe to run twice), ``status``, and ``all`` (up, load,
+check, down: what ``make district`` runs). Each check prints ``ok`` or
+``FAILED``; the command exits non-zero when one failed.
 """
 
 import argparse

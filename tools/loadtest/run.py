@@ -1541,7 +1541,9 @@ def cmd_load(args):
     use_dsn(args.dsn)
     users = json.loads(Path(args.users or users_file(args.db)).read_text())
     out = (
-        Path(args.out) if args.out else OUT_DIR / f"run-{time.strftime('%Y%m%d-%H%M%S')}"
+        Path(args.out)
+        if args.out
+        else OUT_DIR / f"run-{time.strftime('%Y%m%d-%H%M%S')}"
     )
     started, ended, _ = run_locust(
         args.url, users, out, args.duration, args.portal, args.backoffice, args.think
