@@ -1696,10 +1696,10 @@ def odoo_rss(server):
 
 def split_people(people):
     """(portal, back office) for ``people`` at work at once: the proportion
-    of the default load (50 + 20), the portal at most 100 users."""
+    of the default load (50 + 20)."""
     if people < 2:
         raise UserError("--people: at least 2 (one on the portal, one in the office)")
-    portal = min(100, max(1, round(people * 5 / 7)))
+    portal = max(1, round(people * 5 / 7))
     return portal, people - portal
 
 
@@ -1721,9 +1721,10 @@ def parser():
             "--people",
             type=int,
             help="people at work at once, split as the default 50 + 20: five "
-            "sevenths on the portal (at most 100: a coordinator and a volunteer "
-            "of each of the 50 associations), the rest in the back office "
-            "(overrides --portal and --backoffice)",
+            "sevenths on the portal, the rest in the back office (overrides "
+            "--portal and --backoffice); the data has 100 portal users (a "
+            "coordinator and a volunteer per association): beyond, people share "
+            "a login",
         )
         sp.add_argument(
             "--think",
