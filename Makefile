@@ -7,7 +7,9 @@ PYTHON ?= python3
 # comma-separated for the scaling table); BENCH_ARGS="--fresh --reps 30"
 SIZE ?= small
 BENCH_ARGS ?=
-# make loadtest LOADTEST_ARGS="--duration 600 --portal 100 --backoffice 40"
+# make loadtest USERS=140 (people at once: 5/7 on the portal, 2/7 in the back
+# office; default 70 = 50 + 20); LOADTEST_ARGS="--duration 600 --cases 20000"
+USERS ?=
 LOADTEST_ARGS ?=
 
 help:
@@ -17,7 +19,7 @@ help:
 	@echo "make lint  - run pre-commit (ruff, pylint-odoo, oca-checks-odoo-module, XML/CSV checks)"
 	@echo "make setup - only find or install Odoo 18.0 and the Python requirements"
 	@echo "make bench - grow famiglie_bench_<SIZE> (small|medium|design|large) and time the pages"
-	@echo "make loadtest - Odoo in production mode on its own PostgreSQL under 70 users, with faults; prints the load and fault report"
+	@echo "make loadtest - Odoo in production mode on its own PostgreSQL under 70 users (USERS=N), with faults; prints the load and fault report"
 	@echo "make district - bring up the district deployment (deploy/), load it through the proxy, check it, take it down"
 	@echo "make pot   - regenerate odoo_famiglie_rete/i18n/odoo_famiglie_rete.pot with Odoo's exporter"
 
@@ -37,7 +39,7 @@ bench:
 	@$(PYTHON) tools/famiglie.py bench --size $(SIZE) $(BENCH_ARGS)
 
 loadtest:
-	@$(PYTHON) tools/famiglie.py loadtest $(LOADTEST_ARGS)
+	@$(PYTHON) tools/famiglie.py loadtest $(if $(USERS),--people $(USERS)) $(LOADTEST_ARGS)
 
 pot:
 	@$(PYTHON) tools/famiglie.py pot

@@ -14,7 +14,10 @@ passes everything through environment variables:
 - ``LOADTEST_PORTAL``, ``LOADTEST_BACKOFFICE``: how many users of each;
 - ``LOADTEST_THINK``: each person's pause between two pages, "min,max" seconds;
 - ``LOADTEST_CA``: the certificate of an HTTPS proxy with its own authority
-  (the district deployment's).
+  (the district deployment's);
+- ``LOADTEST_READS`` (optional): one JSON line per answered read of family
+  data that the access log must hold (login, channel, the cases' ids), for a
+  caller that compares them with ``family_access_log`` (the district's).
 
 A user with a ``totp_secret`` answers Odoo's second factor with its code.
 """
@@ -45,6 +48,14 @@ TIMEOUT = 30
 # the certificate of an HTTPS proxy with its own authority (LOADTEST_CA)
 CA_FILE = os.environ.get("LOADTEST_CA")
 THINK = tuple(float(x) for x in os.environ.get("LOADTEST_THINK", "5,15").split(","))
+READS = (
+    open(os.environ["LOADTEST_READS"], "a", encoding="utf-8")  # noqa: SIM115
+    if os.environ.get("LOADTEST_READS")
+    else None
+)
+# a browser of the Comune's staff and associations: Italian, the database's
+# default language (without it Odoo's routing redirects to /en/...)
+ACCEPT_LANGUAGE = "it-IT,it;q=0.9"
 
 CSRF = re.compile(r'name="csrf_token"\s+value="([^"]+)"|csrf_token: "([^"]+)"')
 FAMILY_LINK = re.compile(r'href="/my/famiglie/(\d+)[?"#]')
@@ -105,6 +116,10 @@ def classify(response, exception, channel):
 def on_request(request_type, name, response_time, response, exception, context, **kw):
     channel = (context or {}).get("channel", "")
     kind = classify(response, exception, channel)
+    if (context or {}).get("login") and kind == "session_lost":
+        # the login's own steps answer the login pages (the second factor's
+        # among them): no session was lost, unless the login was refused
+        kind = "login_refused" if exception is not None else "ok"
     start = kw.get("start_time") or (time.time() - response_time / 1000)
     EVENTS.write(
         json.dumps(
@@ -138,6 +153,25 @@ def ledger(marker, kind, ack, status):
     LEDGER.flush()
 
 
+def read(login, channel, cases):
+    """A read of the ``cases`` (ids) the server answered: its access-log
+    entries (one per case, the user, the channel) must exist."""
+    if READS is None or not cases:
+        return
+    READS.write(
+        json.dumps(
+            {
+                "login": login,
+                "channel": channel,
+                "cases": sorted({int(c) for c in cases}),
+                "t": time.time(),
+            }
+        )
+        + "\n"
+    )
+    READS.flush()
+
+
 def new_marker():
     return f"{MARKER}{uuid.uuid4()}"
 
@@ -153,7 +187,7 @@ def login(client, user, channel):
     with client.get(
         "/web/login",
         name=f"login ({channel})",
-        context={"channel": channel},
+        context={"channel": channel, "login": True},
         catch_response=True,
         timeout=TIMEOUT,
     ) as page:
@@ -172,7 +206,7 @@ def login(client, user, channel):
             "redirect": "",
         },
         name=f"login ({channel})",
-        context={"channel": channel},
+        context={"channel": channel, "login": True},
         allow_redirects=False,
         catch_response=True,
         timeout=TIMEOUT,
@@ -192,7 +226,7 @@ def login_totp(client, user, channel):
     with client.get(
         "/web/login/totp",
         name=f"login ({channel})",
-        context={"channel": channel},
+        context={"channel": channel, "login": True},
         catch_response=True,
         timeout=TIMEOUT,
     ) as page:
@@ -204,7 +238,7 @@ def login_totp(client, user, channel):
         "/web/login/totp",
         data={"totp_token": totp_code(user["totp_secret"]), "csrf_token": token},
         name=f"login ({channel})",
-        context={"channel": channel},
+        context={"channel": channel, "login": True},
         allow_redirects=False,
         catch_response=True,
         timeout=TIMEOUT,
@@ -233,6 +267,7 @@ class FamiliesUser(HttpUser):
             # environment's REQUESTS_CA_BUNDLE would win over the session's
             self.client.trust_env = False
             self.client.verify = CA_FILE
+        self.client.headers["Accept-Language"] = ACCEPT_LANGUAGE
 
     def ensure_login(self):
         if not self.logged:
@@ -264,7 +299,7 @@ class PortalUser(FamiliesUser):
         self.families = []
         self.ensure_login()
 
-    def get(self, path, name, expect=(200,)):
+    def get(self, path, name, expect=(200,), case=None):
         # as a browser does, redirects followed (a lost session ends on the
         # login page: ``session_lost``)
         with self.client.get(
@@ -274,7 +309,11 @@ class PortalUser(FamiliesUser):
             catch_response=True,
             timeout=TIMEOUT,
         ) as resp:
-            return resp if self.check(resp, expect) else None
+            if not self.check(resp, expect):
+                return None
+            if case:
+                read(self.user["login"], "portal", [case])
+            return resp
 
     def family(self):
         if not self.families:
@@ -287,9 +326,9 @@ class PortalUser(FamiliesUser):
             return
         resp = self.get("/my/famiglie", "portal: family list")
         if resp is not None:
-            self.families = (
-                sorted(set(map(int, FAMILY_LINK.findall(resp.text)))) or self.families
-            )
+            shown = sorted(set(map(int, FAMILY_LINK.findall(resp.text))))
+            read(self.user["login"], "portal", shown)
+            self.families = shown or self.families
 
     @task(4)
     def family_page(self):
@@ -297,7 +336,7 @@ class PortalUser(FamiliesUser):
             return
         case = self.family()
         if case:
-            self.get(f"/my/famiglie/{case}", "portal: family page")
+            self.get(f"/my/famiglie/{case}", "portal: family page", case=case)
 
     @task(2)
     def new_intervention(self):
@@ -307,7 +346,9 @@ class PortalUser(FamiliesUser):
         if not case:
             return
         form = self.get(
-            f"/my/famiglie/{case}/interventi/nuovo", "portal: intervention form"
+            f"/my/famiglie/{case}/interventi/nuovo",
+            "portal: intervention form",
+            case=case,
         )
         if form is None:
             return
@@ -337,6 +378,9 @@ class PortalUser(FamiliesUser):
                 "Location", ""
             )
             ledger(marker, "portal intervention", ack, resp.status_code)
+            if ack:
+                # the form's family was read again to save it
+                read(self.user["login"], "portal", [case])
 
     @task(2)
     def message(self):
@@ -345,7 +389,7 @@ class PortalUser(FamiliesUser):
         case = self.family()
         if not case:
             return
-        page = self.get(f"/my/famiglie/{case}", "portal: family page")
+        page = self.get(f"/my/famiglie/{case}", "portal: family page", case=case)
         token = csrf_of(page.text) if page is not None else None
         if not token:
             return
@@ -363,6 +407,8 @@ class PortalUser(FamiliesUser):
                 "Location", ""
             )
             ledger(marker, "portal message", ack, resp.status_code)
+            if ack:
+                read(self.user["login"], "portal", [case])
 
 
 CASE_LIST_SPEC = {
@@ -517,8 +563,20 @@ class SocialWorker(BackofficeUser):
         ledger(marker, "back-office intervention", ack, 200 if ack else 0)
 
 
+INTERVENTION_LIST_SPEC = {
+    "case_id": {"fields": {"display_name": {}}},
+    "type_id": {"fields": {"display_name": {}}},
+    "provider_id": {"fields": {"display_name": {}}},
+    "date_start": {},
+    "quantity": {},
+    "amount": {},
+    "state": {},
+}
+
+
 class FinanceClerk(BackofficeUser):
-    """A finance clerk: the statements and one statement's lines."""
+    """A finance clerk: the interventions to pay, the statements and one
+    statement's lines."""
 
     fixed_count = N_FINANCE
 
@@ -546,3 +604,29 @@ class FinanceClerk(BackofficeUser):
                 {"specification": STATEMENT_FORM_SPEC},
                 "back office: statement",
             )
+
+    @task
+    def intervention_list(self):
+        """A page of the interventions (the clerk checks them before a
+        statement): a family read that the access log holds (channel List)."""
+        if not self.ensure_login():
+            return
+        rows = self.rpc(
+            "family.intervention",
+            "web_search_read",
+            [],
+            {
+                "domain": [],
+                "specification": INTERVENTION_LIST_SPEC,
+                "offset": random.randrange(0, 2000, 80),
+                "limit": 80,
+                "count_limit": 10001,
+            },
+            "back office: intervention list",
+        )
+        records = (rows or {}).get("records") or []
+        read(
+            self.user["login"],
+            "list",
+            [r["case_id"]["id"] for r in records if r.get("case_id")],
+        )

@@ -9,9 +9,10 @@ them):
     without demo data, grow the data with tools/bench_data.py and give the
     load's users known passwords; the users go to ``var/loadtest/users-NAME.json``.
 ``load --url URL --dsn DSN --db NAME --duration SECONDS``
-    ``[--portal 50] [--backoffice 20]``
+    ``[--portal 50] [--backoffice 20] [--out DIR]``
     only the load (Locust, headless) against any server, then the checks on
-    the written data and the report.
+    the written data and the report; ``DIR/reads.jsonl`` lists the family
+    reads the server answered, for the caller to find in the access log.
 ``all`` (the default, what ``make loadtest`` runs)
     a temporary PostgreSQL cluster (initdb in a temporary folder, its own
     port), prepare, Odoo in prefork mode on loopback, the load with the
@@ -295,6 +296,16 @@ def prepare(db, cases, data_dir, portal_count=50, backoffice_count=20, fresh=Fal
         # Italian is the Comune's language: the default of new contacts, so
         # the portal's addresses carry no /it/ prefix
         env["ir.default"].set("res.partner", "lang", "it_IT")
+        # a family's document in the filestore (the district's backup check
+        # restores it and compares its checksum)
+        env["ir.attachment"].create(
+            {
+                "name": "relazione_sociale.txt",
+                "raw": b"Rete Famiglie: documento di prova del carico\n",
+                "res_model": "family.case",
+                "res_id": env["family.case"].search([], limit=1, order="id").id,
+            }
+        )
         users = load_users(env, conf, portal_count, backoffice_count)
         users["statement_id"] = statement_id
         # The retention job of the test is the one the test runs (and kills):
@@ -680,6 +691,7 @@ def run_locust(url, users, out, duration, portal, backoffice, think, faults=None
         LOADTEST_USERS=str(users_path),
         LOADTEST_EVENTS=str(out / "requests.jsonl"),
         LOADTEST_LEDGER=str(out / "ledger.jsonl"),
+        LOADTEST_READS=str(out / "reads.jsonl"),
         LOADTEST_PORTAL=str(portal),
         LOADTEST_BACKOFFICE=str(backoffice),
         LOADTEST_THINK=think,
@@ -1362,24 +1374,26 @@ def build_report(args, events, ledger, windows, facts, started, ended, db, users
         if r["channel"] == "portal" and not r["action"].startswith("login")
     ]
     worst = max(portal_pages, key=lambda r: r["p95_ms"]) if portal_pages else None
-    check(
-        "target: p95 of portal pages under 500 ms",
-        bool(worst) and worst["p95_ms"] < TARGET_PORTAL_P95 * 1000,
-        (
-            f"worst {worst['action']} p95 {worst['p95_ms']} ms after the ramp-up "
-            f"(the first {ramp_end - started:.0f}s, every user logging in: "
-            f"{max(r['ramp_up_p95_ms'] for r in portal_pages)} ms)"
-            + (
-                f"; other programs of the machine took "
-                f"{facts['cpu_seconds']['other_programs']}s of its "
-                f"{facts['cpu_seconds']['machine_busy']}s of busy CPU"
-                if facts.get("cpu_seconds")
-                else ""
+    # --p95-target 0: the latency is in the table, not a check
+    if args.p95_target:
+        check(
+            f"target: p95 of portal pages under {args.p95_target} ms",
+            bool(worst) and worst["p95_ms"] < args.p95_target,
+            (
+                f"worst {worst['action']} p95 {worst['p95_ms']} ms after the ramp-up "
+                f"(the first {ramp_end - started:.0f}s, every user logging in: "
+                f"{max(r['ramp_up_p95_ms'] for r in portal_pages)} ms)"
+                + (
+                    f"; other programs of the machine took "
+                    f"{facts['cpu_seconds']['other_programs']}s of its "
+                    f"{facts['cpu_seconds']['machine_busy']}s of busy CPU"
+                    if facts.get("cpu_seconds")
+                    else ""
+                )
             )
+            if worst
+            else "no portal page",
         )
-        if worst
-        else "no portal page",
-    )
     return {
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "commit": famiglie_commit(),
@@ -1526,7 +1540,11 @@ def cmd_prepare(args):
 def cmd_load(args):
     use_dsn(args.dsn)
     users = json.loads(Path(args.users or users_file(args.db)).read_text())
-    out = OUT_DIR / f"run-{time.strftime('%Y%m%d-%H%M%S')}"
+    out = (
+        Path(args.out)
+        if args.out
+        else OUT_DIR / f"run-{time.strftime('%Y%m%d-%H%M%S')}"
+    )
     started, ended, _ = run_locust(
         args.url, users, out, args.duration, args.portal, args.backoffice, args.think
     )
@@ -1676,6 +1694,15 @@ def odoo_rss(server):
         return None
 
 
+def split_people(people):
+    """(portal, back office) for ``people`` at work at once: the proportion
+    of the default load (50 + 20)."""
+    if people < 2:
+        raise UserError("--people: at least 2 (one on the portal, one in the office)")
+    portal = max(1, round(people * 5 / 7))
+    return portal, people - portal
+
+
 def parser():
     p = argparse.ArgumentParser(
         prog="famiglie.py loadtest", description=__doc__.splitlines()[0]
@@ -1690,6 +1717,15 @@ def parser():
         sp.add_argument("--db", default="famiglie_loadtest")
         sp.add_argument("--portal", type=int, default=50)
         sp.add_argument("--backoffice", type=int, default=20)
+        sp.add_argument(
+            "--people",
+            type=int,
+            help="people at work at once, split as the default 50 + 20: five "
+            "sevenths on the portal, the rest in the back office (overrides "
+            "--portal and --backoffice); the data has 100 portal users (a "
+            "coordinator and a volunteer per association): beyond, people share "
+            "a login",
+        )
         sp.add_argument(
             "--think",
             default="5,15",
@@ -1706,6 +1742,16 @@ def parser():
     load.add_argument("--url", required=True)
     load.add_argument("--duration", type=int, default=180)
     load.add_argument("--users", help="the users' JSON (default: prepare's)")
+    load.add_argument(
+        "--out", help="the folder of the requests, ledger and reads (default: new)"
+    )
+    load.add_argument(
+        "--p95-target",
+        type=int,
+        default=round(TARGET_PORTAL_P95 * 1000),
+        help="the portal pages' p95 target in ms; 0: reported, not checked "
+        "(a functional test on a machine shared with its proxy and database)",
+    )
     load.add_argument(
         "--outage-file",
         help="JSON list of fault windows "
@@ -1739,10 +1785,17 @@ def main(argv=None):
     if not argv or argv[0].startswith("-"):
         argv = ["all", *argv]
     args = parser().parse_args(argv)
-    for name, default in (("outage_file", None), ("statement_id", None), ("url", None)):
+    for name, default in (
+        ("outage_file", None),
+        ("statement_id", None),
+        ("url", None),
+        ("p95_target", round(TARGET_PORTAL_P95 * 1000)),
+    ):
         if not hasattr(args, name):
             setattr(args, name, default)
     try:
+        if getattr(args, "people", None):
+            args.portal, args.backoffice = split_people(args.people)
         return {
             "prepare": cmd_prepare,
             "load": cmd_load,
