@@ -25,7 +25,8 @@ class FamilyAccessLoggedMixin(models.AbstractModel):
     - ``export_data``: channel *export*.
 
     Only the model the web client calls is logged (a form's one2many lines
-    belong to the same case); reports and downloads log themselves
+    belong to the same case; a statement's lines, each of its own case, are
+    logged by the statement's ``web_read``); reports and downloads log themselves
     (``ir.actions.report``, ``ir.binary``), the portal in its controller.
     """
 

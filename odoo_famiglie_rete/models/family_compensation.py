@@ -8,6 +8,8 @@ from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 from odoo.tools.translate import LazyTranslate
 
+from .family_access_log import FORM_METHODS
+
 _lt = LazyTranslate(__name__)
 
 _logger = logging.getLogger(__name__)
@@ -278,6 +280,27 @@ class FamilyCompensation(models.Model):
     def _family_logged_cases(self):
         """The cases the statement's lines name (printing it is logged)."""
         return self.sudo().line_ids._family_logged_cases()
+
+    def web_read(self, specification):
+        """The statement's form shows its lines: each names a family (its
+        case reference, the intervention's type, dates and amount). The
+        cases of the lines the form was sent are logged, as the lines'
+        own form would be."""
+        result = super().web_read(specification)
+        if "line_ids" in specification and not self.env.su:
+            log = self.env["family.access.log"]
+            channel = log._call_channel(
+                self._name, FORM_METHODS, server="form", external="rpc"
+            )
+            line_ids = [
+                line["id"] if isinstance(line, dict) else line
+                for record in result
+                for line in record.get("line_ids") or ()
+            ]
+            if channel and line_ids:
+                lines = self.env["family.compensation.line"].browse(line_ids)
+                log._log(lines._family_logged_cases(), channel, model=lines._name)
+        return result
 
     # ------------------------------------------------------------------
     # Building the lines

@@ -1,3 +1,5 @@
+from datetime import date
+
 from odoo.tests import tagged
 
 from .common import PortalCommon
@@ -54,6 +56,24 @@ class TestAccessLogChannels(PortalCommon):
         self.authenticate("coord_alfa", "coord_alfa")
         self.rpc("family.plan.goal", "web_read", self.goal_a.ids, {"name": {}})
         self.assertEntries(self.coord_a, "form", self.case_a, "family.plan.goal")
+
+    def test_statement_form(self):
+        """A statement's form shows its lines, each naming a family: opening
+        it logs the lines' cases."""
+        self._done(self.assoc_a, date(2024, 3, 1))
+        self._done(self.assoc_a, date(2024, 3, 2), case=self.case_b)
+        statement = self._statement(self.party_a)
+        self.assertEqual(len(statement.line_ids), 2)
+        self._login(self.finance)
+        self.rpc(
+            "family.compensation",
+            "web_read",
+            statement.ids,
+            {"name": {}, "line_ids": {"fields": {"case_reference": {}, "amount": {}}}},
+        )
+        self.assertEntries(
+            self.finance, "form", self.case_a | self.case_b, "family.compensation.line"
+        )
 
     def test_list(self):
         self._login(self.finance)
