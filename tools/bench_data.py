@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 _logger = logging.getLogger("famiglie.bench")
 
 # Bump when the generated data changes: a kept database is then regenerated.
-GENERATOR_VERSION = 5
+GENERATOR_VERSION = 6
 
 SURNAMES = (
     (
@@ -503,6 +503,8 @@ def generate_bulk(env, rng, sz, conf):  # noqa: C901 - one pass per case
                     created,
                     worker,
                     taken_in_charge,
+                    restricted,  # case_restricted, the case's flag
+                    worker,  # case_user_id, the case manager
                 ]
             )
             providers.add(provider)
@@ -803,6 +805,8 @@ def generate_bulk(env, rng, sz, conf):  # noqa: C901 - one pass per case
             "compensated",
             "siuss_taken_in_charge",
             *audit,
+            "case_restricted",
+            "case_user_id",
         ),
         [
             # an overlap found is an overlap detected
@@ -810,6 +814,7 @@ def generate_bulk(env, rng, sz, conf):  # noqa: C901 - one pass per case
             + (r[14], False, r[15])
             + (False, r[18])
             + (r[16], r[17], r[16], r[17])
+            + (r[19], r[20])
             for r in interventions
         ],
     )

@@ -100,7 +100,11 @@ INTERVENTION_SIUSS = {
     "siuss_comune_share",
     "siuss_monthly_hours",
 }
+# The case's restriction and case manager, copied on the intervention for the
+# social workers' record rule: the social service's.
+INTERVENTION_RULE = {"case_restricted", "case_user_id"}
 INTERVENTION_PRIVATE = {
+    *INTERVENTION_RULE,
     "name",
     "notes",
     "member_id",
@@ -161,6 +165,7 @@ POLICY = {
                 "compensation_id",
                 "compensation_line_ids",
                 *INTERVENTION_SIUSS,
+                *INTERVENTION_RULE,
             }
         },
         opens="always",
