@@ -229,6 +229,8 @@ POLICY = {
     # the manager's form of the addon's settings (no family data)
     "family.settings": policy(social_worker=None),
     "family.access.log": policy(social_worker=None),
+    # the entries of a large read before the cron writes them: the system's
+    "family.access.log.batch": policy(manager=None, social_worker=None),
     # the protocol's dashboard: aggregates, the manager's
     "family.monitoring.dashboard": policy(social_worker=None),
     # the yearly report: aggregates with small cells suppressed, the manager's
