@@ -123,7 +123,7 @@ class FamilyAccessLog(models.Model):
         return super().unlink()
 
     @api.model
-    def _log(self, cases, channel, model=None, force=False):
+    def _log(self, cases, channel, model=None, force=False, unique=False):
         """Record that the current user opened ``cases`` through ``channel``.
 
         ``cases`` is a recordset of ``family.case`` (or their ids), or an
@@ -131,6 +131,12 @@ class FamilyAccessLog(models.Model):
         groups of a ``read_group``): either way the entries are written by
         one ``INSERT`` whatever their number, with the cases' references read
         in the same query.
+
+        ``unique``: the ``SQL`` query selects each case once (the ids of
+        ``family.case`` itself), so it is not matched against the cases.
+
+        More cases than ``BATCH_THRESHOLD`` are written as one batch
+        (``family.access.log.batch``) that a cron expands within a minute.
 
         Only association (portal) users and finance users are logged; the
         Comune's social workers are the cases' owners. ``force`` logs any
@@ -187,23 +193,22 @@ class FamilyAccessLog(models.Model):
         self.env["family.case"].flush_model(["reference"])
         if isinstance(cases, SQL):
             # How many cases the query finds is known only in SQL: one
-            # statement writes a batch of their ids when they are more than
-            # the threshold (the count stops there), else the entries.
+            # statement gathers their ids in an array and writes it as a
+            # batch when they are more than the threshold, else the entries.
+            found = (
+                cases
+                if unique
+                else SQL("SELECT c.id FROM family_case c WHERE %s", case_filter)
+            )
             query = SQL(
                 """
-                WITH found AS MATERIALIZED (
-                    SELECT c.id FROM family_case c WHERE %(filter)s
-                ),
-                large AS (
-                    SELECT count(*) > %(threshold)s AS yes
-                      FROM (SELECT 1 FROM found LIMIT %(limit)s) f
-                ),
+                WITH found AS (SELECT ARRAY(%(found)s) AS ids),
                 batch AS (
                     %(batch)s
                     SELECT %(date)s, %(user)s, %(partner)s, %(channel)s, %(model)s,
-                           ARRAY(SELECT id FROM found)
-                      FROM large
-                     WHERE large.yes
+                           found.ids
+                      FROM found
+                     WHERE cardinality(found.ids) > %(threshold)s
                  RETURNING id
                 ),
                 direct AS (
@@ -212,15 +217,14 @@ class FamilyAccessLog(models.Model):
                             channel, model)
                     SELECT %(date)s, %(user)s, %(partner)s, c.id, c.reference,
                            %(channel)s, %(model)s
-                      FROM large, found
-                      JOIN family_case c ON c.id = found.id
-                     WHERE NOT large.yes
+                      FROM found
+                      JOIN family_case c ON c.id = ANY(found.ids)
+                     WHERE cardinality(found.ids) <= %(threshold)s
                 )
                 SELECT count(*) FROM batch
                 """,
-                filter=case_filter,
+                found=found,
                 threshold=threshold,
-                limit=threshold + 1,
                 batch=batch,
                 date=entry[0],
                 user=entry[1],

@@ -3,7 +3,7 @@ from datetime import date
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, format_date
+from odoo.tools import SQL, create_index, format_date
 from odoo.tools.translate import LazyTranslate
 
 _lt = LazyTranslate(__name__)
@@ -99,11 +99,11 @@ class FamilyIntervention(models.Model):
     # them here instead of joining the cases for every intervention of a list
     # or a count. Related and stored, the ORM rewrites them when the case is
     # restricted or changes case manager, and when an intervention moves case.
+    # Indexed with the company in ``family_intervention_rule_index`` (init).
     case_restricted = fields.Boolean(
         string="Restricted Case",
         related="case_id.restricted",
         store=True,
-        index=True,
         groups=SOCIAL_WORKER,
     )
     case_user_id = fields.Many2one(
@@ -271,6 +271,17 @@ class FamilyIntervention(models.Model):
     siuss_monthly_hours = fields.Float(
         string="Monthly Hours of Service", groups=SOCIAL_WORKER, aggregator=None
     )
+
+    def init(self):
+        # The social workers' rule filters on the company and the copy of the
+        # case's restriction and case manager: their list's count (which
+        # stops at 10,001) is read from this index alone, not from the table.
+        create_index(
+            self.env.cr,
+            "family_intervention_rule_index",
+            self._table,
+            ["company_id", "case_restricted", "case_user_id"],
+        )
 
     @api.depends("case_id")
     def _compute_siuss_taken_in_charge(self):
