@@ -100,6 +100,34 @@ class TestAccessLogBatch(JsonRpcMixin, AccessCommon, HttpCase):
         self.assertEqual(entries.partner_id, self.assoc_a)
         self.assertEqual(entries.case_id, self.all_cases)
 
+    def test_grouped_interventions_batch_each_case_once(self):
+        """Grouped by anything but the case, a child model's groups open the
+        cases of its records: each once in the batch (case_a has two
+        interventions)."""
+        self._login(self.finance)
+        with patch.object(family_access_log, "BATCH_THRESHOLD", 1):
+            self.rpc(
+                "family.intervention",
+                "web_read_group",
+                domain=[],
+                fields=[],
+                groupby=["state"],
+            )
+        ((user, channel, model, _partner, ids, _date),) = self._batches()
+        self.assertEqual(
+            (user, channel, model, ids),
+            (
+                self.finance.id,
+                "group",
+                "family.intervention",
+                sorted((self.case_a | self.case_b).ids),
+            ),
+        )
+        self.Batch._cron_expand()
+        entries = self._logs(self.finance, "group")
+        self.assertEqual(len(entries), 2)
+        self.assertEqual(entries.case_id, self.case_a | self.case_b)
+
     def test_ids_over_the_threshold_are_batched(self):
         """A list of cases known in Python (an export, a large read) too."""
         self.env["family.access.log"].with_user(self.finance)._log(
