@@ -3,7 +3,7 @@
 Run inside Odoo's virtual environment by tools/famiglie.py (``famiglie.py
 bench``). For each size asked:
 
-1. the database ``famiglie_bench_<size>`` is kept between runs; it is made
+1. the database ``famiglie_bench_<size>_<hash>`` is kept between runs; it is made
    again with ``--fresh``, or when its key changed (the generator's version,
    the seed, the size, or a hash of the addon's models, security, data and
    manifest: a schema or rule change regenerates it);
@@ -52,7 +52,9 @@ INFO_PARAM = "famiglie_bench.info"
 
 
 def db_name(label):
-    return f"famiglie_bench_{label}"
+    """``famiglie_bench_<size>_<schema hash>``: a branch whose models, rules
+    or data differ grows a database of its own and never drops another's."""
+    return f"famiglie_bench_{label}_{schema_hash()[:8]}"
 
 
 def schema_hash():

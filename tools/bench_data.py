@@ -511,6 +511,8 @@ def generate_bulk(env, rng, sz, conf):  # noqa: C901 - one pass per case
                     created,
                     worker,
                     taken_in_charge,
+                    restricted,  # case_restricted, the case's flag
+                    worker,  # case_user_id, the case manager
                 ]
             )
             providers.add(provider)
@@ -811,6 +813,8 @@ def generate_bulk(env, rng, sz, conf):  # noqa: C901 - one pass per case
             "compensated",
             "siuss_taken_in_charge",
             *audit,
+            "case_restricted",
+            "case_user_id",
         ),
         [
             # an overlap found is an overlap detected
@@ -818,6 +822,7 @@ def generate_bulk(env, rng, sz, conf):  # noqa: C901 - one pass per case
             + (r[14], False, r[15])
             + (False, r[18])
             + (r[16], r[17], r[16], r[17])
+            + (r[19], r[20])
             for r in interventions
         ],
     )

@@ -4,6 +4,7 @@ from . import res_config_settings
 from . import family_need_area
 from . import family_case_stage
 from . import family_access_logged_mixin
+from . import family_access_log_batch
 from . import family_field_guard_mixin
 from . import family_portal_write_mixin
 from . import family_case_child_mixin

@@ -50,6 +50,11 @@ def primary_cursor(env):
         yield cr
 
 
+# Above this many cases, a read's entries are written as one batch
+# (``family.access.log.batch``) that a cron expands into one entry per case
+# within a minute; up to it, the request writes them itself.
+BATCH_THRESHOLD = 1000
+
 CHANNELS = [
     ("form", "Back-office Form"),
     ("portal", "Portal Page"),
@@ -118,7 +123,7 @@ class FamilyAccessLog(models.Model):
         return super().unlink()
 
     @api.model
-    def _log(self, cases, channel, model=None, force=False):
+    def _log(self, cases, channel, model=None, force=False, unique=False):
         """Record that the current user opened ``cases`` through ``channel``.
 
         ``cases`` is a recordset of ``family.case`` (or their ids), or an
@@ -126,6 +131,12 @@ class FamilyAccessLog(models.Model):
         groups of a ``read_group``): either way the entries are written by
         one ``INSERT`` whatever their number, with the cases' references read
         in the same query.
+
+        ``unique``: the ``SQL`` query selects each case once (the ids of
+        ``family.case`` itself), so it is not matched against the cases.
+
+        More cases than ``BATCH_THRESHOLD`` are written as one batch
+        (``family.access.log.batch``) that a cron expands within a minute.
 
         Only association (portal) users and finance users are logged; the
         Comune's social workers are the cases' owners. ``force`` logs any
@@ -135,19 +146,94 @@ class FamilyAccessLog(models.Model):
         user = self.env.user
         if not force and (self.env.su or not self._is_logged_user(user)):
             return
+        threshold = BATCH_THRESHOLD
+        batch_ids = None
         if isinstance(cases, SQL):
             case_filter = SQL("c.id IN (%s)", cases)
         else:
             ids = list(cases.ids if isinstance(cases, models.BaseModel) else cases)
             if not ids:
                 return
-            case_filter = SQL("c.id = ANY(%s)", sorted(set(ids)))
+            ids = sorted(set(ids))
+            case_filter = SQL("c.id = ANY(%s)", ids)
+            if len(ids) > threshold:
+                batch_ids = ids
         association = (
             user.commercial_partner_id
             if user.share and not user._is_public()
             else False
         )
+        entry = (
+            fields.Datetime.now(),
+            user.id,
+            association.id if association else None,
+            channel,
+            model or "family.case",
+        )
+        key = (user.id, channel, model, case_filter)
+        batch = SQL(
+            """
+            INSERT INTO family_access_log_batch
+                   (date, user_id, partner_id, channel, model, case_ids)
+            """
+        )
+        if batch_ids is not None:
+            # more cases than the threshold, known here: one batch
+            query = SQL(
+                """
+                WITH batch AS (%s SELECT %s, %s, %s, %s, %s, %s::int4[] RETURNING id)
+                SELECT count(*) FROM batch
+                """,
+                batch,
+                *entry,
+                batch_ids,
+            )
+            self._family_write_log(query, key, then="_family_batch_written")
+            return
         self.env["family.case"].flush_model(["reference"])
+        if isinstance(cases, SQL):
+            # How many cases the query finds is known only in SQL: one
+            # statement gathers their ids in an array and writes it as a
+            # batch when they are more than the threshold, else the entries.
+            found = (
+                cases
+                if unique
+                else SQL("SELECT c.id FROM family_case c WHERE %s", case_filter)
+            )
+            query = SQL(
+                """
+                WITH found AS (SELECT ARRAY(%(found)s) AS ids),
+                batch AS (
+                    %(batch)s
+                    SELECT %(date)s, %(user)s, %(partner)s, %(channel)s, %(model)s,
+                           found.ids
+                      FROM found
+                     WHERE cardinality(found.ids) > %(threshold)s
+                 RETURNING id
+                ),
+                direct AS (
+                    INSERT INTO family_access_log
+                           (date, user_id, partner_id, case_id, case_reference,
+                            channel, model)
+                    SELECT %(date)s, %(user)s, %(partner)s, c.id, c.reference,
+                           %(channel)s, %(model)s
+                      FROM found
+                      JOIN family_case c ON c.id = ANY(found.ids)
+                     WHERE cardinality(found.ids) <= %(threshold)s
+                )
+                SELECT count(*) FROM batch
+                """,
+                found=found,
+                threshold=threshold,
+                batch=batch,
+                date=entry[0],
+                user=entry[1],
+                partner=entry[2],
+                channel=entry[3],
+                model=entry[4],
+            )
+            self._family_write_log(query, key, then="_family_batch_written")
+            return
         query = SQL(
             """
             INSERT INTO family_access_log
@@ -156,17 +242,19 @@ class FamilyAccessLog(models.Model):
               FROM family_case c
              WHERE %s
             """,
-            fields.Datetime.now(),
-            user.id,
-            association.id if association else None,
-            channel,
-            model or "family.case",
+            *entry,
             case_filter,
         )
-        self._family_write_log(query, (user.id, channel, model, case_filter))
+        self._family_write_log(query, key)
 
     @api.model
-    def _family_write_log(self, query, key):
+    def _family_batch_written(self):
+        """After a statement that may write a batch: wake the expansion."""
+        if self.env.cr.fetchone()[0]:
+            self.env["family.access.log.batch"]._family_trigger_expand()
+
+    @api.model
+    def _family_write_log(self, query, key, then=None):
         """Run the ``INSERT`` of the log on the primary database.
 
         On a read/write cursor it runs in the request's own transaction. On a
@@ -179,6 +267,10 @@ class FamilyAccessLog(models.Model):
         and serves it again on the primary: the entries already committed by
         the first attempt (``key``: user, channel, model, cases) are not
         written twice.
+
+        ``then``, the name of a method of this model, is called after the
+        query on the same cursor (e.g. to trigger the expansion of a batch in
+        the same transaction).
         """
         key = repr(key)
         committed = getattr(request, "_family_access_logged", None) if request else None
@@ -187,9 +279,13 @@ class FamilyAccessLog(models.Model):
                 return
             self.env.flush_query(query)
             self.env.cr.execute(query)
+            if then:
+                getattr(self, then)()
             return
         with primary_cursor(self.env) as cr:
             cr.execute(query)
+            if then:
+                getattr(self.with_env(self.env(cr=cr)), then)()
         if request:
             if committed is None:
                 committed = request._family_access_logged = set()

@@ -111,10 +111,13 @@ class FamilyAccessLoggedMixin(models.AbstractModel):
         if groups and not self.env.su:
             channel = log._call_channel(self._name, GROUP_METHODS, external="group")
             if channel:
+                cases = self._family_group_cases(domain, groupby, groups, lazy)
                 log._log(
-                    self._family_group_cases(domain, groupby, groups, lazy),
+                    cases,
                     channel,
                     model=self._name,
+                    # the case model's own ids: each case once
+                    unique=self._family_case_field == "id",
                 )
         return groups
 

@@ -94,6 +94,25 @@ class FamilyIntervention(models.Model):
         groups="odoo_famiglie_rete.group_family_social_worker,base.group_portal",
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
+    # The case's restriction and case manager, kept on the intervention: the
+    # social workers' rule (``family_intervention_rule_social_worker``) reads
+    # them here instead of joining the cases for every intervention of a list
+    # or a count. Related and stored, the ORM rewrites them when the case is
+    # restricted or changes case manager, and when an intervention moves case.
+    # Indexed with the company in ``family_intervention_rule_index`` (init).
+    case_restricted = fields.Boolean(
+        string="Restricted Case",
+        related="case_id.restricted",
+        store=True,
+        groups=SOCIAL_WORKER,
+    )
+    case_user_id = fields.Many2one(
+        string="Case Manager",
+        related="case_id.user_id",
+        store=True,
+        index="btree_not_null",
+        groups=SOCIAL_WORKER,
+    )
     provider_id = fields.Many2one(
         "res.partner",
         string="Provider",
@@ -262,6 +281,15 @@ class FamilyIntervention(models.Model):
             "family_intervention_provider_date_end_index",
             self._table,
             ["provider_id", "date_end"],
+        )
+        # The social workers' rule filters on the company and the copy of the
+        # case's restriction and case manager: their list's count (which
+        # stops at 10,001) is read from this index alone, not from the table.
+        create_index(
+            self.env.cr,
+            "family_intervention_rule_index",
+            self._table,
+            ["company_id", "case_restricted", "case_user_id"],
         )
 
     @api.depends("case_id")

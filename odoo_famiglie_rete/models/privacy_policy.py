@@ -100,7 +100,11 @@ INTERVENTION_SIUSS = {
     "siuss_comune_share",
     "siuss_monthly_hours",
 }
+# The case's restriction and case manager, copied on the intervention for the
+# social workers' record rule: the social service's.
+INTERVENTION_RULE = {"case_restricted", "case_user_id"}
 INTERVENTION_PRIVATE = {
+    *INTERVENTION_RULE,
     "name",
     "notes",
     "member_id",
@@ -161,6 +165,7 @@ POLICY = {
                 "compensation_id",
                 "compensation_line_ids",
                 *INTERVENTION_SIUSS,
+                *INTERVENTION_RULE,
             }
         },
         opens="always",
@@ -224,6 +229,8 @@ POLICY = {
     # the manager's form of the addon's settings (no family data)
     "family.settings": policy(social_worker=None),
     "family.access.log": policy(social_worker=None),
+    # the entries of a large read before the cron writes them: the system's
+    "family.access.log.batch": policy(manager=None, social_worker=None),
     # the protocol's dashboard: aggregates, the manager's
     "family.monitoring.dashboard": policy(social_worker=None),
     # the yearly report: aggregates with small cells suppressed, the manager's

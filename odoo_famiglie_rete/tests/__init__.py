@@ -58,3 +58,5 @@ from . import test_review_pack
 from . import test_monitoring_dashboard
 from . import test_portal_performance
 from . import test_http_outage
+from . import test_privacy_case_flags
+from . import test_access_log_batch

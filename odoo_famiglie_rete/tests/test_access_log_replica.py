@@ -104,6 +104,35 @@ class TestAccessLogReplica(PortalCommon):
             self.finance, "rpc", self.case_b, "family.intervention"
         )
 
+    def test_finance_large_grouped_view_read_only(self):
+        """A grouped view over more cases than the threshold, read-only: its
+        batch (and the trigger of its expansion) committed on the primary."""
+        cron = self.env.ref("odoo_famiglie_rete.ir_cron_family_access_log_expand")
+        Trigger = self.env["ir.cron.trigger"]
+        triggers = Trigger.search_count([("cron_id", "=", cron.id)])
+        self._login(self.finance)
+        with patch.object(family_access_log, "BATCH_THRESHOLD", 2):
+            self.rpc(
+                "family.case",
+                "web_read_group",
+                domain=[],
+                fields=[],
+                groupby=["stage_id"],
+            )
+        self.assertEqual(self.writes, [(True, "ro")])
+        self.assertFalse(self._logs(self.finance))
+        cases = self.env["family.case"].search_count([])
+        self.env.cr.execute(
+            "SELECT user_id, channel, cardinality(case_ids)"
+            "  FROM family_access_log_batch"
+        )
+        self.assertEqual(self.env.cr.fetchall(), [(self.finance.id, "group", cases)])
+        self.assertEqual(
+            Trigger.search_count([("cron_id", "=", cron.id)]), triggers + 1
+        )
+        self.env["family.access.log.batch"]._cron_expand()
+        self.assertEqual(len(self._logs(self.finance, "group")), cases)
+
     def test_retry_on_primary_logs_once(self):
         """A read-only request that writes is served again on the primary:
         the entry committed by the first attempt is not written twice."""
