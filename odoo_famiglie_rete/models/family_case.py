@@ -645,6 +645,17 @@ class FamilyCase(models.Model):
             return res
         return super().write(vals)
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_write_pending_access_log(self):
+        """The access-log entries still pending in a batch (a large grouped
+        view, ``family.access.log.batch``) are written before a case goes:
+        the case keeps them, and like any case an association or finance
+        user opened, it can no longer be deleted. Without this, a case
+        deleted in the minute before the expansion would lose its entries."""
+        Batch = self.env["family.access.log.batch"].sudo()
+        while Batch._cron_expand():
+            pass
+
     def _message_post_after_hook(self, message, msg_values):
         """A message of the social service to the associations (a public
         comment of the shared discussion) notifies the association users who

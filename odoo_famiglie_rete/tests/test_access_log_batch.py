@@ -65,6 +65,22 @@ class TestAccessLogBatch(JsonRpcMixin, AccessCommon, HttpCase):
         )
         self.assertGreater(len(self._triggers()), len(triggers))
 
+    def test_deleting_a_case_writes_its_pending_entries_first(self):
+        """A case the finance clerk's large grouped view counted is in a
+        pending batch: deleting it writes the entries first, and the entries
+        keep the case, as for any case a logged user opened."""
+        self._group_over_http(self.finance)
+        self.assertTrue(self._batches())
+        self._login(self.manager)
+        with mute_logger("odoo.sql_db", "odoo.http"):
+            answer = self._call_kw("family.case", "unlink", self.case_b.ids)
+        self.assertIn("error", answer, "the case was deleted")
+        self.assertIn("another model requires", answer["error"]["data"]["message"])
+        self.assertTrue(self.case_b.exists())
+        # the deletion was refused as a whole: the batch is still pending
+        self.assertEqual(len(self._batches()), 1)
+        self.assertFalse(self._logs(self.finance))
+
     def test_expansion_writes_one_entry_per_case_once(self):
         self._group_over_http(self.finance)
         (_user, _channel, _model, _partner, _ids, date) = self._batches()[0]
