@@ -135,14 +135,7 @@ def ensure_db(label, cases, seed, fresh):
     )
     rng = random.Random(seed)
     env = odoo_env(db)
-    env = env(
-        context={
-            "tracking_disable": True,
-            "mail_create_nolog": True,
-            "mail_notrack": True,
-            "no_reset_password": True,
-        }
-    )
+    env = env(context=bench_data.CONTEXT)
     try:
         t0 = time.time()
         conf = bench_data.setup_config(env, rng, sz)

@@ -141,6 +141,14 @@ def _set_password(env, user, password):
 # the users' time zone (the Comune's)
 TZ = "Europe/Rome"
 
+# the context of the generation: no chatter, no tracking, no e-mail
+CONTEXT = {
+    "tracking_disable": True,
+    "mail_create_nolog": True,
+    "mail_notrack": True,
+    "no_reset_password": True,
+}
+
 
 def setup_config(env, rng, sz):
     """Companies, users, associations, protocols: a few hundred records."""

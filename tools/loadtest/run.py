@@ -281,14 +281,7 @@ def prepare(db, cases, data_dir, portal_count=50, backoffice_count=20, fresh=Fal
     )
     rng = random.Random(20240612)
     env = bench.odoo_env(db)
-    env = env(
-        context={
-            "tracking_disable": True,
-            "mail_create_nolog": True,
-            "mail_notrack": True,
-            "no_reset_password": True,
-        }
-    )
+    env = env(context=bench_data.CONTEXT)
     try:
         conf = bench_data.setup_config(env, rng, sz)
         bulk = bench_data.generate_bulk(env, rng, sz, conf)
