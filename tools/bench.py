@@ -408,6 +408,15 @@ class Views:
             spec.setdefault("display_name", {})
         return spec
 
+    def aggregates(self, vtype):
+        """What the web client totals in a grouped view: each of its fields
+        with an aggregator (RelationalModel._webReadGroup)."""
+        return [
+            f"{name}:{self.fields[name]['aggregator']}"
+            for name in self.spec(vtype)
+            if self.fields.get(name, {}).get("aggregator")
+        ]
+
     def attr(self, vtype, name):
         return ET.fromstring(self.views[vtype]["arch"]).get(name)
 
@@ -518,8 +527,11 @@ def build_ops(db, info, clients, url):  # noqa: C901 - one block per page
         korder = views.attr("kanban", "default_order") if not note else None
         group_by = views.attr("kanban", "default_group_by")
         progress = views.progressbar("kanban")
+        totals = views.aggregates("kanban")
 
-        def case_kanban(u, c=client, s=kanban_spec, o=korder, g=group_by, p=progress):
+        def case_kanban(
+            u, c=client, s=kanban_spec, o=korder, g=group_by, p=progress, t=totals
+        ):
             if not g:
                 c.call(
                     u,
@@ -539,7 +551,7 @@ def build_ops(db, info, clients, url):  # noqa: C901 - one block per page
             calls = [
                 (
                     "web_read_group",
-                    {"domain": [], "fields": [], "groupby": [g], "lazy": True},
+                    {"domain": [], "fields": t, "groupby": [g], "lazy": True},
                 )
             ]
             if p:
