@@ -12,6 +12,7 @@ from . import family_thread_mixin
 from . import family_case_projection_mixin
 from . import family_document_file_mixin
 from . import family_case
+from . import family_case_count
 from . import family_case_retention
 from . import family_case_identity
 from . import family_case_needs

@@ -403,6 +403,54 @@ class FamilyCase(models.Model):
         return stages.search([])
 
     # ------------------------------------------------------------------
+    # Counts (family.case.count: kept by the database, exact)
+    # ------------------------------------------------------------------
+    @api.model
+    def _read_group(
+        self,
+        domain,
+        groupby=(),
+        aggregates=(),
+        having=(),
+        offset=0,
+        limit=None,
+        order=None,
+    ):
+        """The kanban's columns (their counts and totals) and progress bars,
+        and any count grouped by stage, risk level or case manager, read from
+        ``family.case.count`` when the domain and the user's rules allow it
+        (the same checks first: access rights and the field guard)."""
+        if groupby and not having:
+            self.browse().check_access("read")
+            self._family_guard_read_group(groupby, aggregates, having, order)
+            self._family_guard_domain(domain)
+            groups = self.env["family.case.count"]._family_read_group(
+                self, domain, groupby, aggregates, order, offset, limit
+            )
+            if groups is not None:
+                return groups
+        return super()._read_group(
+            domain,
+            groupby=groupby,
+            aggregates=aggregates,
+            having=having,
+            offset=offset,
+            limit=limit,
+            order=order,
+        )
+
+    @api.model
+    def search_count(self, domain, limit=None):
+        """A count of cases from ``family.case.count`` when the domain and the
+        user's rules allow it, else counted on the cases."""
+        self.browse().check_access("read")
+        self._family_guard_domain(domain)
+        count = self.env["family.case.count"]._family_count(self, domain)
+        if count is None:
+            return super().search_count(domain, limit=limit)
+        return min(count, limit) if limit else count
+
+    # ------------------------------------------------------------------
     # Computes
     # ------------------------------------------------------------------
     @api.depends("isee_expiry")

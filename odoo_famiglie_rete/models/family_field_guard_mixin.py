@@ -140,6 +140,28 @@ class FamilyFieldGuardMixin(models.AbstractModel):
         return super()._search(domain, offset=offset, limit=limit, order=order)
 
     @api.model
+    def _family_guard_read_group(self, groupby, aggregates, having, order):
+        """Refuse a grouping, total, having or order on a field the user may
+        not read."""
+        if self.env.su:
+            return
+        self._family_guard_check(
+            {spec.split(":", 1)[0].split(".", 1)[0] for spec in groupby},
+            self.env._("a grouping"),
+        )
+        self._family_guard_check(
+            {
+                spec.split(":", 1)[0]
+                for spec in aggregates
+                if spec != "__count" and not spec.startswith("__")
+            },
+            self.env._("a total"),
+        )
+        self._family_guard_domain(having)
+        if order:
+            self._family_guard_order(order, self.env._("a grouping's order"))
+
+    @api.model
     def _read_group(
         self,
         domain,
@@ -150,22 +172,7 @@ class FamilyFieldGuardMixin(models.AbstractModel):
         limit=None,
         order=None,
     ):
-        if not self.env.su:
-            self._family_guard_check(
-                {spec.split(":", 1)[0].split(".", 1)[0] for spec in groupby},
-                self.env._("a grouping"),
-            )
-            self._family_guard_check(
-                {
-                    spec.split(":", 1)[0]
-                    for spec in aggregates
-                    if spec != "__count" and not spec.startswith("__")
-                },
-                self.env._("a total"),
-            )
-            self._family_guard_domain(having)
-            if order:
-                self._family_guard_order(order, self.env._("a grouping's order"))
+        self._family_guard_read_group(groupby, aggregates, having, order)
         return super()._read_group(
             domain,
             groupby=groupby,

@@ -231,6 +231,9 @@ POLICY = {
     "family.access.log": policy(social_worker=None),
     # the entries of a large read before the cron writes them: the system's
     "family.access.log.batch": policy(manager=None, social_worker=None),
+    # the cases' counts, kept by the database: read by the system for the
+    # cases' counts, with the user's rules applied
+    "family.case.count": policy(manager=None, social_worker=None),
     # the protocol's dashboard: aggregates, the manager's
     "family.monitoring.dashboard": policy(social_worker=None),
     # the yearly report: aggregates with small cells suppressed, the manager's

@@ -1,6 +1,7 @@
 from . import test_family_case
 from . import test_family_case_member
 from . import test_family_case_performance
+from . import test_family_case_count
 from . import test_family_case_ui
 from . import test_family_plan
 from . import test_family_review

@@ -1,0 +1,276 @@
+from collections import Counter
+
+from odoo.exceptions import AccessError
+from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
+
+from .common import AccessCommon, JsonRpcMixin
+
+
+@tagged("post_install", "-at_install")
+class TestCaseCounts(JsonRpcMixin, AccessCommon, HttpCase):
+    """The cases' counts (``family.case.count``), kept by the database, give
+    every user the counts of the cases their rules let them see, exactly as
+    counting the cases would, after every kind of write."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env
+        Stage = env["family.case.stage"]
+        cls.stages = Stage.search([])
+        # a stage only the restricted case is in: who counts it, counts it
+        cls.stage_secret = Stage.create({"name": "Solo riservati", "sequence": 99})
+        cls.case_restricted.stage_id = cls.stage_secret
+        cls.other_company = env["res.company"].create({"name": "Comune Altro"})
+        cls.case_other = cls.Case.create(
+            {
+                "name": "Famiglia Altrove",
+                "company_id": cls.other_company.id,
+                "user_id": cls.worker.id,
+                "stage_id": cls.stage_secret.id,
+            }
+        )
+        cls.users = (cls.worker, cls.worker_2, cls.manager, cls.finance)
+
+    def _truth(self, user, domain, groupby, total=False):
+        """What counting the user's cases one by one gives: {key: count} (or
+        {key: (count, total value)})."""
+        cases = self.Case.with_user(user).search(domain)
+        counts = Counter()
+        totals = Counter()
+        for case in cases.sudo():
+            key = tuple(
+                case[name].id if case._fields[name].type == "many2one" else case[name]
+                for name in groupby
+            )
+            counts[key] += 1
+            totals[key] += case.amount_total
+        if total:
+            return {
+                key: (count, round(totals[key], 2)) for key, count in counts.items()
+            }
+        return dict(counts)
+
+    def _counted(self, user, domain, groupby, total=False):
+        Case = self.Case.with_user(user)
+        aggregates = ["__count", "amount_total:sum"] if total else ["__count"]
+        result = {}
+        for row in Case._read_group(domain, groupby, aggregates):
+            key = tuple(
+                value.id if hasattr(value, "ids") else value
+                for value in row[: len(groupby)]
+            )
+            values = row[len(groupby) :]
+            result[key] = (values[0], round(values[1], 2)) if total else values[0]
+        return result
+
+    def _assert_counts(self, domains=((),)):
+        for user in self.users:
+            groupings = [["stage_id"], ["user_id"]]
+            if user != self.finance:
+                # the finance clerk may not read the risk level
+                groupings.append(["stage_id", "risk_level"])
+            for domain in domains:
+                domain = list(domain)
+                for groupby in groupings:
+                    self.assertEqual(
+                        self._counted(user, domain, groupby),
+                        self._truth(user, domain, groupby),
+                        f"{user.login} {domain} {groupby}",
+                    )
+                if user != self.finance:
+                    # nor the total value
+                    self.assertEqual(
+                        self._counted(user, domain, ["stage_id"], total=True),
+                        self._truth(user, domain, ["stage_id"], total=True),
+                        f"{user.login} {domain} total",
+                    )
+                self.assertEqual(
+                    self.Case.with_user(user).search_count(domain),
+                    len(self.Case.with_user(user).search(domain)),
+                    f"{user.login} {domain}",
+                )
+
+    def test_counts_follow_every_write(self):
+        """Created, moved, reassigned, archived, restricted, deleted: every
+        user's counts stay those of the cases (written but not yet flushed
+        too: the cases are flushed before counting)."""
+        domains = ((), [("is_closed", "=", False)], [("user_id", "=", self.worker.id)])
+        self._assert_counts(domains)
+        first, second = self.stages[:2]
+        new = self.Case.create(
+            [
+                {
+                    "name": f"Famiglia {n}",
+                    "user_id": self.worker_2.id,
+                    "risk_level": "high",
+                }
+                for n in range(3)
+            ]
+        )
+        self._assert_counts(domains)
+        new[0].stage_id = second
+        self._intervention(self.assoc_a, self.today, case=new[1], type_=self.type_rent)
+        new[1].write({"risk_level": "medium", "user_id": self.worker.id})
+        self.case_a.write({"stage_id": second.id, "priority": "1"})
+        self._assert_counts(domains)
+        new[2].active = False
+        self.case_b.restricted = True
+        self._assert_counts(
+            (*domains, [("active", "=", False)], [("active", "in", (True, False))])
+        )
+        new[:2].unlink()
+        self.case_restricted.write({"stage_id": first.id, "restricted": False})
+        self._assert_counts(domains)
+
+    def test_the_rules_decide_over_http(self):
+        """Over HTTP, as the kanban asks: the other social worker's columns
+        and progress bars do not count the restricted case, nor the other
+        Comune's; its case manager's count it."""
+        domain = [("stage_id", "=", self.stage_secret.id)]
+
+        def kanban(user):
+            self._login(user)
+            # the web client asks for the kanban's fields with an aggregator
+            groups = self.rpc(
+                "family.case",
+                "web_read_group",
+                domain=[],
+                fields=["amount_total:sum", "color:sum"],
+                groupby=["stage_id"],
+            )["groups"]
+            bars = self.rpc(
+                "family.case",
+                "read_progress_bar",
+                domain=[],
+                group_by="stage_id",
+                progress_bar={
+                    "field": "risk_level",
+                    "colors": {"low": "success", "medium": "warning", "high": "danger"},
+                },
+            )
+            count = self.rpc("family.case", "search_count", domain)
+            secret = [
+                g["stage_id_count"]
+                for g in groups
+                if g["stage_id"] and g["stage_id"][0] == self.stage_secret.id
+            ]
+            return (
+                secret,
+                bars.get(str(self.stage_secret.id))
+                or bars.get(self.stage_secret.display_name),
+                count,
+            )
+
+        groups, bars, count = kanban(self.worker_2)
+        self.assertEqual(groups, [0])
+        self.assertFalse(bars)
+        self.assertEqual(count, 0)
+        groups, bars, count = kanban(self.worker)
+        self.assertEqual(groups, [1])
+        self.assertEqual(count, 1)
+        self.assertEqual(sum(bars.values()), 1)
+
+    def test_the_counts_are_read_from_the_table(self):
+        """The kanban's counts come from ``family.case.count``, not from the
+        cases: a row added by hand shows (and this test would tell if the
+        counts were read elsewhere)."""
+        stage = self.case_a.stage_id
+        before = self._counted(self.manager, [], ["stage_id"])[(stage.id,)]
+        self.env.cr.execute(
+            "INSERT INTO family_case_count (company_id, stage_id, is_closed,"
+            " risk_level, priority, restricted, user_id, active, case_count)"
+            " VALUES (%s, %s, false, 'low', '0', false, NULL, true, 5)",
+            (self.env.company.id, stage.id),
+        )
+        self.assertEqual(
+            self._counted(self.manager, [], ["stage_id"])[(stage.id,)], before + 5
+        )
+        self.assertEqual(
+            self.Case.with_user(self.manager).search_count(
+                [("stage_id", "=", stage.id)]
+            ),
+            before + 5,
+        )
+        self._login(self.manager)
+        groups = self.rpc(
+            "family.case",
+            "web_read_group",
+            domain=[],
+            fields=["amount_total:sum", "color:sum"],
+            groupby=["stage_id"],
+        )["groups"]
+        self.assertIn(
+            before + 5,
+            [g["stage_id_count"] for g in groups if g["stage_id"][0] == stage.id],
+        )
+        # a domain on another column: counted on the cases
+        self.assertEqual(
+            self.Case.with_user(self.manager).search_count(
+                [("stage_id", "=", stage.id), ("name", "!=", False)]
+            ),
+            before,
+        )
+
+    def test_compaction_folds_rows_and_keeps_counts(self):
+        """Many writes add many rows; the cron folds them into one per key,
+        and no count changes."""
+        for stage in self.stages.filtered(lambda stage: not stage.is_closed):
+            for level in ("medium", "high", "low"):
+                (self.case_a | self.case_b).write(
+                    {"stage_id": stage.id, "risk_level": level}
+                )
+                self.env.flush_all()
+        self.env.cr.execute("SELECT count(*) FROM family_case_count")
+        rows_before = self.env.cr.fetchone()[0]
+        counts = {user: self._counted(user, [], ["stage_id"]) for user in self.users}
+        self.env.ref(
+            "odoo_famiglie_rete.ir_cron_family_case_count_compact"
+        ).method_direct_trigger()
+        self.env.cr.execute(
+            "SELECT count(*), count(DISTINCT (company_id, stage_id, is_closed,"
+            " risk_level, priority, restricted, user_id, active))"
+            "  FROM family_case_count"
+        )
+        rows, keys = self.env.cr.fetchone()
+        self.assertLess(rows, rows_before)
+        self.assertEqual(rows, keys)
+        for user, expected in counts.items():
+            self.assertEqual(self._counted(user, [], ["stage_id"]), expected)
+        self._assert_counts()
+
+    def test_other_counts_are_counted_on_the_cases(self):
+        """A domain on another field, and the associations (whose rule goes
+        through the shares), are counted on the cases, as before."""
+        self.users = (self.worker, self.manager)
+        self._assert_counts(([("name", "ilike", "Famiglia")],))
+        for user in (self.coord_a, self.vol_a, self.coord_b):
+            self.assertEqual(
+                self._counted(user, [], ["stage_id"]),
+                self._truth(user, [], ["stage_id"]),
+            )
+            self.assertEqual(
+                self.Case.with_user(user).search_count([]),
+                len(self.Case.with_user(user).search([])),
+            )
+
+    def test_the_field_guard_still_refuses(self):
+        """The finance clerk may not group or count by the risk level, with
+        the counts as without."""
+        Case = self.Case.with_user(self.finance)
+        with self.assertRaisesRegex(AccessError, "risk_level.*in a grouping"):
+            Case._read_group([], ["stage_id", "risk_level"], ["__count"])
+        with self.assertRaisesRegex(AccessError, "risk_level.*in a search"):
+            Case.search_count([("risk_level", "=", "high")])
+        self._login(self.finance)
+        with mute_logger("odoo.http"):
+            self.assertRpcRefused(
+                AccessError,
+                "risk_level",
+                "family.case",
+                "read_progress_bar",
+                domain=[],
+                group_by="stage_id",
+                progress_bar={"field": "risk_level", "colors": {"high": "danger"}},
+            )
