@@ -239,19 +239,24 @@ class FamilyPortalCommon(CustomerPortal):
         """
         if not request.env.user.share:
             raise request.not_found()
-        case = request.env["family.case"].search([("id", "=", case_id)], limit=1)
+        # what the pages show of the case comes with the search's query
+        case = request.env["family.case"].search_fetch(
+            [("id", "=", case_id)], ["reference", "stage_id"], limit=1
+        )
         if not case:
             raise request.not_found()
         return case
 
     def _family_share_flags(self, case):
         """The categories the user's active share(s) of ``case`` open."""
-        shares = request.env["family.case.share"].search(
+        # the flags only, in the search's own query (the rules in it)
+        shares = request.env["family.case.share"].search_fetch(
             [
                 ("case_id", "=", case.id),
                 ("partner_id", "=", self._family_association().id),
                 ("state", "=", "active"),
-            ]
+            ],
+            SHARE_CATEGORIES,
         )
         return {flag: any(shares.mapped(flag)) for flag in SHARE_CATEGORIES}, shares
 
@@ -286,7 +291,9 @@ class FamilyPortalCommon(CustomerPortal):
     def _family_members(self, case):
         """The members of the case, read as the user: none unless the share
         opens the family's identity (the record rules decide)."""
-        return request.env["family.case.member"].search([("case_id", "=", case.id)])
+        return request.env["family.case.member"].search_fetch(
+            [("case_id", "=", case.id)], ["name", "fiscal_code", "birthdate"]
+        )
 
     def _family_household(self, case, flags):
         """The household's rows, one per member, joined by id.
@@ -303,7 +310,9 @@ class FamilyPortalCommon(CustomerPortal):
             else request.env["family.case.member"]
         )
         composition = (
-            request.env["family.case.household"].search([("case_id", "=", case.id)])
+            request.env["family.case.household"].search_fetch(
+                [("case_id", "=", case.id)], ["relation", "gender", "age_band", "is_minor"]
+            )
             if flags["share_household"]
             else request.env["family.case.household"]
         )
@@ -388,15 +397,18 @@ class FamilyPortalCommon(CustomerPortal):
         returned (mail.message hides them), and the domain asks for public
         comments only.
         """
-        comment = request.env.ref("mail.mt_comment")
-        return request.env["mail.message"].search(
+        # the subtype's id from the registry's cache (no query to tell that
+        # the record exists, as ``env.ref`` does)
+        comment_id = request.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+        return request.env["mail.message"].search_fetch(
             [
                 ("model", "=", "family.case"),
                 ("res_id", "=", case.id),
                 ("message_type", "=", "comment"),
-                ("subtype_id", "=", comment.id),
+                ("subtype_id", "=", comment_id),
                 ("is_internal", "=", False),
             ],
+            ["author_id", "email_from", "date", "body"],
             order="date desc, id desc",
             limit=100,
         )

@@ -99,7 +99,25 @@ class FamilyPortalFamilies(FamilyPortalCommon):
     def _family_page_values(self, case, **extra):
         flags, shares = self._family_share_flags(case)
         Intervention = request.env["family.intervention"]
-        interventions = Intervention.search([("case_id", "=", case.id)])
+        # what the page shows of them, in the search's own query
+        interventions = Intervention.search_fetch(
+            [("case_id", "=", case.id)],
+            [
+                "case_id",
+                "company_id",
+                "provider_id",
+                "type_id",
+                "category",
+                "name",
+                "date_start",
+                "date_end",
+                "quantity",
+                "amount",
+                "state",
+                "compensated",
+                "has_overlap",
+            ],
+        )
         association = self._family_association()
         reviews = request.env["family.review"].search(
             [
@@ -132,8 +150,10 @@ class FamilyPortalFamilies(FamilyPortalCommon):
                 "family_name": self._family_names(case).get(case.id),
                 # read as the user: the record rules open the needs only where
                 # the share does (and where it does not, they are not asked for)
+                # (fetched with the search: the rules in its query, not
+                # checked again record by record)
                 "need_areas": request.env["family.case.needs"]
-                .search([("id", "=", case.id)])
+                .search_fetch([("id", "=", case.id)], ["need_area_ids"])
                 .need_area_ids
                 if flags["share_needs"]
                 else request.env["family.need.area"],
