@@ -13,6 +13,7 @@ volunteers), ``interventions``, ``reviews`` (and calendar files),
 
 import base64
 import math
+from collections import Counter
 from datetime import timedelta
 
 from odoo import fields
@@ -94,8 +95,8 @@ class FamilyPortalCommon(CustomerPortal):
         Read as the user from ``family.case.identity``: the record rules
         return only the names the association may see.
         """
-        identities = request.env["family.case.identity"].search(
-            [("id", "in", cases.ids)]
+        identities = request.env["family.case.identity"].search_fetch(
+            [("id", "in", cases.ids)], ["name"]
         )
         return {identity.id: identity.name for identity in identities}
 
@@ -181,9 +182,15 @@ class FamilyPortalCommon(CustomerPortal):
             return todo
         for kind, (model, domain) in self._family_todo_domains().items():
             field = self._family_todo_case_field(model)
-            groups = request.env[model]._read_group(
-                [*domain, (field, "in", cases.ids)], [field], ["__count"]
-            )
+            domain = [*domain, (field, "in", cases.ids)]
+            if model == "mail.message":
+                # Odoo's messages answer a search with their ids (a handful,
+                # the user's unread ones): counted here, and no second query
+                # when there is none
+                messages = request.env[model].search_fetch(domain, [field])
+                groups = Counter(messages.mapped(field)).items()
+            else:
+                groups = request.env[model]._read_group(domain, [field], ["__count"])
             for case, count in groups:
                 case_id = case if isinstance(case, int) else case.id
                 if case_id in todo:

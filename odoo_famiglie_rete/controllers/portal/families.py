@@ -72,8 +72,9 @@ class FamilyPortalFamilies(FamilyPortalCommon):
         )
         # the cases' default order (priority, then the newest intake), which
         # an index serves: no sort of every shared family for one page
-        cases = Case.search(
+        cases = Case.search_fetch(
             domain,
+            ["reference", "stage_id"],
             limit=self._items_per_page,
             offset=pager["offset"],
         )
