@@ -16,7 +16,7 @@ import math
 from collections import Counter
 from datetime import timedelta
 
-from odoo import fields
+from odoo import fields, http
 from odoo.exceptions import ValidationError
 from odoo.http import request
 from odoo.osv import expression
@@ -43,6 +43,19 @@ class FamilyPortalCommon(CustomerPortal):
     # the to-do's horizon: a review or the end of an intervention within
     # this many days needs the association's attention
     _family_soon_days = 7
+
+    # ------------------------------------------------------------------
+    # The home page
+    # ------------------------------------------------------------------
+    @http.route()
+    def home(self, **kw):
+        # The home page's layout shows the user's picture twice (Odoo's
+        # ``avatar_1024`` and ``avatar_128``): what they are computed from is
+        # read here in one go, as the user, instead of field by field, each
+        # read checking the contacts' record rule again.
+        partner = request.env.user.partner_id.sudo(False)
+        partner.fetch(["user_ids", "image_1024", "image_128"])
+        return super().home(**kw)
 
     # ------------------------------------------------------------------
     # Helpers
