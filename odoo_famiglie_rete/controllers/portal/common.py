@@ -13,7 +13,6 @@ volunteers), ``interventions``, ``reviews`` (and calendar files),
 
 import base64
 import math
-from collections import Counter
 from datetime import timedelta
 
 from odoo import fields, http
@@ -195,15 +194,9 @@ class FamilyPortalCommon(CustomerPortal):
             return todo
         for kind, (model, domain) in self._family_todo_domains().items():
             field = self._family_todo_case_field(model)
-            domain = [*domain, (field, "in", cases.ids)]
-            if model == "mail.message":
-                # Odoo's messages answer a search with their ids (a handful,
-                # the user's unread ones): counted here, and no second query
-                # when there is none
-                messages = request.env[model].search_fetch(domain, [field])
-                groups = Counter(messages.mapped(field)).items()
-            else:
-                groups = request.env[model]._read_group(domain, [field], ["__count"])
+            groups = request.env[model]._read_group(
+                [*domain, (field, "in", cases.ids)], [field], ["__count"]
+            )
             for case, count in groups:
                 case_id = case if isinstance(case, int) else case.id
                 if case_id in todo:
