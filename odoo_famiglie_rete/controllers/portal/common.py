@@ -51,9 +51,13 @@ class FamilyPortalCommon(CustomerPortal):
         # The home page's layout shows the user's picture twice (Odoo's
         # ``avatar_1024`` and ``avatar_128``): what they are computed from is
         # read here in one go, as the user, instead of field by field, each
-        # read checking the contacts' record rule again.
-        partner = request.env.user.partner_id.sudo(False)
-        partner.fetch(["user_ids", "image_1024", "image_128"])
+        # read checking the contacts' record rules again (record by record,
+        # in Python: the fields are not columns). A search answers the rules
+        # in its query.
+        request.env["res.partner"].search_fetch(
+            [("id", "=", request.env.user.partner_id.id)],
+            ["user_ids", "image_1024", "image_128"],
+        )
         return super().home(**kw)
 
     # ------------------------------------------------------------------
