@@ -118,18 +118,28 @@ class FamilyPortalCommon(CustomerPortal):
 
     @staticmethod
     def _family_next_reviews(cases):
-        """{case id: date} of the next review of ``cases`` the user is invited to."""
-        groups = request.env["family.review"]._read_group(
+        """The planned reviews to come of ``cases`` the user is invited to
+        (read as the user), with their case and date: the list's next review
+        of each family and its "review soon" to-do, from one query."""
+        return request.env["family.review"].search_fetch(
             [
                 ("case_id", "in", cases.ids),
                 ("partner_ids", "in", request.env.user.partner_id.ids),
                 ("state", "=", "planned"),
                 ("date", ">=", fields.Datetime.now()),
             ],
-            ["case_id"],
-            ["date:min"],
+            ["case_id", "date"],
+            order="date, id",
         )
-        return {case.id: date for case, date in groups}
+
+    @staticmethod
+    def _family_next_review_dates(reviews):
+        """{case id: date} of the next of ``reviews`` (``_family_next_reviews``)
+        of each case."""
+        dates = {}
+        for review in reviews:
+            dates.setdefault(review.case_id.id, review.date)
+        return dates
 
     # ------------------------------------------------------------------
     # The to-do: what needs the association (the family list, ``/my``)
@@ -190,13 +200,24 @@ class FamilyPortalCommon(CustomerPortal):
     def _family_todo_case_field(model):
         return "res_id" if model == "mail.message" else "case_id"
 
-    def _family_todo(self, cases):
+    def _family_todo(self, cases, next_reviews=None):
         """{case id: {kind: count}} of ``cases`` (a page of the list): one
-        grouped query per kind, whatever the number of rows."""
+        grouped query per kind, whatever the number of rows. With
+        ``next_reviews`` (``_family_next_reviews`` of ``cases``, already read
+        for the page) the reviews of the coming days are counted among them,
+        with no query of their own."""
         todo = {case_id: {} for case_id in cases.ids}
         if not cases:
             return todo
-        for kind, (model, domain) in self._family_todo_domains().items():
+        kinds = self._family_todo_domains()
+        if next_reviews is not None:
+            del kinds["reviews"]
+            soon = fields.Datetime.now() + timedelta(days=self._family_soon_days)
+            for review in next_reviews:
+                if review.date <= soon and review.case_id.id in todo:
+                    case_todo = todo[review.case_id.id]
+                    case_todo["reviews"] = case_todo.get("reviews", 0) + 1
+        for kind, (model, domain) in kinds.items():
             field = self._family_todo_case_field(model)
             groups = request.env[model]._read_group(
                 [*domain, (field, "in", cases.ids)], [field], ["__count"]

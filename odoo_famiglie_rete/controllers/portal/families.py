@@ -79,13 +79,14 @@ class FamilyPortalFamilies(FamilyPortalCommon):
             offset=pager["offset"],
         )
         self._family_log(cases)
+        reviews = self._family_next_reviews(cases)
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "cases": cases,
                 "family_names": self._family_names(cases),
-                "next_reviews": self._family_next_reviews(cases),
-                "todo": self._family_todo(cases),
+                "next_reviews": self._family_next_review_dates(reviews),
+                "todo": self._family_todo(cases, next_reviews=reviews),
                 "plan_states": self._family_plan_states(cases),
                 "attention": attention,
                 "today": fields.Date.context_today(request.env.user),
