@@ -381,12 +381,27 @@ class FamilyPortalCommon(CustomerPortal):
 
     def _family_goals(self, case):
         """Goals of the case assigned to the user's association (current plans)."""
-        return request.env["family.plan.goal"].search(
+        # with what the family page shows of them
+        return request.env["family.plan.goal"].search_fetch(
             [
                 ("case_id", "=", case.id),
                 ("party_id", "=", self._family_association().id),
                 ("plan_id.state", "!=", "superseded"),
-            ]
+            ],
+            [
+                "plan_id",
+                "name",
+                "state",
+                "approval_state",
+                "progress",
+                "indicator",
+                "indicator_unit",
+                "baseline",
+                "target",
+                "current_value",
+                "date_measured",
+                "date_due",
+            ],
         )
 
     def _family_documents(self, case, attachment_id=None):

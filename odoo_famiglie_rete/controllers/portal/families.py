@@ -121,11 +121,12 @@ class FamilyPortalFamilies(FamilyPortalCommon):
             ],
         )
         association = self._family_association()
-        reviews = request.env["family.review"].search(
+        reviews = request.env["family.review"].search_fetch(
             [
                 ("case_id", "=", case.id),
                 ("partner_ids", "in", request.env.user.partner_id.ids),
-            ]
+            ],
+            ["case_id", "date", "state", "location", "event_id"],
         )
         volunteers = assigned = request.env["res.users"]
         if self._family_is_coordinator():
