@@ -438,7 +438,10 @@ class FamilyPortalCommon(CustomerPortal):
             domain.append(("id", "not in", message_attachments))
         if attachment_id is not None:
             domain.append(("id", "=", attachment_id))
-        documents = Attachment.search(domain, order="create_date desc, id desc")
+        # with what the page shows of them (a download reads the rest)
+        documents = Attachment.search_fetch(
+            domain, ["name", "description"], order="create_date desc, id desc"
+        )
         # the data layer has the last word (the share, the messages' rules)
         readable = documents.sudo(False)._family_portal_readable()
         return documents.filtered(lambda doc: doc.id in readable.ids)
