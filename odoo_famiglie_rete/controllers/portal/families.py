@@ -448,8 +448,9 @@ class FamilyPortalFamilies(FamilyPortalCommon):
     # Volunteers (coordinator)
     # ------------------------------------------------------------------
     def _family_volunteers(self):
-        """The volunteers of the coordinator's association (read as the user)."""
-        return request.env["res.users"].search(
+        """The volunteers of the coordinator's association (read as the user),
+        with their names (what the page shows)."""
+        return request.env["res.users"].search_fetch(
             [
                 ("share", "=", True),
                 ("family_portal_role", "=", "volunteer"),
@@ -458,7 +459,8 @@ class FamilyPortalFamilies(FamilyPortalCommon):
                     "=",
                     self._family_association().id,
                 ),
-            ]
+            ],
+            ["name"],
         )
 
     @http.route(
