@@ -349,7 +349,8 @@ class FamilyPortalCommon(CustomerPortal):
         )
         composition = (
             request.env["family.case.household"].search_fetch(
-                [("case_id", "=", case.id)], ["relation", "gender", "age_band", "is_minor"]
+                [("case_id", "=", case.id)],
+                ["relation", "gender", "age_band", "is_minor"],
             )
             if flags["share_household"]
             else request.env["family.case.household"]
