@@ -15,7 +15,7 @@ import base64
 import math
 from datetime import timedelta
 
-from odoo import fields
+from odoo import fields, http
 from odoo.exceptions import ValidationError
 from odoo.http import request
 from odoo.osv import expression
@@ -42,6 +42,23 @@ class FamilyPortalCommon(CustomerPortal):
     # the to-do's horizon: a review or the end of an intervention within
     # this many days needs the association's attention
     _family_soon_days = 7
+
+    # ------------------------------------------------------------------
+    # The home page
+    # ------------------------------------------------------------------
+    @http.route()
+    def home(self, **kw):
+        # The home page's layout shows the user's picture twice (Odoo's
+        # ``avatar_1024`` and ``avatar_128``): what they are computed from is
+        # read here in one go, as the user, instead of field by field, each
+        # read checking the contacts' record rules again (record by record,
+        # in Python: the fields are not columns). A search answers the rules
+        # in its query.
+        request.env["res.partner"].search_fetch(
+            [("id", "=", request.env.user.partner_id.id)],
+            ["user_ids", "image_1024", "image_128"],
+        )
+        return super().home(**kw)
 
     # ------------------------------------------------------------------
     # Helpers
@@ -94,25 +111,35 @@ class FamilyPortalCommon(CustomerPortal):
         Read as the user from ``family.case.identity``: the record rules
         return only the names the association may see.
         """
-        identities = request.env["family.case.identity"].search(
-            [("id", "in", cases.ids)]
+        identities = request.env["family.case.identity"].search_fetch(
+            [("id", "in", cases.ids)], ["name"]
         )
         return {identity.id: identity.name for identity in identities}
 
     @staticmethod
     def _family_next_reviews(cases):
-        """{case id: date} of the next review of ``cases`` the user is invited to."""
-        groups = request.env["family.review"]._read_group(
+        """The planned reviews to come of ``cases`` the user is invited to
+        (read as the user), with their case and date: the list's next review
+        of each family and its "review soon" to-do, from one query."""
+        return request.env["family.review"].search_fetch(
             [
                 ("case_id", "in", cases.ids),
                 ("partner_ids", "in", request.env.user.partner_id.ids),
                 ("state", "=", "planned"),
                 ("date", ">=", fields.Datetime.now()),
             ],
-            ["case_id"],
-            ["date:min"],
+            ["case_id", "date"],
+            order="date, id",
         )
-        return {case.id: date for case, date in groups}
+
+    @staticmethod
+    def _family_next_review_dates(reviews):
+        """{case id: date} of the next of ``reviews`` (``_family_next_reviews``)
+        of each case."""
+        dates = {}
+        for review in reviews:
+            dates.setdefault(review.case_id.id, review.date)
+        return dates
 
     # ------------------------------------------------------------------
     # The to-do: what needs the association (the family list, ``/my``)
@@ -173,13 +200,24 @@ class FamilyPortalCommon(CustomerPortal):
     def _family_todo_case_field(model):
         return "res_id" if model == "mail.message" else "case_id"
 
-    def _family_todo(self, cases):
+    def _family_todo(self, cases, next_reviews=None):
         """{case id: {kind: count}} of ``cases`` (a page of the list): one
-        grouped query per kind, whatever the number of rows."""
+        grouped query per kind, whatever the number of rows. With
+        ``next_reviews`` (``_family_next_reviews`` of ``cases``, already read
+        for the page) the reviews of the coming days are counted among them,
+        with no query of their own."""
         todo = {case_id: {} for case_id in cases.ids}
         if not cases:
             return todo
-        for kind, (model, domain) in self._family_todo_domains().items():
+        kinds = self._family_todo_domains()
+        if next_reviews is not None:
+            del kinds["reviews"]
+            soon = fields.Datetime.now() + timedelta(days=self._family_soon_days)
+            for review in next_reviews:
+                if review.date <= soon and review.case_id.id in todo:
+                    case_todo = todo[review.case_id.id]
+                    case_todo["reviews"] = case_todo.get("reviews", 0) + 1
+        for kind, (model, domain) in kinds.items():
             field = self._family_todo_case_field(model)
             groups = request.env[model]._read_group(
                 [*domain, (field, "in", cases.ids)], [field], ["__count"]
@@ -239,19 +277,24 @@ class FamilyPortalCommon(CustomerPortal):
         """
         if not request.env.user.share:
             raise request.not_found()
-        case = request.env["family.case"].search([("id", "=", case_id)], limit=1)
+        # what the pages show of the case comes with the search's query
+        case = request.env["family.case"].search_fetch(
+            [("id", "=", case_id)], ["reference", "stage_id"], limit=1
+        )
         if not case:
             raise request.not_found()
         return case
 
     def _family_share_flags(self, case):
         """The categories the user's active share(s) of ``case`` open."""
-        shares = request.env["family.case.share"].search(
+        # the flags only, in the search's own query (the rules in it)
+        shares = request.env["family.case.share"].search_fetch(
             [
                 ("case_id", "=", case.id),
                 ("partner_id", "=", self._family_association().id),
                 ("state", "=", "active"),
-            ]
+            ],
+            SHARE_CATEGORIES,
         )
         return {flag: any(shares.mapped(flag)) for flag in SHARE_CATEGORIES}, shares
 
@@ -286,7 +329,9 @@ class FamilyPortalCommon(CustomerPortal):
     def _family_members(self, case):
         """The members of the case, read as the user: none unless the share
         opens the family's identity (the record rules decide)."""
-        return request.env["family.case.member"].search([("case_id", "=", case.id)])
+        return request.env["family.case.member"].search_fetch(
+            [("case_id", "=", case.id)], ["name", "fiscal_code", "birthdate"]
+        )
 
     def _family_household(self, case, flags):
         """The household's rows, one per member, joined by id.
@@ -303,7 +348,10 @@ class FamilyPortalCommon(CustomerPortal):
             else request.env["family.case.member"]
         )
         composition = (
-            request.env["family.case.household"].search([("case_id", "=", case.id)])
+            request.env["family.case.household"].search_fetch(
+                [("case_id", "=", case.id)],
+                ["relation", "gender", "age_band", "is_minor"],
+            )
             if flags["share_household"]
             else request.env["family.case.household"]
         )
@@ -334,12 +382,27 @@ class FamilyPortalCommon(CustomerPortal):
 
     def _family_goals(self, case):
         """Goals of the case assigned to the user's association (current plans)."""
-        return request.env["family.plan.goal"].search(
+        # with what the family page shows of them
+        return request.env["family.plan.goal"].search_fetch(
             [
                 ("case_id", "=", case.id),
                 ("party_id", "=", self._family_association().id),
                 ("plan_id.state", "!=", "superseded"),
-            ]
+            ],
+            [
+                "plan_id",
+                "name",
+                "state",
+                "approval_state",
+                "progress",
+                "indicator",
+                "indicator_unit",
+                "baseline",
+                "target",
+                "current_value",
+                "date_measured",
+                "date_due",
+            ],
         )
 
     def _family_documents(self, case, attachment_id=None):
@@ -376,7 +439,10 @@ class FamilyPortalCommon(CustomerPortal):
             domain.append(("id", "not in", message_attachments))
         if attachment_id is not None:
             domain.append(("id", "=", attachment_id))
-        documents = Attachment.search(domain, order="create_date desc, id desc")
+        # with what the page shows of them (a download reads the rest)
+        documents = Attachment.search_fetch(
+            domain, ["name", "description"], order="create_date desc, id desc"
+        )
         # the data layer has the last word (the share, the messages' rules)
         readable = documents.sudo(False)._family_portal_readable()
         return documents.filtered(lambda doc: doc.id in readable.ids)
@@ -388,15 +454,18 @@ class FamilyPortalCommon(CustomerPortal):
         returned (mail.message hides them), and the domain asks for public
         comments only.
         """
-        comment = request.env.ref("mail.mt_comment")
-        return request.env["mail.message"].search(
+        # the subtype's id from the registry's cache (no query to tell that
+        # the record exists, as ``env.ref`` does)
+        comment_id = request.env["ir.model.data"]._xmlid_to_res_id("mail.mt_comment")
+        return request.env["mail.message"].search_fetch(
             [
                 ("model", "=", "family.case"),
                 ("res_id", "=", case.id),
                 ("message_type", "=", "comment"),
-                ("subtype_id", "=", comment.id),
+                ("subtype_id", "=", comment_id),
                 ("is_internal", "=", False),
             ],
+            ["author_id", "email_from", "date", "body"],
             order="date desc, id desc",
             limit=100,
         )

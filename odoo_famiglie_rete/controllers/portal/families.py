@@ -72,19 +72,21 @@ class FamilyPortalFamilies(FamilyPortalCommon):
         )
         # the cases' default order (priority, then the newest intake), which
         # an index serves: no sort of every shared family for one page
-        cases = Case.search(
+        cases = Case.search_fetch(
             domain,
+            ["reference", "stage_id"],
             limit=self._items_per_page,
             offset=pager["offset"],
         )
         self._family_log(cases)
+        reviews = self._family_next_reviews(cases)
         values = self._prepare_portal_layout_values()
         values.update(
             {
                 "cases": cases,
                 "family_names": self._family_names(cases),
-                "next_reviews": self._family_next_reviews(cases),
-                "todo": self._family_todo(cases),
+                "next_reviews": self._family_next_review_dates(reviews),
+                "todo": self._family_todo(cases, next_reviews=reviews),
                 "plan_states": self._family_plan_states(cases),
                 "attention": attention,
                 "today": fields.Date.context_today(request.env.user),
@@ -99,13 +101,32 @@ class FamilyPortalFamilies(FamilyPortalCommon):
     def _family_page_values(self, case, **extra):
         flags, shares = self._family_share_flags(case)
         Intervention = request.env["family.intervention"]
-        interventions = Intervention.search([("case_id", "=", case.id)])
+        # what the page shows of them, in the search's own query
+        interventions = Intervention.search_fetch(
+            [("case_id", "=", case.id)],
+            [
+                "case_id",
+                "company_id",
+                "provider_id",
+                "type_id",
+                "category",
+                "name",
+                "date_start",
+                "date_end",
+                "quantity",
+                "amount",
+                "state",
+                "compensated",
+                "has_overlap",
+            ],
+        )
         association = self._family_association()
-        reviews = request.env["family.review"].search(
+        reviews = request.env["family.review"].search_fetch(
             [
                 ("case_id", "=", case.id),
                 ("partner_ids", "in", request.env.user.partner_id.ids),
-            ]
+            ],
+            ["case_id", "date", "state", "location", "event_id"],
         )
         volunteers = assigned = request.env["res.users"]
         if self._family_is_coordinator():
@@ -132,8 +153,10 @@ class FamilyPortalFamilies(FamilyPortalCommon):
                 "family_name": self._family_names(case).get(case.id),
                 # read as the user: the record rules open the needs only where
                 # the share does (and where it does not, they are not asked for)
+                # (fetched with the search: the rules in its query, not
+                # checked again record by record)
                 "need_areas": request.env["family.case.needs"]
-                .search([("id", "=", case.id)])
+                .search_fetch([("id", "=", case.id)], ["need_area_ids"])
                 .need_area_ids
                 if flags["share_needs"]
                 else request.env["family.need.area"],
@@ -425,8 +448,9 @@ class FamilyPortalFamilies(FamilyPortalCommon):
     # Volunteers (coordinator)
     # ------------------------------------------------------------------
     def _family_volunteers(self):
-        """The volunteers of the coordinator's association (read as the user)."""
-        return request.env["res.users"].search(
+        """The volunteers of the coordinator's association (read as the user),
+        with their names (what the page shows)."""
+        return request.env["res.users"].search_fetch(
             [
                 ("share", "=", True),
                 ("family_portal_role", "=", "volunteer"),
@@ -435,7 +459,8 @@ class FamilyPortalFamilies(FamilyPortalCommon):
                     "=",
                     self._family_association().id,
                 ),
-            ]
+            ],
+            ["name"],
         )
 
     @http.route(
