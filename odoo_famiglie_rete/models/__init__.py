@@ -52,4 +52,5 @@ from . import ir_binary
 from . import ir_actions_report
 from . import calendar_event
 from . import ir_rule
+from . import ir_default
 from . import ir_http
