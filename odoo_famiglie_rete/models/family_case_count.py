@@ -18,6 +18,11 @@ COUNTED_FIELDS = (
     "user_id",
     "active",
 )
+# The comparisons read from this table as they are (anything else: counted on
+# the cases, see _family_plain_term)
+PLAIN_OPERATORS = frozenset(
+    {"=", "!=", "<>", "in", "not in", "<", ">", "<=", ">=", "=?"}
+)
 # The cases' sums the web client asks with the counts (every field of the
 # kanban with an aggregator: the total value, and the colour).
 SUMMED_FIELDS = ("amount_total", "color")
@@ -65,9 +70,25 @@ class FamilyCaseCount(models.Model):
     color = fields.Integer(readonly=True, aggregator="sum")
 
     def init(self):
-        """The triggers, and the counts made again from the cases (at every
-        install and upgrade: they are exact whatever happened before)."""
+        """The table, the triggers, and the counts made again from the cases
+        at every install and upgrade (exact whatever happened before).
+
+        The table is kept (made again only when its columns change): the
+        rows it holds are deleted and the counts inserted from the cases as
+        this transaction sees them, so the rows that writers committing
+        meanwhile add (not in this snapshot) stay, and still count them."""
         cr = self.env.cr
+        cr.execute(
+            SQL(
+                "SELECT array_agg(column_name::text ORDER BY column_name::text)"
+                "  FROM information_schema.columns WHERE table_name = %s",
+                self._table,
+            )
+        )
+        found = cr.fetchone()[0] or []
+        wanted = sorted(["id", *COUNTED_FIELDS, "case_count", *SUMMED_FIELDS])
+        if found and found != wanted:
+            cr.execute(SQL("DROP TABLE %s", SQL.identifier(self._table)))
         columns = SQL(", ").join(SQL.identifier(name) for name in COUNTED_FIELDS)
         sums = SQL(", ").join(
             SQL.identifier(name) for name in ("case_count", *SUMMED_FIELDS)
@@ -75,8 +96,7 @@ class FamilyCaseCount(models.Model):
         cr.execute(
             SQL(
                 """
-                DROP TABLE IF EXISTS family_case_count;
-                CREATE TABLE family_case_count (
+                CREATE TABLE IF NOT EXISTS family_case_count (
                     id serial PRIMARY KEY,
                     company_id int4,
                     stage_id int4,
@@ -130,6 +150,17 @@ class FamilyCaseCount(models.Model):
                 CREATE TRIGGER family_case_count_delete AFTER DELETE ON family_case
                     REFERENCING OLD TABLE AS old_rows
                     FOR EACH STATEMENT EXECUTE FUNCTION family_case_count_delta();
+                CREATE OR REPLACE FUNCTION family_case_count_truncate()
+                RETURNS trigger LANGUAGE plpgsql AS $body$
+                BEGIN
+                    DELETE FROM family_case_count;
+                    RETURN NULL;
+                END
+                $body$;
+                DROP TRIGGER IF EXISTS family_case_count_truncate ON family_case;
+                CREATE TRIGGER family_case_count_truncate AFTER TRUNCATE ON family_case
+                    FOR EACH STATEMENT EXECUTE FUNCTION family_case_count_truncate();
+                DELETE FROM family_case_count;
                 INSERT INTO family_case_count (%(columns)s, %(sums)s)
                 SELECT %(columns)s, count(*), sum(amount_total), sum(color)
                   FROM family_case
@@ -183,15 +214,53 @@ class FamilyCaseCount(models.Model):
             else cases.env["ir.rule"]._compute_domain(cases._name, "read")
         )
         full = expression.AND([domain, rules or []])
-        for leaf in full:
-            if not expression.is_leaf(leaf):
+        if all(self._family_plain_term(cases, term) for term in full):
+            return full
+        return None
+
+    @api.model
+    def _family_plain_term(self, cases, term):
+        """Whether ``term`` of a domain of ``cases`` compares one of these
+        columns with plain values: nothing else is read from this table. A
+        path, a sub-domain (``any``), a hierarchy (``child_of``), a name
+        (``ilike``, a string for a many2one) or a sub-query would be resolved
+        on another model in sudo mode, without the user's rules: those are
+        counted on the cases."""
+        if term in (
+            expression.AND_OPERATOR,
+            expression.OR_OPERATOR,
+            expression.NOT_OPERATOR,
+        ):
+            return True
+        if not isinstance(term, list | tuple) or len(term) != 3:
+            return False
+        left, operator, right = term
+        if tuple(term) in (expression.TRUE_LEAF, expression.FALSE_LEAF):
+            return True
+        if left not in COUNTED_FIELDS or operator not in PLAIN_OPERATORS:
+            return False
+        if operator in ("in", "not in"):
+            if not isinstance(right, list | tuple):
+                return False
+            values = right
+        else:
+            values = [right]
+        kind = cases._fields[left].type
+        for value in values:
+            if value is False or value is None:
                 continue
-            left = leaf[0]
-            if isinstance(left, int) and left in (0, 1):
-                continue  # TRUE_LEAF, FALSE_LEAF
-            if not isinstance(left, str) or left not in COUNTED_FIELDS:
-                return None
-        return full
+            if isinstance(value, bool):
+                if kind != "boolean":
+                    return False
+            elif isinstance(value, int):
+                if kind not in ("many2one", "boolean"):
+                    return False
+            elif isinstance(value, str):
+                if kind != "selection":
+                    return False
+            else:
+                return False
+        return True
 
     @api.model
     def _family_read_group(

@@ -9,16 +9,6 @@ class IrHttp(models.AbstractModel):
     _inherit = "ir.http"
 
     @classmethod
-    def _get_default_lang(cls):
-        """Odoo's (``http_routing``), with the contacts' default language from
-        the cache (``ir.default._family_partner_lang``): Odoo searched and
-        read the default on every page of the portal."""
-        lang_code = request.env["ir.default"]._family_partner_lang()
-        if lang_code:
-            return request.env["res.lang"]._get_data(code=lang_code)
-        return next(iter(request.env["res.lang"]._get_active_by("code").values()))
-
-    @classmethod
     def _get_error_html(cls, env, code, values):
         """An association user who opens a family of the portal they may not
         see (not shared with the association, not assigned to the

@@ -1,5 +1,7 @@
 from collections import Counter
+from datetime import timedelta
 
+from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
@@ -274,3 +276,141 @@ class TestCaseCounts(JsonRpcMixin, AccessCommon, HttpCase):
                 group_by="stage_id",
                 progress_bar={"field": "risk_level", "colors": {"high": "danger"}},
             )
+
+    def test_a_sub_domain_is_not_an_oracle(self):
+        """A domain that goes through another model (a path, ``any``, a name
+        for a many2one, ``child_of``) is counted on the cases as the user:
+        it must not count, nor let guess the name of, the restricted case
+        (through the case manager's meetings of its review)."""
+        self.env["family.review"].create(
+            {
+                "case_id": self.case_restricted.id,
+                "user_id": self.worker.id,
+                "date": fields.Datetime.now() + timedelta(days=7),
+                "partner_ids": [Command.link(self.worker.partner_id.id)],
+            }
+        )
+        oracle = [
+            (
+                "user_id",
+                "any",
+                [
+                    (
+                        "meeting_ids",
+                        "any",
+                        [
+                            (
+                                "family_review_id",
+                                "any",
+                                [
+                                    (
+                                        "case_id",
+                                        "any",
+                                        [
+                                            ("restricted", "=", True),
+                                            ("name", "ilike", "Riservata"),
+                                        ],
+                                    )
+                                ],
+                            )
+                        ],
+                    )
+                ],
+            )
+        ]
+        Case = self.Case.with_user(self.worker_2)
+        self.assertEqual(Case.search_count(oracle), len(Case.search(oracle)))
+        self.assertEqual(Case.search_count(oracle), 0)
+        self.assertEqual(Case._read_group(oracle, ["stage_id"], ["__count"]), [])
+        # its case manager counts it (and the cases of hers the domain names)
+        self.assertEqual(
+            self.Case.with_user(self.worker).search_count(oracle),
+            len(self.Case.with_user(self.worker).search(oracle)),
+        )
+        # the finance clerk may not read the family's name: refused, as a
+        # search would be
+        with self.assertRaisesRegex(AccessError, "."):
+            self.Case.with_user(self.finance).search_count(
+                [
+                    (
+                        "user_id",
+                        "any",
+                        [
+                            (
+                                "meeting_ids",
+                                "any",
+                                [
+                                    (
+                                        "family_review_id",
+                                        "any",
+                                        [
+                                            (
+                                                "case_id",
+                                                "any",
+                                                [("name", "ilike", "Riservata")],
+                                            )
+                                        ],
+                                    )
+                                ],
+                            )
+                        ],
+                    )
+                ]
+            )
+        for domain in (
+            [("user_id", "ilike", self.worker.name)],
+            [("user_id.name", "ilike", self.worker.name)],
+            [("stage_id", "=", self.stage_secret.display_name)],
+            [("company_id", "child_of", self.env.company.id)],
+        ):
+            self.assertEqual(
+                Case.search_count(domain), len(Case.search(domain)), domain
+            )
+
+    def test_plain_domains_are_read_from_the_table(self):
+        """Which domains the table answers: comparisons of its columns with
+        plain values, and nothing else."""
+        Count = self.env["family.case.count"]
+        Case = self.Case.with_user(self.worker)
+        plain = (
+            [("stage_id", "in", self.stages.ids)],
+            ["!", ("risk_level", "=", "high")],
+            [("user_id", "=", False)],
+            [("company_id", "in", [self.env.company.id, False])],
+            [("priority", "=?", False)],
+            [(1, "=", 1)],
+        )
+        for domain in plain:
+            self.assertIsNotNone(Count._family_domain(Case, domain), domain)
+        for domain in (
+            [("user_id", "any", [("id", "=", self.worker.id)])],
+            [("user_id", "ilike", "Giulia")],
+            [("stage_id.name", "=", "Chiuso")],
+            [("company_id", "child_of", self.env.company.id)],
+            [("user_id", "in", self.env["res.users"]._search([]))],
+            [("name", "=", "Famiglia Alfa")],
+            [("user_id", "=", True)],
+        ):
+            self.assertIsNone(Count._family_domain(Case, domain), domain)
+
+    def test_other_companies_and_archived_cases(self):
+        """A user of both Comuni counts both; archived cases only when asked
+        for, as the cases' own search."""
+        self.manager.company_ids |= self.other_company
+        self.case_b.active = False
+        both = self.Case.with_user(self.manager).with_context(
+            allowed_company_ids=[self.env.company.id, self.other_company.id]
+        )
+        for Case in (both, both.with_context(active_test=False)):
+            for domain in ([], [("active", "=", False)]):
+                self.assertEqual(
+                    Case.search_count(domain), len(Case.search(domain)), domain
+                )
+        self.assertEqual(
+            both.search_count([]),
+            len(
+                self.Case.search(
+                    [("company_id", "in", [self.env.company.id, self.other_company.id])]
+                )
+            ),
+        )

@@ -68,17 +68,23 @@ class TestPortalPerformance(PortalCommon):
                 self.assertEqual(after, before)
 
     def test_default_language_follows_its_setting(self):
-        """The contacts' default language comes from the cache, and a change
-        of the default is seen at once."""
+        """The contacts' default language, which Odoo's frontend asks for on
+        every portal page (``ir.default._get``), comes from the cache, and a
+        change of the default is seen at once."""
         Default = self.env["ir.default"]
         self.env["res.lang"]._activate_lang("it_IT")
         Default.set("res.partner", "lang", "it_IT")
-        self.assertEqual(Default._family_partner_lang(), "it_IT")
+        self.assertEqual(Default._get("res.partner", "lang"), "it_IT")
         with self.assertQueryCount(0):
-            Default._family_partner_lang()
+            self.assertEqual(Default._get("res.partner", "lang"), "it_IT")
         Default.set("res.partner", "lang", "en_US")
-        self.assertEqual(Default._family_partner_lang(), "en_US")
+        self.assertEqual(Default._get("res.partner", "lang"), "en_US")
         Default.search(
             [("field_id.name", "=", "lang"), ("field_id.model", "=", "res.partner")]
         ).unlink()
-        self.assertFalse(Default._family_partner_lang())
+        self.assertIsNone(Default._get("res.partner", "lang"))
+        # any other default is read as before
+        Default.set("res.partner", "lang", "it_IT", user_id=self.vol_a.id)
+        self.assertEqual(
+            Default._get("res.partner", "lang", user_id=self.vol_a.id), "it_IT"
+        )
