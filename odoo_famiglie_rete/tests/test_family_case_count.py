@@ -67,6 +67,18 @@ class TestCaseCounts(JsonRpcMixin, AccessCommon, HttpCase):
             result[key] = (values[0], round(values[1], 2)) if total else values[0]
         return result
 
+    def _kanban_columns(self, user):
+        """The kanban's columns as ``user`` over HTTP, as the web client asks
+        for them (with the view's fields that have an aggregator)."""
+        self._login(user)
+        return self.rpc(
+            "family.case",
+            "web_read_group",
+            domain=[],
+            fields=["amount_total:sum", "color:sum"],
+            groupby=["stage_id"],
+        )["groups"]
+
     def _assert_counts(self, domains=((),)):
         for user in self.users:
             groupings = [["stage_id"], ["user_id"]]
@@ -133,15 +145,7 @@ class TestCaseCounts(JsonRpcMixin, AccessCommon, HttpCase):
         domain = [("stage_id", "=", self.stage_secret.id)]
 
         def kanban(user):
-            self._login(user)
-            # the web client asks for the kanban's fields with an aggregator
-            groups = self.rpc(
-                "family.case",
-                "web_read_group",
-                domain=[],
-                fields=["amount_total:sum", "color:sum"],
-                groupby=["stage_id"],
-            )["groups"]
+            groups = self._kanban_columns(user)
             bars = self.rpc(
                 "family.case",
                 "read_progress_bar",
@@ -195,14 +199,7 @@ class TestCaseCounts(JsonRpcMixin, AccessCommon, HttpCase):
             ),
             before + 5,
         )
-        self._login(self.manager)
-        groups = self.rpc(
-            "family.case",
-            "web_read_group",
-            domain=[],
-            fields=["amount_total:sum", "color:sum"],
-            groupby=["stage_id"],
-        )["groups"]
+        groups = self._kanban_columns(self.manager)
         self.assertIn(
             before + 5,
             [g["stage_id_count"] for g in groups if g["stage_id"][0] == stage.id],
