@@ -42,11 +42,12 @@ class FamilyCaseCount(models.Model):
     row a combination. Any snapshot sees the counts of the cases it sees:
     exact, never estimated.
 
-    ``family.case`` answers a grouped count (``_read_group`` of ``__count``)
-    or a count (``search_count``) from here when the domain and the user's
-    record rules are about these columns alone, with the same domain, rules
-    and order applied to this table (``_family_read_group``); anything else
-    is counted on the cases. Nobody reads this model but the system: its
+    ``family.case`` answers a grouped count (``_read_group`` of ``__count``
+    and of ``SUMMED_FIELDS``) or a count (``search_count``) from here when
+    the domain and the user's record rules only compare these columns with
+    plain values (``_family_plain_term``), with the same domain, rules and
+    order applied to this table (``_family_read_group``, ``_family_count``);
+    anything else is counted on the cases. Nobody reads this model but the system: its
     one access line grants nothing.
     """
 
@@ -194,7 +195,6 @@ class FamilyCaseCount(models.Model):
                 columns=columns,
             )
         )
-        self.env.invalidate_all()
 
     # ------------------------------------------------------------------
     # Counting for family.case
