@@ -372,3 +372,42 @@ class TestCaseCounts(JsonRpcMixin, AccessCommon, HttpCase):
                 )
             ),
         )
+
+    def test_nobody_reads_or_changes_the_counts(self):
+        """Over JSON-RPC every role is refused the table: reading it, grouping
+        it, writing, creating, deleting its rows, and folding them."""
+        self.env.cr.execute("SELECT id FROM family_case_count ORDER BY id LIMIT 1")
+        (row_id,) = self.env.cr.fetchone()
+        self.env.cr.execute("SELECT count(*), sum(case_count) FROM family_case_count")
+        before = self.env.cr.fetchone()
+        for user in (self.finance, self.coord_a, self.manager, self.worker):
+            self._login(user)
+            with self.subTest(user=user.login):
+                for method, args, kwargs in (
+                    ("search_read", [[]], {"fields": ["case_count"]}),
+                    ("read", [[row_id], ["case_count"]], {}),
+                    (
+                        "web_read_group",
+                        [],
+                        {"domain": [], "fields": [], "groupby": ["stage_id"]},
+                    ),
+                    ("write", [[row_id], {"case_count": 1000}], {}),
+                    ("unlink", [[row_id]], {}),
+                    ("create", [{"case_count": 1000}], {}),
+                ):
+                    self.assertRpcRefused(
+                        AccessError,
+                        "(family.case.count)",
+                        "family.case.count",
+                        method,
+                        *args,
+                        **kwargs,
+                    )
+                self.assertRpcRefused(
+                    AccessError,
+                    "cannot be called remotely",
+                    "family.case.count",
+                    "_cron_compact",
+                )
+        self.env.cr.execute("SELECT count(*), sum(case_count) FROM family_case_count")
+        self.assertEqual(self.env.cr.fetchone(), before)
