@@ -106,6 +106,30 @@ class TestPortalTodo(PortalCommon):
         self.assertNotIn(self.case_a.reference, html)
         self.assertEqual(self._counters(*names), before)
 
+    def test_ending_soon_counts_only_what_the_user_reads(self):
+        """``/my`` counts the association's interventions ending soon among
+        those the user reads: the volunteer only the families assigned to
+        them, no association a family whose share ended or a restricted one
+        (the record rules decide, though the interventions are first found by
+        provider and end date)."""
+        soon = self.today + timedelta(days=2)
+        self.int_a.write({"date_end": soon})
+        # A's interventions ending soon in a family shared with A but not
+        # assigned to the volunteer, and in a family no longer shared
+        self._intervention(self.assoc_a, self.today, soon, case=self.case_a2)
+        gone = self.Case.create({"name": "Famiglia Chiusa", "user_id": self.worker.id})
+        self._intervention(self.assoc_a, self.today, soon, case=gone)
+        ending = "family_todo_ending_count"
+        expected = {"vol_alfa": 1, "coord_alfa": 2, "coord_beta": 0}
+        for login, count in expected.items():
+            self.authenticate(login, login)
+            self.assertEqual(self._counters(ending), {ending: count}, login)
+        # restricting the family closes it to the associations at once
+        self.case_a.restricted = True
+        for login, count in {"vol_alfa": 0, "coord_alfa": 1}.items():
+            self.authenticate(login, login)
+            self.assertEqual(self._counters(ending), {ending: count}, login)
+
     def test_list_queries_do_not_grow_with_the_rows(self):
         """The to-do of a page is a few grouped queries, not a query per row."""
         Case = self.env["family.case"]
