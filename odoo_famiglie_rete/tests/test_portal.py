@@ -33,6 +33,27 @@ class TestPortalRoutes(PortalCommon):
         self.assertNotIn(self.case_a.reference, response.text)
         self.assertTrue(self._logs(self.coord_a, "portal", self.case_a))
 
+    def test_family_page_writes_interventions_the_users_way(self):
+        """Dates, amount and state of each intervention in the user's
+        language (formatted by the page, not by a field widget per cell)."""
+        self.env["res.lang"]._activate_lang("it_IT")
+        self.env["ir.module.module"]._load_module_terms(
+            ["odoo_famiglie_rete"], ["it_IT"], overwrite=True
+        )
+        self.coord_a.lang = "it_IT"
+        self.int_a.write({"date_start": "2026-03-02", "date_end": "2026-03-09"})
+        self.int_a.flush_recordset()
+        self.authenticate("coord_alfa", "coord_alfa")
+        page = self.url_open(f"/my/famiglie/{self.case_a.id}").text
+        start = page.index(f"/interventi/{self.int_a.id}")
+        item = page[page.rindex("<li", 0, start) : start]
+        amount = f"{self.int_a.amount:.2f}".replace(".", ",")
+        self.assertTrue(amount.endswith(",00") and self.int_a.amount, amount)
+        line = " ".join(re.sub(r"<[^>]+>", " ", item).split())
+        self.assertIn("02/03/2026 → 09/03/2026", line)
+        self.assertIn(amount, line)
+        self.assertIn("Pianificato", line)
+
     def test_name_hidden_when_identity_not_shared(self):
         self.share_a2.sudo().share_identity = False
         self.authenticate("coord_alfa", "coord_alfa")

@@ -6,6 +6,7 @@ from odoo import fields, http
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request
 from odoo.osv import expression
+from odoo.tools import format_amount, format_date
 
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
@@ -167,6 +168,7 @@ class FamilyPortalFamilies(FamilyPortalCommon):
                 "goal_states": GOAL_STATES,
                 "family_number": lambda value: format_number(request.env, value),
                 "interventions": interventions,
+                "intervention_lines": self._family_intervention_lines(interventions),
                 "other_interventions": self._family_other_interventions(case)
                 if flags["share_other_interventions"]
                 else [],
@@ -197,6 +199,36 @@ class FamilyPortalFamilies(FamilyPortalCommon):
         )
         values.update(extra)
         return values
+
+    @staticmethod
+    def _family_intervention_lines(interventions):
+        """{intervention id: its dates, amount and state} as the family page
+        shows them, in the user's language and currency format: each date
+        formatted once, not through a QWeb field widget per cell (four per
+        intervention, each reading its field and options again)."""
+        env = request.env
+        states = dict(interventions._fields["state"]._description_selection(env))
+        dates = {}
+
+        def day(value):
+            if value not in dates:
+                dates[value] = format_date(env, value)
+            return dates[value]
+
+        return {
+            intervention.id: {
+                "dates": " → ".join(
+                    day(value)
+                    for value in (intervention.date_start, intervention.date_end)
+                    if value
+                ),
+                "amount": format_amount(
+                    env, intervention.amount, intervention.currency_id
+                ),
+                "state": states.get(intervention.state, intervention.state),
+            }
+            for intervention in interventions
+        }
 
     @http.route(
         "/my/famiglie/<int:case_id>",
