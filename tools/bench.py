@@ -44,6 +44,7 @@ SIZES = {"small": 2_000, "medium": 10_000, "design": 100_000, "large": 300_000}
 OUT_DIR = REPO / "var" / "bench"
 KEY_PARAM = "famiglie_bench.key"
 INFO_PARAM = "famiglie_bench.info"
+UPDATE_PARAM = "famiglie_bench.update"
 
 
 # ---------------------------------------------------------------------------
@@ -70,6 +71,20 @@ def schema_hash():
     return digest.hexdigest()[:12]
 
 
+def update_hash():
+    """What the kept database takes from the addon besides its schema: views,
+    portal templates, reports, wizards and translations. When it changes, the
+    kept database is updated (``-u``), not generated again."""
+    digest = hashlib.sha1()
+    addon = REPO / ADDON
+    for sub in ("views", "report", "wizards", "i18n"):
+        for path in sorted((addon / sub).rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".xml", ".po"):
+                digest.update(str(path.relative_to(addon)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def db_key(cases, seed):
     return f"gen{bench_data.GENERATOR_VERSION}-seed{seed}-cases{cases}-{schema_hash()}"
 
@@ -89,6 +104,21 @@ def read_param(db, key):
             return row[0] if row else None
     except Exception:  # noqa: BLE001 - a half-made database
         return None
+    finally:
+        conn.close()
+
+
+def set_param(db, key, value):
+    conn = psql(db)
+    try:
+        with conn.cursor() as cr:
+            cr.execute(
+                "INSERT INTO ir_config_parameter (key, value, create_date, write_date)"
+                " VALUES (%s, %s, now(), now()) ON CONFLICT (key)"
+                " DO UPDATE SET value = EXCLUDED.value, write_date = now()",
+                (key, value),
+            )
+        conn.commit()
     finally:
         conn.close()
 
@@ -118,6 +148,10 @@ def ensure_db(label, cases, seed, fresh):
         found = read_param(db, KEY_PARAM)
         if found == key:
             say(f"Keeping {db} ({key})")
+            if read_param(db, UPDATE_PARAM) != update_hash():
+                say(f"Updating {db}: the addon's views or translations changed ...")
+                famiglie.update_addon(db, famiglie.LOG_DIR / "bench-update.log")
+                set_param(db, UPDATE_PARAM, update_hash())
             return db, json.loads(read_param(db, INFO_PARAM))
         say(f"{db} was made for {found}, now {key}: regenerating")
     if famiglie.db_exists(db):
@@ -197,6 +231,7 @@ def ensure_db(label, cases, seed, fresh):
             (json.dumps(info), INFO_PARAM),
         )
     conn.close()
+    set_param(db, UPDATE_PARAM, update_hash())
     say(f"{db} ready in {info['seconds']['total']:.0f}s {info['seconds']}")
     return db, info
 

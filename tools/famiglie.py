@@ -634,6 +634,26 @@ def install_addon(db, logfile):
         raise UserError(f"Installing {ADDON} in {db} failed: see {logfile}")
 
 
+def update_addon(db, logfile):
+    """Update the addon (``-u``) in the database ``db``."""
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    res = subprocess.run(
+        odoo_cmd(
+            "-d",
+            db,
+            "-u",
+            ADDON,
+            "--stop-after-init",
+            "--max-cron-threads=0",
+            "--log-level=warn",
+            f"--logfile={logfile}",
+        ),
+        check=False,
+    )
+    if res.returncode != 0:
+        raise UserError(f"Updating {ADDON} in {db} failed: see {logfile}")
+
+
 def copy_db(template, name):
     conn = pg_connect()
     conn.autocommit = True
