@@ -148,10 +148,11 @@ def ensure_db(label, cases, seed, fresh):
         found = read_param(db, KEY_PARAM)
         if found == key:
             say(f"Keeping {db} ({key})")
-            if read_param(db, UPDATE_PARAM) != update_hash():
+            updated = update_hash()
+            if read_param(db, UPDATE_PARAM) != updated:
                 say(f"Updating {db}: the addon's views or translations changed ...")
                 famiglie.update_addon(db, famiglie.LOG_DIR / "bench-update.log")
-                set_param(db, UPDATE_PARAM, update_hash())
+                set_param(db, UPDATE_PARAM, updated)
             return db, json.loads(read_param(db, INFO_PARAM))
         say(f"{db} was made for {found}, now {key}: regenerating")
     if famiglie.db_exists(db):

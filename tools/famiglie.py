@@ -643,6 +643,8 @@ def update_addon(db, logfile):
             db,
             "-u",
             ADDON,
+            # a changed translation is loaded over the old one
+            "--i18n-overwrite",
             "--stop-after-init",
             "--max-cron-threads=0",
             "--log-level=warn",

@@ -115,15 +115,28 @@ class TestPortalTodo(PortalCommon):
         soon = self.today + timedelta(days=2)
         self.int_a.write({"date_end": soon})
         # A's interventions ending soon in a family shared with A but not
-        # assigned to the volunteer, and in a family no longer shared
+        # assigned to the volunteer, and in a family whose share was revoked
         self._intervention(self.assoc_a, self.today, soon, case=self.case_a2)
         gone = self.Case.create({"name": "Famiglia Chiusa", "user_id": self.worker.id})
         self._intervention(self.assoc_a, self.today, soon, case=gone)
+        new_share(
+            self.env, gone, self.assoc_a, volunteer_user_ids=self.vol_a.ids
+        ).write({"revoked": True, "date_revoked": self.today})
         ending = "family_todo_ending_count"
-        expected = {"vol_alfa": 1, "coord_alfa": 2, "coord_beta": 0}
+        expected = {"vol_alfa": 1, "vol_alfa2": 0, "coord_alfa": 2, "coord_beta": 0}
         for login, count in expected.items():
             self.authenticate(login, login)
             self.assertEqual(self._counters(ending), {ending: count}, login)
+        # the card's limit applies after the rules: 3 candidates, 1 or 2 read
+        with patch.object(FamilyPortalCommon, "_family_counter_limit", 1):
+            for login, count in {"vol_alfa": 1, "coord_alfa": "1+"}.items():
+                self.authenticate(login, login)
+                self.assertEqual(self._counters(ending), {ending: count}, login)
+        # more candidates than it lists: counted on the domain, the same
+        with patch.object(FamilyPortalCommon, "_family_todo_own_limit", 1):
+            for login, count in {"vol_alfa": 1, "coord_alfa": 2}.items():
+                self.authenticate(login, login)
+                self.assertEqual(self._counters(ending), {ending: count}, login)
         # restricting the family closes it to the associations at once
         self.case_a.restricted = True
         for login, count in {"vol_alfa": 0, "coord_alfa": 1}.items():

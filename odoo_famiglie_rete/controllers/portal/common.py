@@ -42,6 +42,8 @@ class FamilyPortalCommon(CustomerPortal):
     # the to-do's horizon: a review or the end of an intervention within
     # this many days needs the association's attention
     _family_soon_days = 7
+    # the most candidates ``_family_todo_own`` lists before counting them
+    _family_todo_own_limit = 1000
 
     # ------------------------------------------------------------------
     # The home page
@@ -265,12 +267,20 @@ class FamilyPortalCommon(CustomerPortal):
         the families. So those interventions are found first by their
         provider and end date alone (an index, a few dozen rows; their ids
         never leave the server), and counted among them as the user: the
-        record rules decide, as for every count.
+        record rules decide, as for every count (and the card's limit applies
+        after them). An association with more than ``_family_todo_own_limit``
+        of them is counted on the domain itself, as before.
         """
         if kind != "ending":
             return domain
-        own = request.env["family.intervention"].sudo()._search(domain)
-        return [("id", "in", own.get_result_ids())]
+        limit = self._family_todo_own_limit
+        own = (
+            request.env["family.intervention"]
+            .sudo()
+            ._search(domain, limit=limit + 1)
+            .get_result_ids()
+        )
+        return domain if len(own) > limit else [("id", "in", own)]
 
     @staticmethod
     def _family_plan_states(cases):
