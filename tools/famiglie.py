@@ -615,36 +615,22 @@ def base_template():
 
 def install_addon(db, logfile):
     """Install the addon, without demo data, in the database ``db``."""
-    LOG_DIR.mkdir(parents=True, exist_ok=True)
-    res = subprocess.run(
-        odoo_cmd(
-            "-d",
-            db,
-            "-i",
-            ADDON,
-            "--without-demo=all",
-            "--stop-after-init",
-            "--max-cron-threads=0",
-            "--log-level=warn",
-            f"--logfile={logfile}",
-        ),
-        check=False,
-    )
-    if res.returncode != 0:
-        raise UserError(f"Installing {ADDON} in {db} failed: see {logfile}")
+    _run_addon(db, logfile, "Installing", "-i", ADDON, "--without-demo=all")
 
 
 def update_addon(db, logfile):
-    """Update the addon (``-u``) in the database ``db``."""
+    """Update the addon (``-u``) in the database ``db``: a changed
+    translation is loaded over the old one."""
+    _run_addon(db, logfile, "Updating", "-u", ADDON, "--i18n-overwrite")
+
+
+def _run_addon(db, logfile, doing, *args):
     LOG_DIR.mkdir(parents=True, exist_ok=True)
     res = subprocess.run(
         odoo_cmd(
             "-d",
             db,
-            "-u",
-            ADDON,
-            # a changed translation is loaded over the old one
-            "--i18n-overwrite",
+            *args,
             "--stop-after-init",
             "--max-cron-threads=0",
             "--log-level=warn",
@@ -653,7 +639,7 @@ def update_addon(db, logfile):
         check=False,
     )
     if res.returncode != 0:
-        raise UserError(f"Updating {ADDON} in {db} failed: see {logfile}")
+        raise UserError(f"{doing} {ADDON} in {db} failed: see {logfile}")
 
 
 def copy_db(template, name):
