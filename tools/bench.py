@@ -60,28 +60,30 @@ def db_name(label):
 
 def schema_hash():
     """What the generated data depends on: the addon's schema and rules."""
-    digest = hashlib.sha1()
-    addon = REPO / ADDON
-    for sub in ("models", "security", "data"):
-        for path in sorted((addon / sub).rglob("*")):
-            if path.is_file() and path.suffix in (".py", ".xml", ".csv"):
-                digest.update(str(path.relative_to(addon)).encode())
-                digest.update(path.read_bytes())
-    digest.update((addon / "__manifest__.py").read_bytes())
-    return digest.hexdigest()[:12]
+    return _files_hash(
+        ("models", "security", "data"), (".py", ".xml", ".csv"), "__manifest__.py"
+    )
 
 
 def update_hash():
     """What the kept database takes from the addon besides its schema: views,
     portal templates, reports, wizards and translations. When it changes, the
     kept database is updated (``-u``), not generated again."""
+    return _files_hash(("views", "report", "wizards", "i18n"), (".py", ".xml", ".po"))
+
+
+def _files_hash(folders, suffixes, *files):
+    """A hash of the addon's files of ``suffixes`` in ``folders``, then of
+    ``files``."""
     digest = hashlib.sha1()
     addon = REPO / ADDON
-    for sub in ("views", "report", "wizards", "i18n"):
+    for sub in folders:
         for path in sorted((addon / sub).rglob("*")):
-            if path.is_file() and path.suffix in (".py", ".xml", ".po"):
+            if path.is_file() and path.suffix in suffixes:
                 digest.update(str(path.relative_to(addon)).encode())
                 digest.update(path.read_bytes())
+    for name in files:
+        digest.update((addon / name).read_bytes())
     return digest.hexdigest()[:12]
 
 
