@@ -81,6 +81,18 @@ class TestPortalTodo(PortalCommon):
             },
         )
 
+        # ... in the page itself: no counter left for Odoo's script to ask
+        # for after the page loaded
+        self.assertEqual(
+            self._home_cards(),
+            {
+                "Goals to approve": "1",
+                "Unread messages": "2",
+                "Reviews this week": "1",
+                "Interventions ending soon": "1",
+            },
+        )
+
         # opening the family reads its messages
         self.url_open(f"/my/famiglie/{self.case_a.id}")
         row = self._row(self.url_open("/my/famiglie").text, self.case_a)
@@ -127,6 +139,12 @@ class TestPortalTodo(PortalCommon):
         for login, count in expected.items():
             self.authenticate(login, login)
             self.assertEqual(self._counters(ending), {ending: count}, login)
+            # the home page's card says the same, or is not there
+            self.assertEqual(
+                self._home_cards().get("Interventions ending soon"),
+                str(count) if count else None,
+                login,
+            )
         # the card's limit applies after the rules: 3 candidates, 1 or 2 read
         with patch.object(FamilyPortalCommon, "_family_counter_limit", 1):
             for login, count in {"vol_alfa": 1, "coord_alfa": "1+"}.items():
@@ -173,6 +191,18 @@ class TestPortalTodo(PortalCommon):
         # the counters answer only what the page asks for
         counters = self._counters("family_todo_goals_count")
         self.assertEqual(set(counters), {"family_todo_goals_count"})
+
+    def _home_cards(self):
+        """{title: count} of the to-do cards ``/my`` shows, read from the page
+        (a card with a count of 0 is not in it)."""
+        html = self.url_open("/my").text
+        self.assertNotIn('data-placeholder_count="family_', html)
+        return dict(
+            (title, count)
+            for count, title in re.findall(
+                r'<span class="fw-bold">([^<]*)</span>\s*<span>([^<]*)</span>', html
+            )
+        )
 
     def _counters(self, *names):
         response = self.url_open(

@@ -44,6 +44,16 @@ class FamilyPortalCommon(CustomerPortal):
     _family_soon_days = 7
     # the most candidates ``_family_todo_own`` lists before counting them
     _family_todo_own_limit = 1000
+    # the ``/my`` cards' counters (each area's ``_prepare_home_portal_values``
+    # answers its own), counted with the home page
+    _family_home_counters = (
+        "family_todo_goals_count",
+        "family_todo_messages_count",
+        "family_todo_reviews_count",
+        "family_todo_ending_count",
+        "family_case_count",
+        "family_review_count",
+    )
 
     # ------------------------------------------------------------------
     # The home page
@@ -58,7 +68,17 @@ class FamilyPortalCommon(CustomerPortal):
         # ``child_of`` and ``parent_of`` searched again, then a search of the
         # contact's users) for the contact the rules open to them anyway.
         request.env.user.partner_id.fetch(["user_ids", "image_1024", "image_128"])
-        return super().home(**kw)
+        response = super().home(**kw)
+        if request.env.user.share:
+            # The cards' counts come with the page: one request, where Odoo's
+            # script would ask ``/my/counters`` for them in two more after the
+            # page loaded (each a round trip on a phone's network, and the
+            # cards appearing one after the other). Each count is capped at
+            # the card's limit, and as the user: the record rules decide.
+            response.qcontext["family_counts"] = self._prepare_home_portal_values(
+                self._family_home_counters
+            )
+        return response
 
     # ------------------------------------------------------------------
     # Helpers
