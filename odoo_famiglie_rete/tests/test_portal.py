@@ -230,6 +230,8 @@ class TestPortalRoutes(PortalCommon):
         self.authenticate("vol_alfa", "vol_alfa")
         page = self.url_open(f"/my/famiglie/{self.case_a.id}").text
         self.assertNotIn("o_family_volunteers", page)
+        self.assertNotIn("/volontari", page)
+        self.assertNotFound(self.url_open(f"/my/famiglie/{self.case_a.id}/volontari"))
         response = self._post(
             f"/my/famiglie/{self.case_a.id}/volontari",
             {"volunteer_ids": self.vol_a2.id},
@@ -245,8 +247,13 @@ class TestPortalRoutes(PortalCommon):
         )
         self.assertEqual(response.status_code, 303)
         self.assertEqual(self.share_a2.volunteer_user_ids, self.vol_a2)
-        # the family page shows the volunteer the share names, and only them
-        page = self.url_open(f"/my/famiglie/{self.case_a2.id}").text
+        # the family page says how many volunteers the share names
+        page = self.url_open(f"/my/famiglie/{self.case_a2.id}?saved=1").text
+        self.assertIn("o_family_saved", page)
+        self.assertIn("1 volunteer of your association follows this family.", page)
+        self.assertIn(f'href="/my/famiglie/{self.case_a2.id}/volontari"', page)
+        # the volunteers' page checks the one the share names, and only them
+        page = self.url_open(f"/my/famiglie/{self.case_a2.id}/volontari").text
         checked = {
             re.search(r'value="(\d+)"', tag).group(1)
             for tag in re.findall(r'<input[^>]*name="volunteer_ids"[^>]*>', page)
@@ -264,7 +271,23 @@ class TestPortalRoutes(PortalCommon):
         )
         self.assertEqual(response.status_code, 200)
         self.assertIn("o_family_error", response.text)
+        self.assertIn("Choose only volunteers of your association.", response.text)
+        # the volunteers' page again, the choice as it was
+        self.assertIn('name="volunteer_ids"', response.text)
         self.assertEqual(self.share_a2.volunteer_user_ids, self.vol_a2)
+
+    def test_volunteers_page_only_where_shared(self):
+        """The volunteers' page answers 404 for a family the coordinator's
+        association does not follow, and for another association's."""
+        self.authenticate("coord_beta", "coord_beta")
+        for case in (self.case_a, self.case_a2):
+            self.assertNotFound(self.url_open(f"/my/famiglie/{case.id}/volontari"))
+        self.authenticate("coord_alfa", "coord_alfa")
+        page = self.url_open(f"/my/famiglie/{self.case_a.id}/volontari")
+        self.assertEqual(page.status_code, 200)
+        self.assertIn(f'value="{self.vol_a.id}"', page.text)
+        # never another association's users
+        self.assertNotIn(f'value="{self.coord_b.id}"', page.text)
 
     def test_message_post_is_public_comment(self):
         self.authenticate("vol_alfa", "vol_alfa")

@@ -1,12 +1,14 @@
 """Portal: the families shared with the association, and what their page does."""
 
+import babel.dates
 from markupsafe import Markup, escape
 
 from odoo import fields, http
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.http import request
 from odoo.osv import expression
-from odoo.tools import format_amount, format_date
+from odoo.tools import format_amount
+from odoo.tools.misc import babel_locale_parse, get_lang, posix_to_ldml
 
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
@@ -129,14 +131,14 @@ class FamilyPortalFamilies(FamilyPortalCommon):
             ],
             ["case_id", "date", "state", "location", "event_id"],
         )
-        volunteers = assigned = request.env["res.users"]
-        if self._family_is_coordinator():
-            volunteers = self._family_volunteers()
-            # which of them the share names: the share is read as the user,
-            # its volunteers' ids are matched against the users read above
-            # (not read a second time, rules and all)
-            named = set(shares.sudo().volunteer_user_ids.ids)
-            assigned = volunteers.filtered(lambda user: user.id in named)
+        # how many volunteers the coordinator's share names (the share read
+        # as the user): who they are, and the form that changes them, are on
+        # the volunteers' page (``portal_family_volunteers``)
+        assigned_count = (
+            len(shares.sudo().volunteer_user_ids)
+            if self._family_is_coordinator()
+            else 0
+        )
         goals = (
             self._family_goals(case)
             if flags["share_goals"]
@@ -187,8 +189,7 @@ class FamilyPortalFamilies(FamilyPortalCommon):
                 "messages": messages,
                 "message_attachments": self._family_message_attachments(messages),
                 "is_coordinator": self._family_is_coordinator(),
-                "volunteers": volunteers,
-                "assigned_volunteers": assigned,
+                "assigned_volunteer_count": assigned_count,
                 "page_name": "family_case",
                 "unread_message_ids": [],
                 "document_max_mb": DOCUMENT_MAX_BYTES // 1024 // 1024,
@@ -203,17 +204,32 @@ class FamilyPortalFamilies(FamilyPortalCommon):
     @staticmethod
     def _family_intervention_lines(interventions):
         """{intervention id: its dates, amount and state} as the family page
-        shows them, in the user's language and currency format: each date
-        formatted once, not through a QWeb field widget per cell (four per
-        intervention, each reading its field and options again)."""
+        shows them, in the user's language and currency format.
+
+        Formatted as Odoo's ``format_date`` and ``format_amount`` do, with
+        the language, its date pattern and the currency looked up once for
+        the page (not for every date and amount, nor through a QWeb field
+        widget per cell), each date and amount formatted once.
+        """
         env = request.env
         states = dict(interventions._fields["state"]._description_selection(env))
-        dates = {}
+        lang = get_lang(env)
+        locale = babel_locale_parse(lang.code)
+        pattern = posix_to_ldml(lang.date_format, locale=locale)
+        dates, amounts = {}, {}
 
         def day(value):
             if value not in dates:
-                dates[value] = format_date(env, value)
+                dates[value] = babel.dates.format_date(
+                    value, format=pattern, locale=locale
+                )
             return dates[value]
+
+        def money(amount, currency):
+            key = (amount, currency.id)
+            if key not in amounts:
+                amounts[key] = format_amount(env, amount, currency, lang.code)
+            return amounts[key]
 
         return {
             intervention.id: {
@@ -222,9 +238,7 @@ class FamilyPortalFamilies(FamilyPortalCommon):
                     for value in (intervention.date_start, intervention.date_end)
                     if value
                 ),
-                "amount": format_amount(
-                    env, intervention.amount, intervention.currency_id
-                ),
+                "amount": money(intervention.amount, intervention.currency_id),
                 "state": states.get(intervention.state, intervention.state),
             }
             for intervention in interventions
@@ -495,6 +509,52 @@ class FamilyPortalFamilies(FamilyPortalCommon):
             ["name"],
         )
 
+    def _family_volunteers_case(self, case_id):
+        """The case and the coordinator's active share(s) of it, or 404
+        (a volunteer, or no active share)."""
+        case = self._family_get_case(case_id)
+        if not self._family_is_coordinator():
+            raise request.not_found()
+        self._family_log(case, model="family.case.share")
+        _flags, shares = self._family_share_flags(case)
+        if not shares:
+            raise request.not_found()
+        return case, shares
+
+    def _family_volunteers_page(self, case, shares, volunteers, errors=None):
+        """The volunteers' page: the association's volunteers, those the
+        share names checked."""
+        # which of them the share names: the share is read as the user, its
+        # volunteers' ids are matched against the users read as the user
+        # (not read a second time, rules and all)
+        named = set(shares.sudo().volunteer_user_ids.ids)
+        values = self._prepare_portal_layout_values()
+        values.update(
+            {
+                "case": case,
+                "family_name": self._family_names(case).get(case.id),
+                "volunteers": volunteers,
+                "assigned_volunteers": volunteers.filtered(
+                    lambda user: user.id in named
+                ),
+                "page_name": "family_volunteers",
+                "errors": errors or {},
+            }
+        )
+        return request.render("odoo_famiglie_rete.portal_family_volunteers", values)
+
+    @http.route(
+        "/my/famiglie/<int:case_id>/volontari",
+        type="http",
+        auth="user",
+        website=True,
+        methods=["GET"],
+        readonly=True,
+    )
+    def portal_family_volunteers(self, case_id, **kw):
+        case, shares = self._family_volunteers_case(case_id)
+        return self._family_volunteers_page(case, shares, self._family_volunteers())
+
     @http.route(
         "/my/famiglie/<int:case_id>/volontari",
         type="http",
@@ -503,13 +563,7 @@ class FamilyPortalFamilies(FamilyPortalCommon):
         methods=["POST"],
     )
     def portal_family_assign_volunteers(self, case_id, **post):
-        case = self._family_get_case(case_id)
-        if not self._family_is_coordinator():
-            raise request.not_found()
-        self._family_log(case, model="family.case.share")
-        _flags, shares = self._family_share_flags(case)
-        if not shares:
-            raise request.not_found()
+        case, shares = self._family_volunteers_case(case_id)
         volunteers = self._family_volunteers()
         wanted = {
             self._family_parse_id(value)
@@ -517,8 +571,10 @@ class FamilyPortalFamilies(FamilyPortalCommon):
         }
         unknown = wanted - set(volunteers.ids)
         if unknown:
-            return self._family_page_with_errors(
+            return self._family_volunteers_page(
                 case,
+                shares,
+                volunteers,
                 {
                     "volunteers": request.env._(
                         "Choose only volunteers of your association."
@@ -532,7 +588,7 @@ class FamilyPortalFamilies(FamilyPortalCommon):
                 # assigned volunteers of their association's active shares
                 shares.write({"volunteer_user_ids": [fields.Command.set(chosen.ids)]})
         except (UserError, ValidationError, AccessError) as exc:
-            return self._family_page_with_errors(
-                case, {"volunteers": self._family_error_text(exc)}
+            return self._family_volunteers_page(
+                case, shares, volunteers, {"volunteers": self._family_error_text(exc)}
             )
         return request.redirect(f"/my/famiglie/{case.id}?saved=1#volunteers")

@@ -272,6 +272,13 @@ tours.add("odoo_famiglie_rete_portal_statements_tour", {
 tours.add("odoo_famiglie_rete_portal_volunteers_tour", {
     steps: () => [
         {
+            trigger: ".o_family_volunteer_count:contains(No volunteer of your association)",
+        },
+        {
+            trigger: "a.o_family_volunteers_edit",
+            run: "click",
+        },
+        {
             trigger: ".o_family_volunteers label:contains(Valeria Volontaria)",
             run: "click",
         },
@@ -283,7 +290,7 @@ tours.add("odoo_famiglie_rete_portal_volunteers_tour", {
             trigger: ".o_family_saved",
         },
         {
-            trigger: ".o_family_volunteers input[type=checkbox]:checked",
+            trigger: ".o_family_volunteer_count:contains(1 volunteer of your association)",
         },
     ],
 });
