@@ -338,7 +338,7 @@ def load_users(env, conf, portal_count, backoffice_count):
     sw_g = env.ref("odoo_famiglie_rete.group_family_social_worker").id
     fin_g = env.ref("odoo_famiglie_rete.group_family_finance").id
     portal_ids = sorted(
-        conf["portal"].values(),
+        (uid for uids in conf["portal"].values() for uid in uids),
         key=lambda uid: (
             env["res.users"].browse(uid).family_portal_role != "coordinator",
             uid,
