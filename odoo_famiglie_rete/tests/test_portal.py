@@ -1,6 +1,7 @@
 import re
+from unittest.mock import patch
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -254,12 +255,7 @@ class TestPortalRoutes(PortalCommon):
         self.assertIn(f'href="/my/famiglie/{self.case_a2.id}/volontari"', page)
         # the volunteers' page checks the one the share names, and only them
         page = self.url_open(f"/my/famiglie/{self.case_a2.id}/volontari").text
-        checked = {
-            re.search(r'value="(\d+)"', tag).group(1)
-            for tag in re.findall(r'<input[^>]*name="volunteer_ids"[^>]*>', page)
-            if "checked" in tag
-        }
-        self.assertEqual(checked, {str(self.vol_a2.id)})
+        self.assertEqual(self._checked(page), {str(self.vol_a2.id)})
         self.assertIn(
             "family.case.share",
             self._logs(self.coord_a, "portal", self.case_a2).mapped("model"),
@@ -267,14 +263,45 @@ class TestPortalRoutes(PortalCommon):
         # a user of another association cannot be assigned
         response = self._post(
             f"/my/famiglie/{self.case_a2.id}/volontari",
-            {"volunteer_ids": self.coord_b.id},
+            {"volunteer_ids": [self.vol_a.id, self.coord_b.id]},
         )
         self.assertEqual(response.status_code, 200)
         self.assertIn("o_family_error", response.text)
         self.assertIn("Choose only volunteers of your association.", response.text)
-        # the volunteers' page again, the choice as it was
-        self.assertIn('name="volunteer_ids"', response.text)
+        # the volunteers' page again, with the user's choice; nothing saved
+        self.assertEqual(self._checked(response.text), {str(self.vol_a.id)})
         self.assertEqual(self.share_a2.volunteer_user_ids, self.vol_a2)
+        # a refusal of the data layer: the same page, its message, nothing saved
+        refusal = ValidationError("Assegnazione rifiutata per prova.")
+        with patch.object(
+            type(self.env["family.case.share"]), "write", side_effect=refusal
+        ):
+            response = self._post(
+                f"/my/famiglie/{self.case_a2.id}/volontari",
+                {"volunteer_ids": self.vol_a.id},
+            )
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("Assegnazione rifiutata per prova.", response.text)
+        self.assertEqual(self._checked(response.text), {str(self.vol_a.id)})
+        self.assertEqual(self.share_a2.volunteer_user_ids, self.vol_a2)
+
+    def test_family_page_counts_only_volunteers(self):
+        """The family page counts the volunteers the share names, as the
+        volunteers' page lists them: not the coordinator named on it."""
+        self.share_a.volunteer_user_ids |= self.coord_a
+        self.authenticate("coord_alfa", "coord_alfa")
+        page = self.url_open(f"/my/famiglie/{self.case_a.id}").text
+        self.assertIn("1 volunteer of your association follows this family.", page)
+        page = self.url_open(f"/my/famiglie/{self.case_a.id}/volontari").text
+        self.assertEqual(self._checked(page), {str(self.vol_a.id)})
+
+    def _checked(self, html):
+        """The ids of the volunteers' page's checked boxes."""
+        return {
+            re.search(r'value="(\d+)"', tag).group(1)
+            for tag in re.findall(r'<input[^>]*name="volunteer_ids"[^>]*>', html)
+            if "checked" in tag
+        }
 
     def test_volunteers_page_only_where_shared(self):
         """The volunteers' page answers 404 for a family the coordinator's
@@ -283,11 +310,15 @@ class TestPortalRoutes(PortalCommon):
         for case in (self.case_a, self.case_a2):
             self.assertNotFound(self.url_open(f"/my/famiglie/{case.id}/volontari"))
         self.authenticate("coord_alfa", "coord_alfa")
+        logs = self._logs(self.coord_a, "portal", self.case_a)
         page = self.url_open(f"/my/famiglie/{self.case_a.id}/volontari")
         self.assertEqual(page.status_code, 200)
         self.assertIn(f'value="{self.vol_a.id}"', page.text)
         # never another association's users
         self.assertNotIn(f'value="{self.coord_b.id}"', page.text)
+        # the visit is in the access log
+        new = self._logs(self.coord_a, "portal", self.case_a) - logs
+        self.assertEqual(new.mapped("model"), ["family.case.share"])
 
     def test_message_post_is_public_comment(self):
         self.authenticate("vol_alfa", "vol_alfa")

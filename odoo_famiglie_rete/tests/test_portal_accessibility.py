@@ -146,7 +146,12 @@ class TestPortalAccessibility(PortalCommon):
         ]
 
     def test_coordinator(self):
-        coordinator_only = ["/my/rendiconti", "/my/spese", "/my/monitoraggio"]
+        coordinator_only = [
+            "/my/rendiconti",
+            "/my/spese",
+            "/my/monitoraggio",
+            f"/my/famiglie/{self.case_a.id}/volontari",
+        ]
         for url in [*self._pages(self.case_a), *coordinator_only]:
             self._audit(url, "coord_alfa")
 

@@ -1715,9 +1715,9 @@ def parser():
             type=int,
             help="people at work at once, split as the default 50 + 20: five "
             "sevenths on the portal, the rest in the back office (overrides "
-            "--portal and --backoffice); the data has 100 portal users (a "
-            "coordinator and a volunteer per association): beyond, people share "
-            "a login",
+            "--portal and --backoffice); the data has 500 portal users (a "
+            "coordinator and nine volunteers per association): beyond, people "
+            "share a login",
         )
         sp.add_argument(
             "--think",

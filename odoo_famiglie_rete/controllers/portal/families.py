@@ -132,10 +132,16 @@ class FamilyPortalFamilies(FamilyPortalCommon):
             ["case_id", "date", "state", "location", "event_id"],
         )
         # how many volunteers the coordinator's share names (the share read
-        # as the user): who they are, and the form that changes them, are on
-        # the volunteers' page (``portal_family_volunteers``)
+        # as the user; its users are of the association, by its constraint,
+        # and only the volunteers among them are counted, as the volunteers'
+        # page lists them): who they are, and the form that changes them,
+        # are on that page (``portal_family_volunteers``)
         assigned_count = (
-            len(shares.sudo().volunteer_user_ids)
+            len(
+                shares.sudo().volunteer_user_ids.filtered(
+                    lambda user: user.family_portal_role == "volunteer"
+                )
+            )
             if self._family_is_coordinator()
             else 0
         )
@@ -521,13 +527,18 @@ class FamilyPortalFamilies(FamilyPortalCommon):
             raise request.not_found()
         return case, shares
 
-    def _family_volunteers_page(self, case, shares, volunteers, errors=None):
+    def _family_volunteers_page(
+        self, case, shares, volunteers, errors=None, chosen=None
+    ):
         """The volunteers' page: the association's volunteers, those the
-        share names checked."""
+        share names checked (or, after a refused form, those the user
+        ``chosen``)."""
         # which of them the share names: the share is read as the user, its
         # volunteers' ids are matched against the users read as the user
         # (not read a second time, rules and all)
-        named = set(shares.sudo().volunteer_user_ids.ids)
+        named = (
+            chosen if chosen is not None else set(shares.sudo().volunteer_user_ids.ids)
+        )
         values = self._prepare_portal_layout_values()
         values.update(
             {
@@ -580,6 +591,7 @@ class FamilyPortalFamilies(FamilyPortalCommon):
                         "Choose only volunteers of your association."
                     )
                 },
+                chosen=wanted,
             )
         chosen = volunteers.filtered(lambda u: u.id in wanted)
         try:
@@ -589,6 +601,10 @@ class FamilyPortalFamilies(FamilyPortalCommon):
                 shares.write({"volunteer_user_ids": [fields.Command.set(chosen.ids)]})
         except (UserError, ValidationError, AccessError) as exc:
             return self._family_volunteers_page(
-                case, shares, volunteers, {"volunteers": self._family_error_text(exc)}
+                case,
+                shares,
+                volunteers,
+                {"volunteers": self._family_error_text(exc)},
+                chosen=wanted,
             )
         return request.redirect(f"/my/famiglie/{case.id}?saved=1#volunteers")
