@@ -213,9 +213,9 @@ class FamilyPortalFamilies(FamilyPortalCommon):
         shows them, in the user's language and currency format.
 
         Formatted as Odoo's ``format_date`` and ``format_amount`` do, with
-        the language, its date pattern and the currency looked up once for
-        the page (not for every date and amount, nor through a QWeb field
-        widget per cell), each date and amount formatted once.
+        the language and its date pattern looked up once for the page (not
+        for every date, nor through a QWeb field widget per cell), each date
+        and each amount formatted once.
         """
         env = request.env
         states = dict(interventions._fields["state"]._description_selection(env))
