@@ -337,14 +337,13 @@ def load_users(env, conf, portal_count, backoffice_count):
     internal = env.ref("base.group_user").id
     sw_g = env.ref("odoo_famiglie_rete.group_family_social_worker").id
     fin_g = env.ref("odoo_famiglie_rete.group_family_finance").id
+    # coordinators first, then volunteers (the role is in the data's keys)
     portal_ids = sorted(
-        (uid for uids in conf["portal"].values() for uid in uids),
-        key=lambda uid: (
-            env["res.users"].browse(uid).family_portal_role != "coordinator",
-            uid,
-        ),
+        (role != "coordinator", uid)
+        for (_assoc, role), uids in conf["portal"].items()
+        for uid in uids
     )
-    portal = env["res.users"].browse(portal_ids[:portal_count])
+    portal = env["res.users"].browse([uid for _, uid in portal_ids[:portal_count]])
     n_finance = max(1, backoffice_count // 5)
     n_social = backoffice_count - n_finance
     office = env["res.users"]
