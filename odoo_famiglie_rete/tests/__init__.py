@@ -61,3 +61,4 @@ from . import test_portal_performance
 from . import test_http_outage
 from . import test_privacy_case_flags
 from . import test_access_log_batch
+from . import test_rules_sql_cache
