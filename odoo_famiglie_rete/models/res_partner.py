@@ -49,6 +49,20 @@ class ResPartner(models.Model):
         "odoo_famiglie_rete.group_family_finance",
     )
 
+    def write(self, vals):
+        res = super().write(vals)
+        if {"parent_id", "is_company"} & set(vals) and (
+            self.env["res.users"]
+            .sudo()
+            .with_context(active_test=False)
+            .search_count([("partner_id", "child_of", self.ids)], limit=1)
+        ):
+            # a user's association is their contact's commercial partner: the
+            # record rules name it, so their cached domains (and their SQL)
+            # are forgotten, as for a change of role
+            self.env.registry.clear_cache()
+        return res
+
     @api.model
     def _apply_ir_rules(self, query, mode="read"):
         """Odoo's rules and the addon's domain on family persons, the latter

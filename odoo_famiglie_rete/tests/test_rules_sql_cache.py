@@ -84,6 +84,16 @@ class TestRulesSqlCache(AccessCommon):
         share_a2.volunteer_user_ids = [Command.link(self.vol_a2.id)]
         self.assertEqual(Case.search([]), self.case_b)
 
+    def test_move_to_another_association_seen_at_once(self):
+        """The coordinator's contact moves to association B: at the next
+        search they read B's families, no longer A's."""
+        Case = self.env["family.case"].with_user(self.coord_a)
+        self.assertIn(self.case_a, Case.search([]))
+        self.assertNotIn(self.case_b, Case.search([]))
+        self.coord_a.partner_id.parent_id = self.assoc_b
+        self.assertEqual(self.coord_a.commercial_partner_id, self.assoc_b)
+        self.assertEqual(Case.search([]), self.case_b)
+
     def test_companies_in_the_key(self):
         """The same user with one Comune, then two: each search has the rules
         of the companies it is given."""
