@@ -355,6 +355,32 @@ class FamilyCaseMember(models.Model):
                 self.env._("Family member") if member in hidden else member.name
             )
 
+    def _family_prefetch_contacts(self):
+        """Read the contacts of these members (``phone``, ``email``,
+        ``contact_address``) in two narrow queries, for a page that shows them.
+
+        The related fields read the person's contact in sudo mode, as here,
+        but first every column of the member (35) and of the contact (59),
+        each turned into the cache's format: on the portal's family page that
+        was about 1.4 ms of 40. Call it on members already read as the user
+        (the record rules chose them).
+        """
+        members = self.sudo()
+        members.fetch(["partner_id"])
+        partners = members.partner_id
+        partners.fetch(
+            list(
+                dict.fromkeys(
+                    [
+                        "phone",
+                        "email",
+                        "commercial_company_name",
+                        *partners._display_address_depends(),
+                    ]
+                )
+            )
+        )
+
     @staticmethod
     def _gender_from_fiscal_code(code):
         """The sex read from a valid codice fiscale (day of birth + 40: female)."""

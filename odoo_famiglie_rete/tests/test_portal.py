@@ -115,6 +115,40 @@ class TestPortalRoutes(PortalCommon):
         self.assertEqual(set(logs.mapped("channel")), {"portal"})
         self.assertEqual(logs.partner_id, self.assoc_a)
 
+    def test_family_page_members_contacts_and_current_goals(self):
+        """The members' contacts where the identity is shared (read for the
+        page in two narrow queries), and only the goals of plans in force."""
+        self.member_a.partner_id.write(
+            {
+                "phone": "+39 02 7654321",
+                "email": "mario.alfa@example.com",
+                "street": "Via Verdi 12",
+                "zip": "20063",
+                "city": "Cernusco sul Naviglio",
+            }
+        )
+        self.authenticate("coord_alfa", "coord_alfa")
+        page = self.url_open(f"/my/famiglie/{self.case_a.id}").text
+        for text in (
+            "+39 02 7654321",
+            "mario.alfa@example.com",
+            "Via Verdi 12",
+            "20063",
+            "Cernusco sul Naviglio",
+            "Spesa mensile garantita",
+        ):
+            self.assertIn(text, page)
+        # the plan superseded, as the agreement of a newer version leaves it:
+        # its goals are history, no longer on the page
+        self.env.cr.execute(
+            "UPDATE family_plan SET state = 'superseded' WHERE id = %s",
+            [self.plan_a.id],
+        )
+        self.plan_a.invalidate_recordset(["state"])
+        page = self.url_open(f"/my/famiglie/{self.case_a.id}").text
+        self.assertIn("Mario Alfa", page)
+        self.assertNotIn("Spesa mensile garantita", page)
+
     def test_internal_notes_never_on_the_portal(self):
         self.authenticate("coord_alfa", "coord_alfa")
         page = self.url_open(f"/my/famiglie/{self.case_a.id}").text

@@ -98,6 +98,54 @@ class TestPortalTodo(PortalCommon):
         row = self._row(self.url_open("/my/famiglie").text, self.case_a)
         self.assertNotIn("o_family_todo_messages", row)
 
+    def test_family_page_reads_its_own_messages(self):
+        """Opening a family shows its unread messages as new and marks them
+        read; another family's unread message, and an internal note, stay
+        unread."""
+        here = self._post_as_worker("Domani consegna straordinaria")
+        there = self.case_a2.with_user(self.worker).message_post(
+            body="Messaggio per la famiglia Gamma",
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+        partner = self.coord_a.partner_id
+        Notification = self.env["mail.notification"]
+        # an internal note the user was notified of (as by a mention): never
+        # shown on the portal, never marked read by it
+        note = self._post_as_worker("Nota interna sulla famiglia", "mail.mt_note")
+        Notification.create(
+            {
+                "mail_message_id": note.id,
+                "res_partner_id": partner.id,
+                "notification_type": "inbox",
+            }
+        )
+
+        def unread(message):
+            return Notification.search(
+                [
+                    ("mail_message_id", "=", message.id),
+                    ("res_partner_id", "=", partner.id),
+                    ("is_read", "=", False),
+                ]
+            )
+
+        self.assertTrue(unread(here))
+        self.assertTrue(unread(there))
+        self.authenticate("coord_alfa", "coord_alfa")
+        page = self.url_open(f"/my/famiglie/{self.case_a.id}").text
+        start = page.index("Domani consegna straordinaria")
+        block = page[page.rindex("o_family_message", 0, start) : start]
+        self.assertIn("o_family_message_new", block)
+        self.assertFalse(unread(here))
+        self.assertTrue(unread(there))
+        self.assertNotIn("Nota interna sulla famiglia", page)
+        self.assertTrue(unread(note))
+        # read: no longer new
+        page = self.url_open(f"/my/famiglie/{self.case_a.id}").text
+        self.assertIn("Domani consegna straordinaria", page)
+        self.assertNotIn("o_family_message_new", page)
+
     def test_volunteer_sees_only_assigned_families_to_do(self):
         self.int_a.write({"date_end": self.today + timedelta(days=2)})
         self.authenticate("vol_alfa", "vol_alfa")

@@ -265,14 +265,30 @@ class FamilyPortalFamilies(FamilyPortalCommon):
         self._family_log(case)
         values = self._family_page_values(case)
         # the messages of the social service are read now (Odoo's own
-        # "mark as read" of the user's notifications)
-        unread = request.env["mail.message"].search(
-            [
-                ("model", "=", "family.case"),
-                ("res_id", "=", case.id),
-                ("needaction", "=", True),
-            ]
+        # "mark as read" of the user's notifications): the messages of the
+        # case the user has an unread notification of, found from the user's
+        # own notifications (what ``needaction`` searches), among the
+        # messages an association user may find (Odoo's own domain: never an
+        # internal note), without the access check of each message that a
+        # search of ``mail.message`` makes; only those of the page's messages
+        # are shown as new
+        Message = request.env["mail.message"]
+        messages = [("model", "=", "family.case"), ("res_id", "=", case.id)]
+        if not request.env.user._is_internal():
+            messages += Message._get_search_domain_share()
+        notifications = (
+            request.env["mail.notification"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("res_partner_id", "=", request.env.user.partner_id.id),
+                    ("is_read", "=", False),
+                    ("mail_message_id", "any", messages),
+                ],
+                ["mail_message_id"],
+            )
         )
+        unread = Message.browse(notifications.mail_message_id.ids)
         values["unread_message_ids"] = unread.ids
         if unread and request.env.cr.readonly:
             # served on the replica: marked read on the primary
