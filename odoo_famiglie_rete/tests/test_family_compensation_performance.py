@@ -79,3 +79,46 @@ class TestFamilyCompensationPerformance(CompensationCommon):
             statement.amount_total,
             10 * sum(1 + n % 3 for n in range(1, INTERVENTIONS + 1)),
         )
+
+    def test_rebuild_writes_no_unchanged_intervention(self):
+        """Built again, the statement leaves alone the interventions whose
+        statement and state did not change, and unlinks the one cancelled."""
+        statement = (
+            self.env["family.compensation"]
+            .with_user(self.finance)
+            .create(
+                {
+                    "party_id": self.party_a.id,
+                    "date_from": date(2024, 1, 1),
+                    "date_to": date(2024, 12, 31),
+                }
+            )
+        )
+        statement.action_compute_lines()
+        self.env.flush_all()
+        interventions = statement.line_ids.intervention_id.ids
+        self.assertEqual(len(interventions), INTERVENTIONS)
+        self.env.cr.execute(
+            "UPDATE family_intervention SET write_date = '2000-01-01'"
+            " WHERE compensation_id = %s",
+            [statement.id],
+        )
+        dropped = statement.line_ids[:1].intervention_id.sudo()
+        dropped.state = "cancelled"
+        self.env.flush_all()
+        self.env.invalidate_all()
+        with self.assertQueryCount(QUERY_BOUND):
+            statement.action_compute_lines()
+            self.env.flush_all()
+        self.assertEqual(statement.line_count, INTERVENTIONS - 1)
+        self.env.cr.execute(
+            "SELECT count(*) FILTER (WHERE compensation_id = %s),"
+            " count(*) FILTER (WHERE write_date > '2000-01-01')"
+            " FROM family_intervention WHERE id = ANY(%s)",
+            [statement.id, interventions],
+        )
+        linked, written = self.env.cr.fetchone()
+        self.assertEqual(linked, INTERVENTIONS - 1)
+        # the cancelled one only: its state, then its statement
+        self.assertEqual(written, 1)
+        self.assertFalse(dropped.compensation_id)
