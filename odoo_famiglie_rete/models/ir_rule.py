@@ -3,6 +3,16 @@ from odoo.osv import expression
 from odoo.tools import SQL, config
 from odoo.tools.query import Query
 
+# The key of the rules' cached domain (Odoo's own for ``_compute_domain``),
+# also that of their SQL (``_family_rules_sql``): cleared together.
+RULES_CACHE_KEY = (
+    "self.env.uid",
+    "self.env.su",
+    "model_name",
+    "mode",
+    "tuple(self._compute_domain_context_values())",
+)
+
 
 class IrRule(models.Model):
     """The addon's record rules on Odoo's own models, in one place.
@@ -75,13 +85,7 @@ class IrRule(models.Model):
     @api.model
     @tools.conditional(
         "xml" not in config["dev_mode"],
-        tools.ormcache(
-            "self.env.uid",
-            "self.env.su",
-            "model_name",
-            "mode",
-            "tuple(self._compute_domain_context_values())",
-        ),
+        tools.ormcache(*RULES_CACHE_KEY),
     )
     def _compute_domain(self, model_name, mode="read"):
         domain = super()._compute_domain(model_name, mode)
@@ -100,14 +104,7 @@ class IrRule(models.Model):
     @api.model
     @tools.conditional(
         "xml" not in config["dev_mode"],
-        tools.ormcache(
-            "self.env.uid",
-            "self.env.su",
-            "model_name",
-            "mode",
-            "tuple(self._compute_domain_context_values())",
-            "self.env.context.get('active_test', True)",
-        ),
+        tools.ormcache(*RULES_CACHE_KEY, "self.env.context.get('active_test', True)"),
     )
     def _family_rules_sql(self, model_name, mode="read"):
         """The SQL condition of the user's rules on an addon model, or None.

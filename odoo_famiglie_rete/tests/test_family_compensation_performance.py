@@ -58,8 +58,9 @@ class TestFamilyCompensationPerformance(CompensationCommon):
         )
         cls.env.invalidate_all()
 
-    def test_statement_over_10000_interventions(self):
-        statement = (
+    def _statement(self):
+        """A draft statement of 2024 for association A, as the finance clerk."""
+        return (
             self.env["family.compensation"]
             .with_user(self.finance)
             .create(
@@ -70,6 +71,9 @@ class TestFamilyCompensationPerformance(CompensationCommon):
                 }
             )
         )
+
+    def test_statement_over_10000_interventions(self):
+        statement = self._statement()
         self.env.flush_all()
         with self.assertQueryCount(QUERY_BOUND):
             statement.action_compute_lines()
@@ -83,17 +87,7 @@ class TestFamilyCompensationPerformance(CompensationCommon):
     def test_rebuild_writes_no_unchanged_intervention(self):
         """Built again, the statement leaves alone the interventions whose
         statement and state did not change, and unlinks the one cancelled."""
-        statement = (
-            self.env["family.compensation"]
-            .with_user(self.finance)
-            .create(
-                {
-                    "party_id": self.party_a.id,
-                    "date_from": date(2024, 1, 1),
-                    "date_to": date(2024, 12, 31),
-                }
-            )
-        )
+        statement = self._statement()
         statement.action_compute_lines()
         self.env.flush_all()
         interventions = statement.line_ids.intervention_id.ids
