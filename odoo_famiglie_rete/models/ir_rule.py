@@ -111,17 +111,19 @@ class IrRule(models.Model):
 
         What Odoo's ``_apply_ir_rules`` adds to every search of the model,
         translated from the rules' domain (``_compute_domain``, itself cached
-        under the same key) once per user, model, mode and companies instead
-        of at each search: on the portal's family page the dozen searches
-        spent about a tenth of the page translating the same domains again.
+        under the same key) once per user, model, mode, companies and
+        ``active_test`` instead of at each search: on the portal's family page
+        the dozen searches spent about a tenth of the page translating the
+        same domains again.
 
         The translation depends on nothing else: the addon's rules name
         stored fields, ``any`` sub-domains (sub-queries) and the user's ids,
-        never a value read from the data while translating. A domain that
-        could (``child_of``/``parent_of``, a field searched by a method) or
-        whose translation adds a join to the query is not cached (None):
-        Odoo translates it at each search as before. ``ir.rule`` and
-        ``res.users`` clear the cache when rules, groups or roles change.
+        never a value read from the data while translating. A domain outside
+        what ``_family_rules_cacheable`` accepts, or whose translation adds a
+        join to the query, is not cached (None): Odoo translates it at each
+        search as before. ``ir.rule``, ``res.users`` and ``res.partner`` (a
+        user's association) clear the cache when rules, groups, roles or
+        associations change.
         """
         model = self.env[model_name]
         domain = self._compute_domain(model_name, mode)
