@@ -179,6 +179,19 @@ class TestAccessLogBatch(JsonRpcMixin, AccessCommon, HttpCase):
         self.assertFalse(self._batches())
         self.assertEqual(self._logs(self.finance).case_id, self.all_cases)
 
+    def test_ids_are_stored_without_compression(self):
+        """The ids are written as they are: PostgreSQL does not first try to
+        compress them (in the request of the user whose view is logged)."""
+        self.env.cr.execute(
+            """
+            SELECT attstorage
+              FROM pg_attribute
+             WHERE attrelid = 'family_access_log_batch'::regclass
+               AND attname = 'case_ids'
+            """
+        )
+        self.assertEqual(self.env.cr.fetchone()[0], "e")
+
     @mute_logger("odoo.http")
     def test_nobody_reads_or_changes_the_batches(self):
         self._group_over_http(self.finance)
