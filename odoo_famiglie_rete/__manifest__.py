@@ -3,7 +3,7 @@
     "name": "Rete Famiglie",
     "summary": "Family cases shared between a Comune's social service and "
     "the volunteer associations of its protocol",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Services/Social",
     "website": "https://github.com/rete-famiglie/odoo_famiglie_rete",
     "author": "Rete Famiglie",

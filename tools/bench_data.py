@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 _logger = logging.getLogger("famiglie.bench")
 
 # Bump when the generated data changes: a kept database is then regenerated.
-GENERATOR_VERSION = 7
+GENERATOR_VERSION = 8
 
 # DESIGN.md's 500 portal users over 50 associations: a coordinator and nine
 # volunteers each; half of an association's active shares name one of them
@@ -313,6 +313,7 @@ def generate_bulk(env, rng, sz, conf):  # noqa: C901 - one pass per case
         company_a.id: company_a.partner_id.id,
         company_b.id: company_b.partner_id.id,
     }
+    currency = {c.id: c.currency_id.id for c in (company_a, company_b)}
     assoc_ids = {c.id: conf["associations"][c].ids for c in (company_a, company_b)}
     stmt_assoc = assoc_ids[company_a.id][0]
     stmt_year = today.year - 1
@@ -647,6 +648,9 @@ def generate_bulk(env, rng, sz, conf):  # noqa: C901 - one pass per case
                 round(amount_total, 2),
                 created,
                 worker,
+                currency[company],
+                # has_overlap as _compute_has_overlap: one of its own
+                any(row[14] for row in interventions[first:]),
             )
         )
         counters["closed" if closed else "open"] += 1
@@ -742,6 +746,8 @@ def generate_bulk(env, rng, sz, conf):  # noqa: C901 - one pass per case
             "current_plan_id",
             "next_review_date",
             "amount_total",
+            "currency_id",
+            "has_overlap",
             *audit,
         ),
         # the current plan is set once the plans are in (each refers to the other)

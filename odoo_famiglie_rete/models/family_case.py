@@ -145,7 +145,9 @@ class FamilyCase(models.Model):
         index=True,
         default=lambda self: self.env.company,
     )
-    currency_id = fields.Many2one(related="company_id.currency_id")
+    # stored: the lists and the kanban show amounts in it, and reading it
+    # from the company would load the company's whole record on every page
+    currency_id = fields.Many2one(related="company_id.currency_id", store=True)
     stage_id = fields.Many2one(
         "family.case.stage",
         string="Stage",
@@ -350,7 +352,8 @@ class FamilyCase(models.Model):
     )
     has_overlap = fields.Boolean(
         compute="_compute_has_overlap",
-        search="_search_has_overlap",
+        store=True,
+        index=True,
         string="Overlapping Help",
         help="Two parties give the same kind of help in the same period.",
         groups=SOCIAL_SERVICE,
@@ -571,28 +574,30 @@ class FamilyCase(models.Model):
         for case in self:
             case.provider_ids = case.intervention_ids.provider_id
 
+    @api.depends("intervention_ids.has_overlap")
     def _compute_has_overlap(self):
-        case_ids = self._origin_ids()
+        """One of the family's interventions overlaps another party's.
+
+        Stored: the kanban's badge, the lists and the filter read a column.
+        Saved cases are counted in one query in sudo mode (the flag must not
+        depend on who saves); a form being edited looks at its own lines.
+        """
+        saved = self.filtered(lambda case: isinstance(case.id, int))
         groups = (
-            self.env["family.intervention"]._read_group(
-                [("case_id", "in", case_ids), ("has_overlap", "=", True)],
+            self.env["family.intervention"]
+            .sudo()
+            ._read_group(
+                [("case_id", "in", saved.ids), ("has_overlap", "=", True)],
                 ["case_id"],
-                ["__count"],
             )
-            if case_ids
+            if saved
             else []
         )
-        overlapping = {case.id for case, _count in groups}
-        for case in self:
-            case.has_overlap = case._origin.id in overlapping
-
-    def _search_has_overlap(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(self.env._("Operation not supported"))
-        overlapping = [("has_overlap", "=", True)]
-        if (operator == "=") == value:
-            return [("intervention_ids", "any", overlapping)]
-        return [("intervention_ids", "not any", overlapping)]
+        overlapping = {case.id for (case,) in groups}
+        for case in saved:
+            case.has_overlap = case.id in overlapping
+        for case in self - saved:
+            case.has_overlap = any(case.intervention_ids.mapped("has_overlap"))
 
     def _compute_totals_html(self):
         totals = self._get_totals_by_case()

@@ -262,6 +262,43 @@ class TestFamilyCase(NetworkCommon):
         self.assertIn(self.assoc_a.name, case.totals_html)
         self.assertIn("Food and Goods", case.totals_html)
 
+    def test_overlap_is_stored_and_follows_the_interventions(self):
+        """The case's flag is a column, kept up to date when an intervention
+        starts or stops overlapping, whoever saves it."""
+        case = self.CaseW.create({"name": "Rossi"})
+
+        def stored():
+            self.env.flush_all()
+            self.env.cr.execute(
+                "SELECT has_overlap FROM family_case WHERE id = %s", [case.id]
+            )
+            return self.env.cr.fetchone()[0]
+
+        self._intervention(
+            self.comune,
+            self.today - timedelta(days=20),
+            self.today + timedelta(days=20),
+            case=case,
+        )
+        self.assertFalse(stored())
+        second = self._intervention(
+            self.assoc_a, self.today, type_=self.type_voucher, case=case
+        )
+        self.assertTrue(stored())
+        self.assertTrue(case.has_overlap)
+        self.assertEqual(
+            self.CaseW.search([("has_overlap", "=", True), ("id", "=", case.id)]),
+            case,
+        )
+        second.state = "cancelled"
+        self.assertFalse(stored())
+        self.assertFalse(case.has_overlap)
+        self.assertEqual(
+            self.CaseW.search([("has_overlap", "=", False), ("id", "=", case.id)]),
+            case,
+        )
+        self.assertEqual(case.currency_id, case.company_id.currency_id)
+
     def test_totals_are_per_case_in_a_batch(self):
         case_a = self.CaseW.create({"name": "A"})
         case_b = self.CaseW.create({"name": "B"})
