@@ -574,6 +574,11 @@ class FamilyIntervention(models.Model):
         neighbours = neighbours.exists()
         if neighbours:
             self.env.add_to_compute(self._fields["has_overlap"], neighbours)
+            # add_to_compute marks nothing that depends on the flag: the
+            # families' own flag is marked here too (a deletion may have
+            # saved it already, from these interventions' old flags)
+            cases = neighbours.sudo().case_id
+            self.env.add_to_compute(cases._fields["has_overlap"], cases)
 
     def _recompute_overlap_of_neighbours(self):
         """Other interventions of the same families may gain or lose the flag."""

@@ -262,17 +262,21 @@ class TestFamilyCase(NetworkCommon):
         self.assertIn(self.assoc_a.name, case.totals_html)
         self.assertIn("Food and Goods", case.totals_html)
 
+    def _stored_overlap(self, case):
+        """The case's overlap flag as saved in the database."""
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT has_overlap FROM family_case WHERE id = %s", [case.id]
+        )
+        return self.env.cr.fetchone()[0]
+
     def test_overlap_is_stored_and_follows_the_interventions(self):
         """The case's flag is a column, kept up to date when an intervention
         starts or stops overlapping, whoever saves it."""
         case = self.CaseW.create({"name": "Rossi"})
 
         def stored():
-            self.env.flush_all()
-            self.env.cr.execute(
-                "SELECT has_overlap FROM family_case WHERE id = %s", [case.id]
-            )
-            return self.env.cr.fetchone()[0]
+            return self._stored_overlap(case)
 
         self._intervention(
             self.comune,
@@ -298,6 +302,28 @@ class TestFamilyCase(NetworkCommon):
             case,
         )
         self.assertEqual(case.currency_id, case.company_id.currency_id)
+
+    def test_overlap_cleared_when_an_overlapping_intervention_is_deleted(self):
+        """Deleting one of two overlapping interventions clears the case's
+        flag, also when the deletion saves in between (it removes the
+        intervention's followers: every intervention made in the web client
+        has one)."""
+        case = self.CaseW.create({"name": "Rossi"})
+        first = self._intervention(
+            self.comune,
+            self.today - timedelta(days=20),
+            self.today + timedelta(days=20),
+            case=case,
+        )
+        second = self._intervention(
+            self.assoc_a, self.today, type_=self.type_voucher, case=case
+        )
+        second.message_subscribe(partner_ids=self.worker.partner_id.ids)
+        self.assertTrue(self._stored_overlap(case))
+        second.with_user(self.worker).unlink()
+        self.assertFalse(first.has_overlap)
+        self.assertFalse(self._stored_overlap(case))
+        self.assertFalse(case.has_overlap)
 
     def test_totals_are_per_case_in_a_batch(self):
         case_a = self.CaseW.create({"name": "A"})

@@ -1,9 +1,10 @@
 """18.0.1.4.0: a case's currency and overlap flag are stored.
 
 The kanban, the lists and the "Overlapping help" filter read them as columns.
-On a database made before, the ORM would compute them for every case at the
-update: the columns are made here instead, as the fields compute them (the
-Comune's currency; an overlap when one of the case's interventions has one).
+On a database made before, the ORM would compute the flag for every case at
+the update, one batch of cases at a time: the columns are made here instead,
+as the fields compute them (an overlap when one of the case's interventions
+has one; the Comune's currency, in the same statement).
 """
 
 
