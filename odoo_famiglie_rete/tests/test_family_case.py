@@ -274,28 +274,24 @@ class TestFamilyCase(NetworkCommon):
         """The case's flag is a column, kept up to date when an intervention
         starts or stops overlapping, whoever saves it."""
         case = self.CaseW.create({"name": "Rossi"})
-
-        def stored():
-            return self._stored_overlap(case)
-
         self._intervention(
             self.comune,
             self.today - timedelta(days=20),
             self.today + timedelta(days=20),
             case=case,
         )
-        self.assertFalse(stored())
+        self.assertFalse(self._stored_overlap(case))
         second = self._intervention(
             self.assoc_a, self.today, type_=self.type_voucher, case=case
         )
-        self.assertTrue(stored())
+        self.assertTrue(self._stored_overlap(case))
         self.assertTrue(case.has_overlap)
         self.assertEqual(
             self.CaseW.search([("has_overlap", "=", True), ("id", "=", case.id)]),
             case,
         )
         second.state = "cancelled"
-        self.assertFalse(stored())
+        self.assertFalse(self._stored_overlap(case))
         self.assertFalse(case.has_overlap)
         self.assertEqual(
             self.CaseW.search([("has_overlap", "=", False), ("id", "=", case.id)]),
